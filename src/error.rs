@@ -1,0 +1,172 @@
+//! The one error type of the library.
+//!
+//! Every variant names the construct and the field that is wrong, so a message read in a terminal
+//! or a CI log says what to fix without a stack trace.
+
+use std::fmt;
+
+/// Where in the user's description a problem sits: the construct (by the name the user gave it)
+/// and the field of that construct.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    /// The construct, as `Kind 'name'`, e.g. `Vpc 'Network'`.
+    pub construct: String,
+    /// The field or builder method, e.g. `cidr`.
+    pub field: String,
+}
+
+impl Location {
+    /// A location in construct `construct` at field `field`.
+    pub fn new(construct: impl Into<String>, field: impl Into<String>) -> Self {
+        Self {
+            construct: construct.into(),
+            field: field.into(),
+        }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}, field `{}`", self.construct, self.field)
+    }
+}
+
+/// Everything that can go wrong while describing or synthesizing a stack.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A value does not parse as what the field needs (a CIDR block, an ARN, an action, ...).
+    #[error("{at}: `{value}` is not a valid {what}: {reason}")]
+    Parse {
+        /// Where the value was given.
+        at: Location,
+        /// What kind of value was expected, e.g. `IPv4 CIDR block`.
+        what: &'static str,
+        /// The value as given.
+        value: String,
+        /// Why it was refused, with a hint where one helps.
+        reason: String,
+    },
+    /// A value parses but breaks a rule of the field (out of range, wrong size, ...).
+    #[error("{at}: {message}")]
+    Invalid {
+        /// Where the value was given.
+        at: Location,
+        /// What is wrong and how to fix it.
+        message: String,
+    },
+    /// Two subnets share addresses.
+    #[error("{at}: subnet {first} overlaps subnet {second}; give each subnet its own block")]
+    SubnetOverlap {
+        /// The VPC whose subnets overlap.
+        at: Location,
+        /// The first subnet's block.
+        first: String,
+        /// The second subnet's block.
+        second: String,
+    },
+    /// A subnet is not inside its VPC's block.
+    #[error("{at}: subnet {subnet} is not inside the VPC block {vpc}")]
+    SubnetOutsideVpc {
+        /// The VPC.
+        at: Location,
+        /// The subnet's block.
+        subnet: String,
+        /// The VPC's block.
+        vpc: String,
+    },
+    /// Two constructs were given the same logical ID.
+    #[error(
+        "logical ID `{id}` of {second} is already used by {first}; give one of them another name"
+    )]
+    DuplicateLogicalId {
+        /// The colliding logical ID.
+        id: String,
+        /// The construct that had it first.
+        first: String,
+        /// The construct that asked for it again.
+        second: String,
+    },
+    /// A handle from one stack was used in another.
+    #[error("{at}: {target} belongs to stack `{owner}`, not to this stack `{stack}`; export it from `{owner}` and import it here instead")]
+    ForeignConstruct {
+        /// Where the handle was used.
+        at: Location,
+        /// What the handle points to.
+        target: String,
+        /// The stack the handle came from.
+        owner: String,
+        /// The stack it was used in.
+        stack: String,
+    },
+    /// A `Ref`, `Fn::GetAtt`, `Fn::Sub` variable or `DependsOn` names nothing in the template.
+    #[error("{at}: refers to `{target}`, which is neither a resource, a parameter nor a pseudo parameter of the template")]
+    DanglingReference {
+        /// The resource or output holding the reference.
+        at: Location,
+        /// The name referred to.
+        target: String,
+    },
+    /// A CloudFormation quota would be exceeded.
+    #[error("the template exceeds CloudFormation's quota of {limit} {quota}: it has {used} ({detail})")]
+    QuotaExceeded {
+        /// What is counted, e.g. `resources`.
+        quota: &'static str,
+        /// How many the template has.
+        used: usize,
+        /// CloudFormation's limit.
+        limit: usize,
+        /// What used the quota up.
+        detail: String,
+    },
+    /// An endpoint policy was given for a service whose endpoints do not take one.
+    #[error("{at}: the {service} endpoint does not support endpoint policies; remove the policy (control access with the security group and identity policies instead)")]
+    EndpointPolicyNotSupported {
+        /// The endpoint.
+        at: Location,
+        /// The service name.
+        service: String,
+    },
+    /// A workload needs endpoints that the network does not have.
+    #[error("{at}: {workload} needs the {missing} endpoint(s), which the network does not have; add them or drop the workload")]
+    MissingEndpoints {
+        /// The pattern.
+        at: Location,
+        /// What needs them, e.g. `pulling images from Amazon ECR`.
+        workload: String,
+        /// The missing services, comma separated.
+        missing: String,
+    },
+}
+
+/// The library's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// Shorthand for [`Error::Invalid`].
+    pub(crate) fn invalid(
+        construct: impl Into<String>,
+        field: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Error::Invalid {
+            at: Location::new(construct, field),
+            message: message.into(),
+        }
+    }
+
+    /// Shorthand for [`Error::Parse`].
+    pub(crate) fn parse(
+        at: Location,
+        what: &'static str,
+        value: impl Into<String>,
+        reason: impl Into<String>,
+    ) -> Self {
+        Error::Parse {
+            at,
+            what,
+            value: value.into(),
+            reason: reason.into(),
+        }
+    }
+}

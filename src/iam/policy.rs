@@ -1,0 +1,680 @@
+use std::fmt;
+
+use indexmap::IndexMap;
+use serde_json::{json, Map, Value};
+
+use super::names::{Action, Arn};
+use crate::error::{Error, Location, Result};
+use crate::template::Expr;
+
+/// Whether a statement allows or denies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Effect {
+    /// `Allow`
+    Allow,
+    /// `Deny`
+    Deny,
+}
+
+impl Effect {
+    /// `Allow` or `Deny`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Effect::Allow => "Allow",
+            Effect::Deny => "Deny",
+        }
+    }
+}
+
+/// Who a resource policy's statement is about.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Principal {
+    /// `"*"`: anyone (narrow it with conditions).
+    Any,
+    /// `{"AWS": [...]}`: accounts, users and roles by ARN.
+    Aws(Vec<Arn>),
+    /// `{"Service": [...]}`: AWS service principals such as `logs.amazonaws.com`.
+    Service(Vec<Expr>),
+}
+
+impl Principal {
+    /// The principal as policy JSON.
+    pub fn to_value(&self) -> Value {
+        match self {
+            Principal::Any => Value::String("*".into()),
+            Principal::Aws(arns) => {
+                json!({"AWS": one_or_many(arns.iter().map(Arn::to_value).collect())})
+            }
+            Principal::Service(s) => {
+                json!({"Service": one_or_many(s.iter().map(Expr::to_value).collect())})
+            }
+        }
+    }
+}
+
+fn one_or_many(mut v: Vec<Value>) -> Value {
+    if v.len() == 1 {
+        v.remove(0)
+    } else {
+        Value::Array(v)
+    }
+}
+
+/// A condition operator, with its set (`ForAllValues:`/`ForAnyValue:`) and `IfExists` forms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ConditionOperator {
+    /// `StringEquals`
+    StringEquals,
+    /// `StringNotEquals`
+    StringNotEquals,
+    /// `StringEqualsIgnoreCase`
+    StringEqualsIgnoreCase,
+    /// `StringNotEqualsIgnoreCase`
+    StringNotEqualsIgnoreCase,
+    /// `StringLike`
+    StringLike,
+    /// `StringNotLike`
+    StringNotLike,
+    /// `NumericEquals`
+    NumericEquals,
+    /// `NumericNotEquals`
+    NumericNotEquals,
+    /// `NumericLessThan`
+    NumericLessThan,
+    /// `NumericLessThanEquals`
+    NumericLessThanEquals,
+    /// `NumericGreaterThan`
+    NumericGreaterThan,
+    /// `NumericGreaterThanEquals`
+    NumericGreaterThanEquals,
+    /// `DateEquals`
+    DateEquals,
+    /// `DateNotEquals`
+    DateNotEquals,
+    /// `DateLessThan`
+    DateLessThan,
+    /// `DateLessThanEquals`
+    DateLessThanEquals,
+    /// `DateGreaterThan`
+    DateGreaterThan,
+    /// `DateGreaterThanEquals`
+    DateGreaterThanEquals,
+    /// `Bool`
+    Bool,
+    /// `BinaryEquals`
+    BinaryEquals,
+    /// `IpAddress`
+    IpAddress,
+    /// `NotIpAddress`
+    NotIpAddress,
+    /// `ArnEquals`
+    ArnEquals,
+    /// `ArnLike`
+    ArnLike,
+    /// `ArnNotEquals`
+    ArnNotEquals,
+    /// `ArnNotLike`
+    ArnNotLike,
+    /// `Null`
+    Null,
+}
+
+impl ConditionOperator {
+    /// Every operator.
+    pub const ALL: [ConditionOperator; 27] = [
+        Self::StringEquals,
+        Self::StringNotEquals,
+        Self::StringEqualsIgnoreCase,
+        Self::StringNotEqualsIgnoreCase,
+        Self::StringLike,
+        Self::StringNotLike,
+        Self::NumericEquals,
+        Self::NumericNotEquals,
+        Self::NumericLessThan,
+        Self::NumericLessThanEquals,
+        Self::NumericGreaterThan,
+        Self::NumericGreaterThanEquals,
+        Self::DateEquals,
+        Self::DateNotEquals,
+        Self::DateLessThan,
+        Self::DateLessThanEquals,
+        Self::DateGreaterThan,
+        Self::DateGreaterThanEquals,
+        Self::Bool,
+        Self::BinaryEquals,
+        Self::IpAddress,
+        Self::NotIpAddress,
+        Self::ArnEquals,
+        Self::ArnLike,
+        Self::ArnNotEquals,
+        Self::ArnNotLike,
+        Self::Null,
+    ];
+
+    /// The operator's name as written in a policy.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::StringEquals => "StringEquals",
+            Self::StringNotEquals => "StringNotEquals",
+            Self::StringEqualsIgnoreCase => "StringEqualsIgnoreCase",
+            Self::StringNotEqualsIgnoreCase => "StringNotEqualsIgnoreCase",
+            Self::StringLike => "StringLike",
+            Self::StringNotLike => "StringNotLike",
+            Self::NumericEquals => "NumericEquals",
+            Self::NumericNotEquals => "NumericNotEquals",
+            Self::NumericLessThan => "NumericLessThan",
+            Self::NumericLessThanEquals => "NumericLessThanEquals",
+            Self::NumericGreaterThan => "NumericGreaterThan",
+            Self::NumericGreaterThanEquals => "NumericGreaterThanEquals",
+            Self::DateEquals => "DateEquals",
+            Self::DateNotEquals => "DateNotEquals",
+            Self::DateLessThan => "DateLessThan",
+            Self::DateLessThanEquals => "DateLessThanEquals",
+            Self::DateGreaterThan => "DateGreaterThan",
+            Self::DateGreaterThanEquals => "DateGreaterThanEquals",
+            Self::Bool => "Bool",
+            Self::BinaryEquals => "BinaryEquals",
+            Self::IpAddress => "IpAddress",
+            Self::NotIpAddress => "NotIpAddress",
+            Self::ArnEquals => "ArnEquals",
+            Self::ArnLike => "ArnLike",
+            Self::ArnNotEquals => "ArnNotEquals",
+            Self::ArnNotLike => "ArnNotLike",
+            Self::Null => "Null",
+        }
+    }
+
+    /// The operator called `name`, if there is one.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|o| o.name() == name)
+    }
+}
+
+/// Whether a condition applies to each value of a multivalued key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SetQualifier {
+    /// `ForAllValues:`
+    ForAllValues,
+    /// `ForAnyValue:`
+    ForAnyValue,
+}
+
+/// A condition key such as `aws:PrincipalAccount` or `sagemaker:VpcSubnets`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ConditionKey(String);
+
+impl ConditionKey {
+    /// `aws:PrincipalAccount`: the account of the caller.
+    pub const PRINCIPAL_ACCOUNT: &'static str = "aws:PrincipalAccount";
+    /// `aws:PrincipalOrgID`: the organization of the caller.
+    pub const PRINCIPAL_ORG_ID: &'static str = "aws:PrincipalOrgID";
+    /// `aws:ResourceAccount`: the account that owns the resource.
+    pub const RESOURCE_ACCOUNT: &'static str = "aws:ResourceAccount";
+    /// `aws:ResourceOrgID`: the organization of the account that owns the resource.
+    pub const RESOURCE_ORG_ID: &'static str = "aws:ResourceOrgID";
+    /// `aws:SourceVpce`: the VPC endpoint a request came through.
+    pub const SOURCE_VPCE: &'static str = "aws:SourceVpce";
+    /// `aws:SourceVpc`: the VPC a request came from.
+    pub const SOURCE_VPC: &'static str = "aws:SourceVpc";
+    /// `aws:SecureTransport`: whether the request used TLS.
+    pub const SECURE_TRANSPORT: &'static str = "aws:SecureTransport";
+    /// `aws:SourceAccount`: the account on whose behalf a service acts.
+    pub const SOURCE_ACCOUNT: &'static str = "aws:SourceAccount";
+    /// `aws:SourceArn`: the resource on whose behalf a service acts.
+    pub const SOURCE_ARN: &'static str = "aws:SourceArn";
+
+    /// Checks `key` as `prefix:Name`.
+    pub fn new(key: impl Into<String>) -> Result<Self> {
+        let key = key.into();
+        let ok = key.split_once(':').is_some_and(|(p, n)| {
+            !p.is_empty()
+                && !n.is_empty()
+                && p.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-')
+                && !n.chars().any(char::is_whitespace)
+        });
+        if ok {
+            Ok(Self(key))
+        } else {
+            Err(Error::parse(
+                Location::new("PolicyDocument", "Condition"),
+                "condition key",
+                key,
+                "a condition key is `prefix:Name`, e.g. `aws:PrincipalAccount`",
+            ))
+        }
+    }
+
+    /// The key as written.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// One condition: `operator` over `key` against `values`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Condition {
+    /// The operator.
+    pub operator: ConditionOperator,
+    /// `ForAllValues:`/`ForAnyValue:`, for multivalued keys.
+    pub set: Option<SetQualifier>,
+    /// The `...IfExists` form: the condition holds when the key is absent.
+    pub if_exists: bool,
+    /// The key.
+    pub key: ConditionKey,
+    /// The values compared against (any one may match).
+    pub values: Vec<Expr>,
+}
+
+impl Condition {
+    /// A condition with one or more values.
+    pub fn new(
+        operator: ConditionOperator,
+        key: &str,
+        values: impl IntoIterator<Item = Expr>,
+    ) -> Result<Self> {
+        Ok(Self {
+            operator,
+            set: None,
+            if_exists: false,
+            key: ConditionKey::new(key)?,
+            values: values.into_iter().collect(),
+        })
+    }
+
+    /// The operator as written, e.g. `ForAnyValue:StringLikeIfExists`.
+    pub fn operator_name(&self) -> String {
+        let set = match self.set {
+            Some(SetQualifier::ForAllValues) => "ForAllValues:",
+            Some(SetQualifier::ForAnyValue) => "ForAnyValue:",
+            None => "",
+        };
+        let suffix = if self.if_exists { "IfExists" } else { "" };
+        format!("{set}{}{suffix}", self.operator.name())
+    }
+}
+
+/// One statement of a policy.
+#[derive(Debug, Clone, PartialEq)]
+#[must_use]
+pub struct Statement {
+    sid: Option<String>,
+    effect: Effect,
+    principal: Option<Principal>,
+    not_principal: Option<Principal>,
+    actions: Vec<String>,
+    not_actions: Vec<String>,
+    resources: Vec<Arn>,
+    any_resource: bool,
+    not_resources: Vec<Arn>,
+    conditions: Vec<Condition>,
+}
+
+impl Statement {
+    fn new(effect: Effect) -> Self {
+        Self {
+            sid: None,
+            effect,
+            principal: None,
+            not_principal: None,
+            actions: Vec::new(),
+            not_actions: Vec::new(),
+            resources: Vec::new(),
+            any_resource: false,
+            not_resources: Vec::new(),
+            conditions: Vec::new(),
+        }
+    }
+
+    /// An `Allow` statement.
+    pub fn allow() -> Self {
+        Self::new(Effect::Allow)
+    }
+
+    /// A `Deny` statement.
+    pub fn deny() -> Self {
+        Self::new(Effect::Deny)
+    }
+
+    /// Names the statement.
+    pub fn sid(mut self, sid: impl Into<String>) -> Self {
+        self.sid = Some(sid.into());
+        self
+    }
+
+    /// `Principal: "*"`.
+    pub fn any_principal(mut self) -> Self {
+        self.principal = Some(Principal::Any);
+        self
+    }
+
+    /// Sets the principal.
+    pub fn principal(mut self, p: Principal) -> Self {
+        self.principal = Some(p);
+        self
+    }
+
+    /// Sets `NotPrincipal` (refused on `Allow` statements).
+    pub fn not_principal(mut self, p: Principal) -> Self {
+        self.not_principal = Some(p);
+        self
+    }
+
+    /// Adds an action (checked when the policy is validated).
+    pub fn action(mut self, action: impl Into<String>) -> Self {
+        self.actions.push(action.into());
+        self
+    }
+
+    /// Adds actions.
+    pub fn actions<I, S>(mut self, actions: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.actions.extend(actions.into_iter().map(Into::into));
+        self
+    }
+
+    /// Adds a `NotAction`.
+    pub fn not_action(mut self, action: impl Into<String>) -> Self {
+        self.not_actions.push(action.into());
+        self
+    }
+
+    /// Adds a resource.
+    pub fn resource(mut self, arn: Arn) -> Self {
+        self.resources.push(arn);
+        self
+    }
+
+    /// Adds resources.
+    pub fn resources(mut self, arns: impl IntoIterator<Item = Arn>) -> Self {
+        self.resources.extend(arns);
+        self
+    }
+
+    /// `Resource: "*"`.
+    pub fn any_resource(mut self) -> Self {
+        self.any_resource = true;
+        self
+    }
+
+    /// Adds a `NotResource`.
+    pub fn not_resource(mut self, arn: Arn) -> Self {
+        self.not_resources.push(arn);
+        self
+    }
+
+    /// Adds a condition.
+    pub fn condition(mut self, c: Condition) -> Self {
+        self.conditions.push(c);
+        self
+    }
+
+    /// The statement's effect.
+    pub fn effect(&self) -> Effect {
+        self.effect
+    }
+
+    /// The statement's Sid.
+    pub fn sid_str(&self) -> Option<&str> {
+        self.sid.as_deref()
+    }
+
+    /// The actions as written.
+    pub fn action_names(&self) -> &[String] {
+        &self.actions
+    }
+
+    /// The principal.
+    pub fn principal_ref(&self) -> Option<&Principal> {
+        self.principal.as_ref()
+    }
+
+    /// The resources (not counting `"*"`).
+    pub fn resource_arns(&self) -> &[Arn] {
+        &self.resources
+    }
+
+    /// Whether the statement applies to every resource.
+    pub fn is_any_resource(&self) -> bool {
+        self.any_resource
+    }
+
+    /// The conditions.
+    pub fn conditions(&self) -> &[Condition] {
+        &self.conditions
+    }
+
+    fn validate(&self, kind: PolicyKind, at: &dyn Fn(&str) -> Location) -> Result<()> {
+        let field = |f: &str| at(f);
+        if let Some(sid) = &self.sid {
+            if sid.is_empty() || !sid.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+                return Err(Error::Invalid {
+                    at: field("Sid"),
+                    message: format!("Sid `{sid}` may hold only letters, digits and `-`"),
+                });
+            }
+        }
+        if self.actions.is_empty() && self.not_actions.is_empty() {
+            return Err(Error::Invalid {
+                at: field("Action"),
+                message: "the statement names no action; add at least one (e.g. `s3:GetObject`)"
+                    .into(),
+            });
+        }
+        if !self.actions.is_empty() && !self.not_actions.is_empty() {
+            return Err(Error::Invalid {
+                at: field("Action"),
+                message: "a statement has Action or NotAction, not both".into(),
+            });
+        }
+        for a in self.actions.iter().chain(&self.not_actions) {
+            Action::new(a.clone()).map_err(|e| match e {
+                Error::Parse {
+                    what,
+                    value,
+                    reason,
+                    ..
+                } => Error::Parse {
+                    at: field("Action"),
+                    what,
+                    value,
+                    reason,
+                },
+                other => other,
+            })?;
+        }
+        let has_resource =
+            self.any_resource || !self.resources.is_empty() || !self.not_resources.is_empty();
+        match kind {
+            PolicyKind::Trust => {}
+            _ if !has_resource => {
+                return Err(Error::Invalid {
+                    at: field("Resource"),
+                    message: "the statement names no resource; add one, or `any_resource()` for `*`".into(),
+                })
+            }
+            _ => {}
+        }
+        if (self.any_resource || !self.resources.is_empty()) && !self.not_resources.is_empty() {
+            return Err(Error::Invalid {
+                at: field("Resource"),
+                message: "a statement has Resource or NotResource, not both".into(),
+            });
+        }
+        match kind {
+            PolicyKind::Identity if self.principal.is_some() || self.not_principal.is_some() => {
+                return Err(Error::Invalid {
+                    at: field("Principal"),
+                    message: "an identity policy has no Principal: it applies to whoever holds it"
+                        .into(),
+                })
+            }
+            PolicyKind::Resource | PolicyKind::Trust
+                if self.principal.is_none() && self.not_principal.is_none() =>
+            {
+                return Err(Error::Invalid {
+                    at: field("Principal"),
+                    message: "a resource policy statement needs a Principal (`any_principal()` narrowed by a condition, or named principals)".into(),
+                })
+            }
+            _ => {}
+        }
+        if self.not_principal.is_some() && self.effect == Effect::Allow {
+            return Err(Error::Invalid {
+                at: field("NotPrincipal"),
+                message: "NotPrincipal with Allow grants access to everyone not named; use Principal with conditions instead".into(),
+            });
+        }
+        Ok(())
+    }
+
+    /// The statement as policy JSON.
+    pub fn to_value(&self) -> Value {
+        let mut m = Map::new();
+        if let Some(s) = &self.sid {
+            m.insert("Sid".into(), s.clone().into());
+        }
+        m.insert("Effect".into(), self.effect.as_str().into());
+        if let Some(p) = &self.principal {
+            m.insert("Principal".into(), p.to_value());
+        }
+        if let Some(p) = &self.not_principal {
+            m.insert("NotPrincipal".into(), p.to_value());
+        }
+        let strings = |v: &[String]| Value::Array(v.iter().map(|a| a.clone().into()).collect());
+        if !self.actions.is_empty() {
+            m.insert("Action".into(), strings(&self.actions));
+        }
+        if !self.not_actions.is_empty() {
+            m.insert("NotAction".into(), strings(&self.not_actions));
+        }
+        if self.any_resource {
+            m.insert("Resource".into(), "*".into());
+        } else if !self.resources.is_empty() {
+            m.insert(
+                "Resource".into(),
+                Value::Array(self.resources.iter().map(Arn::to_value).collect()),
+            );
+        }
+        if !self.not_resources.is_empty() {
+            m.insert(
+                "NotResource".into(),
+                Value::Array(self.not_resources.iter().map(Arn::to_value).collect()),
+            );
+        }
+        if !self.conditions.is_empty() {
+            let mut by_op: IndexMap<String, Map<String, Value>> = IndexMap::new();
+            for c in &self.conditions {
+                by_op.entry(c.operator_name()).or_default().insert(
+                    c.key.as_str().to_string(),
+                    one_or_many(c.values.iter().map(Expr::to_value).collect()),
+                );
+            }
+            m.insert(
+                "Condition".into(),
+                Value::Object(by_op.into_iter().map(|(k, v)| (k, Value::Object(v))).collect()),
+            );
+        }
+        Value::Object(m)
+    }
+}
+
+/// Where a policy is used, which decides what its statements must hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PolicyKind {
+    /// Attached to a resource (VPC endpoint, bucket, key): statements need a principal.
+    Resource,
+    /// Attached to a user or role: statements must not name a principal.
+    Identity,
+    /// A role's trust policy: principals, no resources.
+    Trust,
+}
+
+impl fmt::Display for PolicyKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            PolicyKind::Resource => "resource policy",
+            PolicyKind::Identity => "identity policy",
+            PolicyKind::Trust => "trust policy",
+        })
+    }
+}
+
+/// An IAM policy document: a list of statements, version `2012-10-17`.
+///
+/// ```
+/// use airgap::iam::{Arn, PolicyDocument, PolicyKind, Statement};
+/// let policy = PolicyDocument::new().statement(
+///     Statement::allow()
+///         .sid("Access-to-specific-bucket-only")
+///         .any_principal()
+///         .action("s3:GetObject")
+///         .resources([Arn::s3_bucket("my_secure_bucket")?, Arn::s3_objects("my_secure_bucket")?]),
+/// );
+/// policy.validate(PolicyKind::Resource, "GatewayEndpoint 's3'")?;
+/// assert_eq!(policy.to_value()["Statement"][0]["Action"][0], "s3:GetObject");
+/// # Ok::<(), airgap::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Default)]
+#[must_use]
+pub struct PolicyDocument {
+    statements: Vec<Statement>,
+}
+
+impl PolicyDocument {
+    /// An empty document (invalid until it has a statement).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a statement.
+    pub fn statement(mut self, s: Statement) -> Self {
+        self.statements.push(s);
+        self
+    }
+
+    /// The statements.
+    pub fn statements(&self) -> &[Statement] {
+        &self.statements
+    }
+
+    /// Checks the document for use as `kind`; `construct` names where it is used in errors.
+    pub fn validate(&self, kind: PolicyKind, construct: &str) -> Result<()> {
+        if self.statements.is_empty() {
+            return Err(Error::invalid(
+                construct,
+                "PolicyDocument",
+                format!("the {kind} has no statement"),
+            ));
+        }
+        let mut sids = Vec::new();
+        for (i, s) in self.statements.iter().enumerate() {
+            let name = s.sid.clone().unwrap_or_else(|| format!("#{}", i + 1));
+            let at = |f: &str| {
+                Location::new(construct, format!("PolicyDocument.Statement[{name}].{f}"))
+            };
+            s.validate(kind, &at)?;
+            if let Some(sid) = &s.sid {
+                if sids.contains(&sid) {
+                    return Err(Error::Invalid {
+                        at: at("Sid"),
+                        message: format!("Sid `{sid}` is used twice; Sids must be unique"),
+                    });
+                }
+                sids.push(sid);
+            }
+        }
+        Ok(())
+    }
+
+    /// The document as template JSON.
+    pub fn to_value(&self) -> Value {
+        json!({
+            "Version": "2012-10-17",
+            "Statement": self.statements.iter().map(Statement::to_value).collect::<Vec<_>>(),
+        })
+    }
+}

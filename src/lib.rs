@@ -1,0 +1,18 @@
+//! # airgap
+//!
+//! Describe a private AWS network for data science in typed Rust and get CloudFormation that
+//! launches as is: a VPC with no route to the internet, private subnets in several zones,
+//! security groups that say who may talk to whom, and VPC endpoints with endpoint policies.
+//!
+//! The layers, lowest first: [`template`] (the CloudFormation document), [`iam`] (policy
+//! documents), [`net`] (VPC, subnets, security groups, endpoints, flow logs) and [`patterns`]
+//! (ready architectures, first of all [`patterns::sagemaker::SecureSageMakerNetwork`]).
+#![warn(missing_docs)]
+
+pub mod error;
+pub mod iam;
+pub mod net;
+pub mod patterns;
+pub mod template;
+
+pub use error::{Error, Location, Result};

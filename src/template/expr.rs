@@ -1,0 +1,244 @@
+use serde_json::{json, Value};
+
+/// CloudFormation's pseudo parameters, which every template can `Ref` without declaring them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Pseudo {
+    /// `AWS::AccountId`
+    AccountId,
+    /// `AWS::Partition`: `aws`, `aws-cn`, `aws-us-gov`, ...
+    Partition,
+    /// `AWS::Region`
+    Region,
+    /// `AWS::StackId`
+    StackId,
+    /// `AWS::StackName`
+    StackName,
+    /// `AWS::URLSuffix`: `amazonaws.com`, or `amazonaws.com.cn` in China.
+    UrlSuffix,
+    /// `AWS::NoValue`: removes the property it stands for.
+    NoValue,
+    /// `AWS::NotificationARNs`
+    NotificationArns,
+}
+
+impl Pseudo {
+    /// Every pseudo parameter.
+    pub const ALL: [Pseudo; 8] = [
+        Pseudo::AccountId,
+        Pseudo::Partition,
+        Pseudo::Region,
+        Pseudo::StackId,
+        Pseudo::StackName,
+        Pseudo::UrlSuffix,
+        Pseudo::NoValue,
+        Pseudo::NotificationArns,
+    ];
+
+    /// The name as written in a template.
+    pub fn name(self) -> &'static str {
+        match self {
+            Pseudo::AccountId => "AWS::AccountId",
+            Pseudo::Partition => "AWS::Partition",
+            Pseudo::Region => "AWS::Region",
+            Pseudo::StackId => "AWS::StackId",
+            Pseudo::StackName => "AWS::StackName",
+            Pseudo::UrlSuffix => "AWS::URLSuffix",
+            Pseudo::NoValue => "AWS::NoValue",
+            Pseudo::NotificationArns => "AWS::NotificationARNs",
+        }
+    }
+
+    /// The pseudo parameter named `name`, if it is one.
+    pub fn from_name(name: &str) -> Option<Pseudo> {
+        Self::ALL.into_iter().find(|p| p.name() == name)
+    }
+}
+
+/// A value in a template: a literal or one of CloudFormation's intrinsic functions.
+///
+/// Constructs build their properties from `Expr`s so that a reference can only be written in a
+/// form CloudFormation accepts; [`Expr::to_value`] turns it into the template's JSON.
+///
+/// ```
+/// use airgap::template::{Expr, Pseudo};
+/// let name = Expr::sub("com.amazonaws.${AWS::Region}.sts");
+/// assert_eq!(name.to_value(), serde_json::json!({"Fn::Sub": "com.amazonaws.${AWS::Region}.sts"}));
+/// let az = Expr::select(0, Expr::get_azs());
+/// assert_eq!(az.to_value(), serde_json::json!({"Fn::Select": [0, {"Fn::GetAZs": ""}]}));
+/// assert_eq!(Expr::pseudo(Pseudo::Region).to_value(), serde_json::json!({"Ref": "AWS::Region"}));
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expr {
+    /// Any literal JSON (strings, numbers, booleans, objects such as policy documents).
+    Literal(Value),
+    /// A list of values.
+    List(Vec<Expr>),
+    /// `Ref` to a resource, parameter or pseudo parameter.
+    Ref(String),
+    /// `Fn::GetAtt` of a resource's attribute.
+    GetAtt(String, String),
+    /// `Fn::Sub` with the template's own names as variables.
+    Sub(String),
+    /// `Fn::Join` of values with a delimiter.
+    Join(String, Vec<Expr>),
+    /// `Fn::Select` of the n-th element of a list.
+    Select(u32, Box<Expr>),
+    /// `Fn::GetAZs` of the stack's region.
+    GetAzs,
+    /// `Fn::Cidr`: `count` blocks of `2^cidr_bits` addresses carved from a block.
+    Cidr {
+        /// The block to carve from.
+        block: Box<Expr>,
+        /// How many blocks.
+        count: u32,
+        /// Host bits of each block (32 minus the prefix length).
+        cidr_bits: u32,
+    },
+    /// `Fn::ImportValue` of another stack's export.
+    ImportValue(Box<Expr>),
+    /// `Fn::If` on a named condition.
+    If(String, Box<Expr>, Box<Expr>),
+    /// `Fn::Equals`, for conditions.
+    Equals(Box<Expr>, Box<Expr>),
+}
+
+impl Expr {
+    /// A string literal.
+    pub fn str(s: impl Into<String>) -> Self {
+        Expr::Literal(Value::String(s.into()))
+    }
+
+    /// A `Ref` to a logical ID or parameter.
+    pub fn ref_(id: impl Into<String>) -> Self {
+        Expr::Ref(id.into())
+    }
+
+    /// A `Ref` to a pseudo parameter.
+    pub fn pseudo(p: Pseudo) -> Self {
+        Expr::Ref(p.name().to_string())
+    }
+
+    /// `Fn::GetAtt [id, attribute]`.
+    pub fn get_att(id: impl Into<String>, attribute: impl Into<String>) -> Self {
+        Expr::GetAtt(id.into(), attribute.into())
+    }
+
+    /// `Fn::Sub` of a string, or the plain string when it has no `${...}` to substitute.
+    pub fn sub(s: impl Into<String>) -> Self {
+        let s = s.into();
+        if sub_variables(&s).next().is_none() {
+            Expr::str(s)
+        } else {
+            Expr::Sub(s)
+        }
+    }
+
+    /// `Fn::Select [index, list]`.
+    pub fn select(index: u32, list: Expr) -> Self {
+        Expr::Select(index, Box::new(list))
+    }
+
+    /// `Fn::GetAZs ""`: the zones of the region the stack is launched in.
+    pub fn get_azs() -> Self {
+        Expr::GetAzs
+    }
+
+    /// `Fn::ImportValue` of an export name.
+    pub fn import_value(name: Expr) -> Self {
+        Expr::ImportValue(Box::new(name))
+    }
+
+    /// `Fn::If [condition, then, else]`.
+    pub fn if_(condition: impl Into<String>, then: Expr, otherwise: Expr) -> Self {
+        Expr::If(condition.into(), Box::new(then), Box::new(otherwise))
+    }
+
+    /// The JSON that CloudFormation reads.
+    pub fn to_value(&self) -> Value {
+        match self {
+            Expr::Literal(v) => v.clone(),
+            Expr::List(items) => Value::Array(items.iter().map(Expr::to_value).collect()),
+            Expr::Ref(id) => json!({ "Ref": id }),
+            Expr::GetAtt(id, attr) => json!({ "Fn::GetAtt": [id, attr] }),
+            Expr::Sub(s) => json!({ "Fn::Sub": s }),
+            Expr::Join(delim, items) => json!({
+                "Fn::Join": [delim, items.iter().map(Expr::to_value).collect::<Vec<_>>()]
+            }),
+            Expr::Select(i, list) => json!({ "Fn::Select": [i, list.to_value()] }),
+            Expr::GetAzs => json!({ "Fn::GetAZs": "" }),
+            Expr::Cidr {
+                block,
+                count,
+                cidr_bits,
+            } => json!({ "Fn::Cidr": [block.to_value(), count, cidr_bits] }),
+            Expr::ImportValue(name) => json!({ "Fn::ImportValue": name.to_value() }),
+            Expr::If(cond, a, b) => json!({ "Fn::If": [cond, a.to_value(), b.to_value()] }),
+            Expr::Equals(a, b) => json!({ "Fn::Equals": [a.to_value(), b.to_value()] }),
+        }
+    }
+
+    /// The literal string this expression stands for, if it is one.
+    pub fn as_literal_str(&self) -> Option<&str> {
+        match self {
+            Expr::Literal(Value::String(s)) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+impl From<&str> for Expr {
+    fn from(s: &str) -> Self {
+        Expr::str(s)
+    }
+}
+
+impl From<String> for Expr {
+    fn from(s: String) -> Self {
+        Expr::str(s)
+    }
+}
+
+impl From<bool> for Expr {
+    fn from(b: bool) -> Self {
+        Expr::Literal(Value::Bool(b))
+    }
+}
+
+impl From<Value> for Expr {
+    fn from(v: Value) -> Self {
+        Expr::Literal(v)
+    }
+}
+
+/// The variables named in an `Fn::Sub` string: `${Name}` and `${Name.Attribute}`, but not the
+/// escaped `${!Literal}`.
+pub fn sub_variables(s: &str) -> impl Iterator<Item = &str> {
+    let mut rest = s;
+    std::iter::from_fn(move || loop {
+        let start = rest.find("${")?;
+        let after = &rest[start + 2..];
+        let end = after.find('}')?;
+        let var = &after[..end];
+        rest = &after[end + 1..];
+        if !var.starts_with('!') {
+            return Some(var);
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sub_variables_skip_escapes() {
+        let vars: Vec<_> =
+            sub_variables("arn:${AWS::Partition}:s3:::${Bucket}/${!literal}/${Role.Arn}").collect();
+        assert_eq!(vars, ["AWS::Partition", "Bucket", "Role.Arn"]);
+    }
+
+    #[test]
+    fn sub_without_variables_is_a_plain_string() {
+        assert_eq!(Expr::sub("plain"), Expr::str("plain"));
+    }
+}

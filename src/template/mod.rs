@@ -1,0 +1,12 @@
+//! The CloudFormation document model: templates, resources, parameters, outputs, intrinsic
+//! functions, logical IDs and quotas. It knows nothing of networks, IAM or SageMaker.
+
+mod document;
+mod expr;
+mod logical_id;
+mod stack;
+
+pub use document::{quota, DeletionPolicy, Output, Parameter, Resource, Template};
+pub use expr::{sub_variables, Expr, Pseudo};
+pub use logical_id::LogicalId;
+pub use stack::{ExportPrefix, Partition, ResourceRef, Stack, Synthesized, Warning};

@@ -1,0 +1,505 @@
+use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use heck::ToKebabCase;
+use indexmap::IndexMap;
+use serde_json::{json, Value};
+
+use super::document::{quota, Output, Parameter, Resource, Template};
+use super::expr::Expr;
+use super::logical_id::LogicalId;
+use crate::error::{Error, Location, Result};
+
+static NEXT_STACK: AtomicU64 = AtomicU64::new(1);
+
+/// An AWS partition: the set of regions that share ARNs, endpoints and accounts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Partition {
+    /// `aws`: the commercial regions.
+    Aws,
+    /// `aws-cn`: Beijing and Ningxia.
+    AwsCn,
+    /// `aws-us-gov`: AWS GovCloud (US).
+    AwsUsGov,
+}
+
+impl Partition {
+    /// The partition a region belongs to.
+    pub fn of_region(region: &str) -> Partition {
+        if region.starts_with("cn-") {
+            Partition::AwsCn
+        } else if region.starts_with("us-gov-") {
+            Partition::AwsUsGov
+        } else {
+            Partition::Aws
+        }
+    }
+
+    /// The partition's name in ARNs.
+    pub fn name(self) -> &'static str {
+        match self {
+            Partition::Aws => "aws",
+            Partition::AwsCn => "aws-cn",
+            Partition::AwsUsGov => "aws-us-gov",
+        }
+    }
+}
+
+/// A region name such as `eu-west-1` or `cn-north-1`.
+fn check_region(region: &str) -> Result<()> {
+    let parts: Vec<&str> = region.split('-').collect();
+    let ok = parts.len() >= 3
+        && parts.iter().all(|p| {
+            !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        })
+        && parts[0].chars().all(|c| c.is_ascii_lowercase())
+        && parts
+            .last()
+            .is_some_and(|p| p.chars().all(|c| c.is_ascii_digit()));
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::parse(
+            Location::new("Stack", "region"),
+            "region name",
+            region,
+            "expected a region such as `us-east-1`, `eu-central-2` or `cn-north-1`",
+        ))
+    }
+}
+
+/// How exports of a stack are named.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExportPrefix {
+    /// `${AWS::StackName}-...`: every launch of the template exports its own names, so one
+    /// account can hold several copies (the default).
+    StackName,
+    /// A fixed prefix: consumers can import names they know before launch.
+    Fixed(String),
+}
+
+/// A cheap, typed reference to a resource added to a [`Stack`].
+///
+/// It remembers the stack it belongs to so that using it in another stack is an error instead
+/// of a dangling `Ref`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResourceRef {
+    stack: u64,
+    stack_name: Arc<str>,
+    id: LogicalId,
+    construct: Arc<str>,
+}
+
+impl ResourceRef {
+    /// The resource's logical ID.
+    pub fn logical_id(&self) -> &LogicalId {
+        &self.id
+    }
+
+    /// `Ref` to the resource.
+    pub fn ref_(&self) -> Expr {
+        Expr::ref_(self.id.as_str())
+    }
+
+    /// `Fn::GetAtt` of one of its attributes.
+    pub fn get_att(&self, attribute: &str) -> Expr {
+        Expr::get_att(self.id.as_str(), attribute)
+    }
+
+    /// The construct that made it, e.g. `SecurityGroup 'Endpoints'`.
+    pub fn construct(&self) -> &str {
+        &self.construct
+    }
+
+    /// The name of the stack it belongs to.
+    pub fn stack_name(&self) -> &str {
+        &self.stack_name
+    }
+}
+
+/// Something the caller should know about a synthesized template that does not stop it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Warning {
+    /// A quota is more than 90% used.
+    QuotaNearlyUsed {
+        /// What is counted.
+        quota: &'static str,
+        /// How many are used.
+        used: usize,
+        /// CloudFormation's limit.
+        limit: usize,
+    },
+    /// The body is too large to pass inline (`--template-body`); it must be uploaded to S3
+    /// first, as Service Catalog does anyway.
+    BodyTooLargeForInline {
+        /// The body's size in bytes.
+        bytes: usize,
+    },
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Warning::QuotaNearlyUsed { quota, used, limit } => write!(
+                f,
+                "the template uses {used} of CloudFormation's {limit} {quota} (over 90%)"
+            ),
+            Warning::BodyTooLargeForInline { bytes } => write!(
+                f,
+                "the template body is {bytes} bytes, over the {} bytes allowed inline: upload it to S3 and launch it from there",
+                quota::INLINE_BODY_BYTES
+            ),
+        }
+    }
+}
+
+/// A synthesized template with what synthesis noticed about it.
+#[derive(Debug, Clone)]
+pub struct Synthesized {
+    template: Template,
+    json: String,
+    warnings: Vec<Warning>,
+}
+
+impl Synthesized {
+    /// The template.
+    pub fn template(&self) -> &Template {
+        &self.template
+    }
+
+    /// The template as pretty JSON (what `cargo run --example sagemaker_vpc` prints).
+    pub fn to_json_pretty(&self) -> &str {
+        &self.json
+    }
+
+    /// Warnings: quotas nearly used, a body too large to pass inline.
+    pub fn warnings(&self) -> &[Warning] {
+        &self.warnings
+    }
+
+    /// The template, consumed.
+    pub fn into_template(self) -> Template {
+        self.template
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Tagging {
+    name: String,
+}
+
+/// The unit of deployment: a template being built, plus what applies to all of it (tags, the
+/// export prefix, an optional pinned region).
+///
+/// Constructs are added with their `add_to(&mut stack)` methods and return handles that later
+/// constructs use to refer to them.
+///
+/// ```
+/// use airgap::template::{Stack, Resource};
+/// let mut stack = Stack::new("Demo").description("A demo").tag("team", "ml-platform");
+/// stack.add_resource_tagged("MyTopic", "Topic 'My'", Resource::new("AWS::SNS::Topic"), "my-topic")?;
+/// let out = stack.synth()?;
+/// assert!(out.to_json_pretty().contains("\"team\""));
+/// # Ok::<(), airgap::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Stack {
+    id: u64,
+    name: Arc<str>,
+    template: Template,
+    tags: IndexMap<String, String>,
+    export_prefix: ExportPrefix,
+    region: Option<String>,
+    owners: IndexMap<String, String>,
+    tagging: IndexMap<String, Tagging>,
+}
+
+impl Stack {
+    /// A new, empty stack. `name` identifies it in error messages and `Name` tags.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            id: NEXT_STACK.fetch_add(1, Ordering::Relaxed),
+            name: Arc::from(name.into()),
+            template: Template::default(),
+            tags: IndexMap::new(),
+            export_prefix: ExportPrefix::StackName,
+            region: None,
+            owners: IndexMap::new(),
+            tagging: IndexMap::new(),
+        }
+    }
+
+    /// Sets the template's description.
+    #[must_use]
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.template.description = Some(description.into());
+        self
+    }
+
+    /// Adds a tag to every resource that takes tags.
+    #[must_use]
+    pub fn tag(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.tags.insert(key.into(), value.into());
+        self
+    }
+
+    /// Names exports with a fixed prefix instead of the stack name.
+    pub fn export_prefix(mut self, prefix: impl Into<String>) -> Result<Self> {
+        let prefix = prefix.into();
+        if prefix.is_empty()
+            || !prefix
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == ':')
+        {
+            return Err(Error::parse(
+                Location::new(format!("Stack '{}'", self.name), "export_prefix"),
+                "export name prefix",
+                prefix,
+                "use letters, digits, `-` and `:` only",
+            ));
+        }
+        self.export_prefix = ExportPrefix::Fixed(prefix);
+        Ok(self)
+    }
+
+    /// Pins the stack to one region. Zones may then be named, and partition-specific names are
+    /// written as literals. Unpinned stacks work in any region.
+    pub fn in_region(mut self, region: impl Into<String>) -> Result<Self> {
+        let region = region.into();
+        check_region(&region)?;
+        self.region = Some(region);
+        Ok(self)
+    }
+
+    /// The stack's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The pinned region, if any.
+    pub fn region(&self) -> Option<&str> {
+        self.region.as_deref()
+    }
+
+    /// The partition, when the region is pinned.
+    pub fn partition(&self) -> Option<Partition> {
+        self.region.as_deref().map(Partition::of_region)
+    }
+
+    /// The template built so far (before tags and checks are applied by [`Stack::synth`]).
+    pub fn template(&self) -> &Template {
+        &self.template
+    }
+
+    /// The export name for `suffix`, under the stack's export prefix.
+    pub fn export_name(&self, suffix: &str) -> Expr {
+        match &self.export_prefix {
+            ExportPrefix::StackName => Expr::sub(format!("${{AWS::StackName}}-{suffix}")),
+            ExportPrefix::Fixed(p) => Expr::str(format!("{p}-{suffix}")),
+        }
+    }
+
+    /// The `Name` tag value for a construct: the launched stack's name and the construct's.
+    pub fn name_tag(&self, name: &str) -> Expr {
+        Expr::sub(format!("${{AWS::StackName}}-{}", name.to_kebab_case()))
+    }
+
+    fn claim(&mut self, id: &LogicalId, construct: &str) -> Result<()> {
+        if let Some(first) = self.owners.get(id.as_str()) {
+            return Err(Error::DuplicateLogicalId {
+                id: id.to_string(),
+                first: first.clone(),
+                second: construct.to_string(),
+            });
+        }
+        self.owners.insert(id.to_string(), construct.to_string());
+        Ok(())
+    }
+
+    /// Adds a resource under `id` (which must be new), made by `construct`.
+    pub fn add_resource(
+        &mut self,
+        id: impl AsRef<str>,
+        construct: &str,
+        resource: Resource,
+    ) -> Result<ResourceRef> {
+        let id = LogicalId::new(id.as_ref())?;
+        self.claim(&id, construct)?;
+        self.template.resources.insert(id.to_string(), resource);
+        Ok(ResourceRef {
+            stack: self.id,
+            stack_name: self.name.clone(),
+            id,
+            construct: Arc::from(construct),
+        })
+    }
+
+    /// Adds a resource that takes the standard `Tags` list: at synth it gets a `Name` tag of
+    /// `name_tag` and the stack's tags.
+    pub fn add_resource_tagged(
+        &mut self,
+        id: impl AsRef<str>,
+        construct: &str,
+        resource: Resource,
+        name_tag: &str,
+    ) -> Result<ResourceRef> {
+        let r = self.add_resource(id, construct, resource)?;
+        self.tagging.insert(
+            r.id.to_string(),
+            Tagging {
+                name: name_tag.to_string(),
+            },
+        );
+        Ok(r)
+    }
+
+    /// Adds a parameter under `id` (which must be new) and returns a `Ref` to it.
+    pub fn add_parameter(
+        &mut self,
+        id: impl AsRef<str>,
+        construct: &str,
+        parameter: Parameter,
+    ) -> Result<Expr> {
+        let id = LogicalId::new(id.as_ref())?;
+        self.claim(&id, construct)?;
+        self.template.parameters.insert(id.to_string(), parameter);
+        Ok(Expr::ref_(id.as_str()))
+    }
+
+    /// Adds an output under `id` (which must be new), exported under the stack's prefix when
+    /// `export` is given.
+    pub fn add_output(
+        &mut self,
+        id: impl AsRef<str>,
+        description: &str,
+        value: Expr,
+        export: Option<&str>,
+    ) -> Result<()> {
+        let id = LogicalId::new(id.as_ref())?;
+        if self.template.outputs.contains_key(id.as_str()) {
+            return Err(Error::DuplicateLogicalId {
+                id: id.to_string(),
+                first: format!("output `{id}`"),
+                second: format!("output `{id}`"),
+            });
+        }
+        let export_name = export.map(|e| self.export_name(e).to_value());
+        self.template.outputs.insert(
+            id.to_string(),
+            Output {
+                description: Some(description.to_string()),
+                value: value.to_value(),
+                export_name,
+                condition: None,
+            },
+        );
+        Ok(())
+    }
+
+    /// Adds the condition `name` unless it is there already (conditions are shared by the
+    /// constructs that need them).
+    pub fn ensure_condition(&mut self, name: &str, condition: Expr) {
+        self.template
+            .conditions
+            .entry(name.to_string())
+            .or_insert_with(|| condition.to_value());
+    }
+
+    /// Mutable access to a resource added earlier, to attach what a later construct adds to it.
+    pub fn resource_mut(&mut self, r: &ResourceRef) -> Option<&mut Resource> {
+        self.template.resources.get_mut(r.id.as_str())
+    }
+
+    /// Checks that `r` was made in this stack.
+    pub fn check_owned(&self, r: &ResourceRef, at: Location) -> Result<()> {
+        if r.stack == self.id {
+            Ok(())
+        } else {
+            Err(Error::ForeignConstruct {
+                at,
+                target: r.construct.to_string(),
+                owner: r.stack_name.to_string(),
+                stack: self.name.to_string(),
+            })
+        }
+    }
+
+    /// Finishes the template: applies tags, checks every reference and CloudFormation's quotas,
+    /// and renders JSON.
+    pub fn synth(&self) -> Result<Synthesized> {
+        let mut template = self.template.clone();
+        for (id, tagging) in &self.tagging {
+            if let Some(r) = template.resources.get_mut(id) {
+                let mut tags = vec![json!({"Key": "Name", "Value": self.name_tag(&tagging.name).to_value()})];
+                tags.extend(
+                    self.tags
+                        .iter()
+                        .filter(|(k, _)| k.as_str() != "Name")
+                        .map(|(k, v)| json!({"Key": k, "Value": v})),
+                );
+                r.properties.insert("Tags".into(), Value::Array(tags));
+            }
+        }
+        template.check_references()?;
+        let mut warnings = Vec::new();
+        let counted = [
+            ("resources", template.resources.len(), quota::RESOURCES),
+            ("parameters", template.parameters.len(), quota::PARAMETERS),
+            ("outputs", template.outputs.len(), quota::OUTPUTS),
+            ("mappings", template.mappings.len(), quota::MAPPINGS),
+        ];
+        for (name, used, limit) in counted {
+            check_quota(&template, name, used, limit, &mut warnings)?;
+        }
+        let json = template.to_json_pretty();
+        check_quota(
+            &template,
+            "bytes of template body",
+            json.len(),
+            quota::BODY_BYTES,
+            &mut warnings,
+        )?;
+        if json.len() > quota::INLINE_BODY_BYTES {
+            warnings.push(Warning::BodyTooLargeForInline { bytes: json.len() });
+        }
+        Ok(Synthesized {
+            template,
+            json,
+            warnings,
+        })
+    }
+}
+
+fn check_quota(
+    template: &Template,
+    quota: &'static str,
+    used: usize,
+    limit: usize,
+    warnings: &mut Vec<Warning>,
+) -> Result<()> {
+    if used > limit {
+        let detail = if quota == "resources" {
+            let mut counts: Vec<(&str, usize)> = template.resource_counts().into_iter().collect();
+            counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+            counts
+                .iter()
+                .take(3)
+                .map(|(t, n)| format!("{n} {t}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        } else {
+            format!("{used} {quota}")
+        };
+        return Err(Error::QuotaExceeded {
+            quota,
+            used,
+            limit,
+            detail,
+        });
+    }
+    if used * 10 > limit * 9 {
+        warnings.push(Warning::QuotaNearlyUsed { quota, used, limit });
+    }
+    Ok(())
+}
