@@ -88,7 +88,9 @@ pub enum Error {
         second: String,
     },
     /// A handle from one stack was used in another.
-    #[error("{at}: {target} belongs to stack `{owner}`, not to this stack `{stack}`; export it from `{owner}` and import it here instead")]
+    #[error(
+        "{at}: {target} belongs to stack `{owner}`, not to this stack `{stack}`; export it from `{owner}` and import it here instead"
+    )]
     ForeignConstruct {
         /// Where the handle was used.
         at: Location,
@@ -100,7 +102,9 @@ pub enum Error {
         stack: String,
     },
     /// A `Ref`, `Fn::GetAtt`, `Fn::Sub` variable or `DependsOn` names nothing in the template.
-    #[error("{at}: refers to `{target}`, which is neither a resource, a parameter nor a pseudo parameter of the template")]
+    #[error(
+        "{at}: refers to `{target}`, which is neither a resource, a parameter nor a pseudo parameter of the template"
+    )]
     DanglingReference {
         /// The resource or output holding the reference.
         at: Location,
@@ -108,7 +112,9 @@ pub enum Error {
         target: String,
     },
     /// A CloudFormation quota would be exceeded.
-    #[error("the template exceeds CloudFormation's quota of {limit} {quota}: it has {used} ({detail})")]
+    #[error(
+        "the template exceeds CloudFormation's quota of {limit} {quota}: it has {used} ({detail})"
+    )]
     QuotaExceeded {
         /// What is counted, e.g. `resources`.
         quota: &'static str,
@@ -120,7 +126,9 @@ pub enum Error {
         detail: String,
     },
     /// An endpoint policy was given for a service whose endpoints do not take one.
-    #[error("{at}: the {service} endpoint does not support endpoint policies; remove the policy (control access with the security group and identity policies instead)")]
+    #[error(
+        "{at}: the {service} endpoint does not support endpoint policies; remove the policy (control access with the security group and identity policies instead)"
+    )]
     EndpointPolicyNotSupported {
         /// The endpoint.
         at: Location,
@@ -128,7 +136,9 @@ pub enum Error {
         service: String,
     },
     /// A workload needs endpoints that the network does not have.
-    #[error("{at}: {workload} needs the {missing} endpoint(s), which the network does not have; add them or drop the workload")]
+    #[error(
+        "{at}: {workload} needs the {missing} endpoint(s), which the network does not have; add them or drop the workload"
+    )]
     MissingEndpoints {
         /// The pattern.
         at: Location,

@@ -55,7 +55,9 @@ impl Action {
                 at(),
                 "IAM action",
                 &action,
-                format!("the action name `{name}` must be letters and digits, with `*` or `?` as wildcards"),
+                format!(
+                    "the action name `{name}` must be letters and digits, with `*` or `?` as wildcards"
+                ),
             ));
         }
         Ok(Self(action))

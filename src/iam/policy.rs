@@ -1,7 +1,7 @@
 use std::fmt;
 
 use indexmap::IndexMap;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 
 use super::names::{Action, Arn};
 use crate::error::{Error, Location, Result};
@@ -229,8 +229,7 @@ impl ConditionKey {
         let ok = key.split_once(':').is_some_and(|(p, n)| {
             !p.is_empty()
                 && !n.is_empty()
-                && p.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-')
+                && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
                 && !n.chars().any(char::is_whitespace)
         });
         if ok {
@@ -449,13 +448,13 @@ impl Statement {
 
     fn validate(&self, kind: PolicyKind, at: &dyn Fn(&str) -> Location) -> Result<()> {
         let field = |f: &str| at(f);
-        if let Some(sid) = &self.sid {
-            if sid.is_empty() || !sid.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-                return Err(Error::Invalid {
-                    at: field("Sid"),
-                    message: format!("Sid `{sid}` may hold only letters, digits and `-`"),
-                });
-            }
+        if let Some(sid) = &self.sid
+            && (sid.is_empty() || !sid.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        {
+            return Err(Error::Invalid {
+                at: field("Sid"),
+                message: format!("Sid `{sid}` may hold only letters, digits and `-`"),
+            });
         }
         if self.actions.is_empty() && self.not_actions.is_empty() {
             return Err(Error::Invalid {
@@ -493,8 +492,10 @@ impl Statement {
             _ if !has_resource => {
                 return Err(Error::Invalid {
                     at: field("Resource"),
-                    message: "the statement names no resource; add one, or `any_resource()` for `*`".into(),
-                })
+                    message:
+                        "the statement names no resource; add one, or `any_resource()` for `*`"
+                            .into(),
+                });
             }
             _ => {}
         }
@@ -575,7 +576,12 @@ impl Statement {
             }
             m.insert(
                 "Condition".into(),
-                Value::Object(by_op.into_iter().map(|(k, v)| (k, Value::Object(v))).collect()),
+                Value::Object(
+                    by_op
+                        .into_iter()
+                        .map(|(k, v)| (k, Value::Object(v)))
+                        .collect(),
+                ),
             );
         }
         Value::Object(m)
@@ -653,9 +659,8 @@ impl PolicyDocument {
         let mut sids = Vec::new();
         for (i, s) in self.statements.iter().enumerate() {
             let name = s.sid.clone().unwrap_or_else(|| format!("#{}", i + 1));
-            let at = |f: &str| {
-                Location::new(construct, format!("PolicyDocument.Statement[{name}].{f}"))
-            };
+            let at =
+                |f: &str| Location::new(construct, format!("PolicyDocument.Statement[{name}].{f}"));
             s.validate(kind, &at)?;
             if let Some(sid) = &s.sid {
                 if sids.contains(&sid) {

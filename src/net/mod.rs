@@ -1,0 +1,22 @@
+//! Network constructs: the VPC and its subnet plan, route tables, security groups and their
+//! rules, gateway and interface endpoints with their service catalog, and flow logs.
+//!
+//! Nothing here can add a path to the internet: there is no construct for an Internet Gateway,
+//! NAT gateway, egress-only gateway, VPN gateway or a default route.
+
+mod cidr;
+mod endpoint;
+mod flow_log;
+mod security_group;
+mod vpc;
+
+pub use cidr::Ipv4Cidr;
+pub use endpoint::{
+    CHINA_CONDITION, EndpointRef, EndpointType, GatewayEndpoint, InterfaceEndpoint, Service,
+};
+pub use flow_log::{DEFAULT_RETENTION_DAYS, FlowLog, FlowLogRef, RETENTION_DAYS};
+pub use security_group::{
+    Peer, Port, Protocol, SecurityGroup, SecurityGroupEgress, SecurityGroupIngress,
+    SecurityGroupRef,
+};
+pub use vpc::{DEFAULT_VPC_CIDR, DEFAULT_ZONES, MAX_ZONES, SubnetRef, Vpc, VpcRef};

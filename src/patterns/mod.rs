@@ -1,0 +1,2 @@
+//! Ready architectures built from the lower layers.
+pub mod sagemaker;

@@ -1,7 +1,7 @@
 use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
-use super::expr::{sub_variables, Pseudo};
+use super::expr::{Pseudo, sub_variables};
 use crate::error::{Error, Location, Result};
 
 /// What CloudFormation does with a resource's physical counterpart when the stack is deleted or
@@ -293,7 +293,10 @@ impl Template {
                 ),
             );
         }
-        for (name, section) in [("Mappings", &self.mappings), ("Conditions", &self.conditions)] {
+        for (name, section) in [
+            ("Mappings", &self.mappings),
+            ("Conditions", &self.conditions),
+        ] {
             if !section.is_empty() {
                 m.insert(name.into(), map_value(section));
             }
@@ -375,13 +378,13 @@ impl Template {
                     });
                 }
             }
-            if let Some(c) = &r.condition {
-                if !self.conditions.contains_key(c) {
-                    return Err(Error::DanglingReference {
-                        at: Location::new(format!("resource `{id}`"), "Condition"),
-                        target: c.clone(),
-                    });
-                }
+            if let Some(c) = &r.condition
+                && !self.conditions.contains_key(c)
+            {
+                return Err(Error::DanglingReference {
+                    at: Location::new(format!("resource `{id}`"), "Condition"),
+                    target: c.clone(),
+                });
             }
             for v in r.properties.values() {
                 check_value(v, &known, &self.conditions, &at)?;
@@ -425,13 +428,13 @@ fn check_value(
                 let (k, arg) = m.iter().next().expect("one entry");
                 match (k.as_str(), arg) {
                     ("Ref", Value::String(target)) if !known(target) => {
-                        return Err(dangling(target))
+                        return Err(dangling(target));
                     }
                     ("Fn::GetAtt", Value::Array(parts)) => {
-                        if let Some(Value::String(target)) = parts.first() {
-                            if !known(target) {
-                                return Err(dangling(target));
-                            }
+                        if let Some(Value::String(target)) = parts.first()
+                            && !known(target)
+                        {
+                            return Err(dangling(target));
                         }
                     }
                     ("Fn::Sub", Value::String(s)) => check_sub(s, &[], known, &dangling)?,
@@ -444,14 +447,14 @@ fn check_value(
                         }
                     }
                     ("Fn::If", Value::Array(parts)) => {
-                        if let Some(Value::String(c)) = parts.first() {
-                            if !conditions.contains_key(c) {
-                                return Err(dangling(c));
-                            }
+                        if let Some(Value::String(c)) = parts.first()
+                            && !conditions.contains_key(c)
+                        {
+                            return Err(dangling(c));
                         }
                     }
                     ("Condition", Value::String(c)) if !conditions.contains_key(c) => {
-                        return Err(dangling(c))
+                        return Err(dangling(c));
                     }
                     _ => {}
                 }

@@ -1,4 +1,4 @@
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 /// CloudFormation's pseudo parameters, which every template can `Ref` without declaring them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -214,14 +214,16 @@ impl From<Value> for Expr {
 /// escaped `${!Literal}`.
 pub fn sub_variables(s: &str) -> impl Iterator<Item = &str> {
     let mut rest = s;
-    std::iter::from_fn(move || loop {
-        let start = rest.find("${")?;
-        let after = &rest[start + 2..];
-        let end = after.find('}')?;
-        let var = &after[..end];
-        rest = &after[end + 1..];
-        if !var.starts_with('!') {
-            return Some(var);
+    std::iter::from_fn(move || {
+        loop {
+            let start = rest.find("${")?;
+            let after = &rest[start + 2..];
+            let end = after.find('}')?;
+            let var = &after[..end];
+            rest = &after[end + 1..];
+            if !var.starts_with('!') {
+                return Some(var);
+            }
         }
     })
 }

@@ -6,7 +6,7 @@ mod expr;
 mod logical_id;
 mod stack;
 
-pub use document::{quota, DeletionPolicy, Output, Parameter, Resource, Template};
-pub use expr::{sub_variables, Expr, Pseudo};
+pub use document::{DeletionPolicy, Output, Parameter, Resource, Template, quota};
+pub use expr::{Expr, Pseudo, sub_variables};
 pub use logical_id::LogicalId;
 pub use stack::{ExportPrefix, Partition, ResourceRef, Stack, Synthesized, Warning};

@@ -1,12 +1,12 @@
 use std::fmt;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use heck::ToKebabCase;
 use indexmap::IndexMap;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
-use super::document::{quota, Output, Parameter, Resource, Template};
+use super::document::{Output, Parameter, Resource, Template, quota};
 use super::expr::Expr;
 use super::logical_id::LogicalId;
 use crate::error::{Error, Location, Result};
@@ -51,7 +51,9 @@ fn check_region(region: &str) -> Result<()> {
     let parts: Vec<&str> = region.split('-').collect();
     let ok = parts.len() >= 3
         && parts.iter().all(|p| {
-            !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+            !p.is_empty()
+                && p.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
         })
         && parts[0].chars().all(|c| c.is_ascii_lowercase())
         && parts
@@ -406,6 +408,21 @@ impl Stack {
             .or_insert_with(|| condition.to_value());
     }
 
+    /// Adds a template rule (the `Rules` section), checked by CloudFormation before it creates
+    /// anything.
+    pub fn add_rule(&mut self, name: &str, rule: Value) -> Result<()> {
+        let id = LogicalId::new(name)?;
+        if self.template.rules.contains_key(id.as_str()) {
+            return Err(Error::DuplicateLogicalId {
+                id: id.to_string(),
+                first: format!("rule `{id}`"),
+                second: format!("rule `{id}`"),
+            });
+        }
+        self.template.rules.insert(id.to_string(), rule);
+        Ok(())
+    }
+
     /// Mutable access to a resource added earlier, to attach what a later construct adds to it.
     pub fn resource_mut(&mut self, r: &ResourceRef) -> Option<&mut Resource> {
         self.template.resources.get_mut(r.id.as_str())
@@ -431,7 +448,8 @@ impl Stack {
         let mut template = self.template.clone();
         for (id, tagging) in &self.tagging {
             if let Some(r) = template.resources.get_mut(id) {
-                let mut tags = vec![json!({"Key": "Name", "Value": self.name_tag(&tagging.name).to_value()})];
+                let mut tags =
+                    vec![json!({"Key": "Name", "Value": self.name_tag(&tagging.name).to_value()})];
                 tags.extend(
                     self.tags
                         .iter()

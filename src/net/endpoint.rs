@@ -1,0 +1,519 @@
+use std::borrow::Cow;
+
+use serde_json::Value;
+
+use super::security_group::SecurityGroupRef;
+use super::vpc::{VpcRef, camel};
+use crate::error::{Error, Location, Result};
+use crate::iam::{
+    Condition, ConditionKey, ConditionOperator, PolicyDocument, PolicyKind, Statement,
+};
+use crate::template::{Expr, Partition, Pseudo, Resource, ResourceRef, Stack};
+
+/// The condition that holds in the China partition, where some endpoint services are named
+/// `cn.com.amazonaws.REGION.NAME`.
+pub const CHINA_CONDITION: &str = "IsChinaPartition";
+
+/// How an endpoint service is named.
+#[derive(Debug, Clone, PartialEq)]
+enum ServiceName {
+    /// `com.amazonaws.REGION.ID` (or `cn.com.amazonaws...` in China where the service says so).
+    Aws(Cow<'static, str>),
+    /// `aws.sagemaker.REGION.ID`: SageMaker's notebook and Studio endpoints.
+    SageMaker(Cow<'static, str>),
+    /// Any other name: an endpoint service of your own or a partner's, or a parameter.
+    Custom(Expr),
+}
+
+/// Which endpoint types a service offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EndpointType {
+    /// PrivateLink network interfaces in the subnets, reached through a security group.
+    Interface,
+    /// A route-table target (S3 and DynamoDB only); free, and not reached through a group.
+    Gateway,
+}
+
+/// An AWS service that VPC endpoints reach, with what airgap knows about it: its endpoint name,
+/// its IAM action prefix, whether its endpoints accept a policy, and its name in China.
+///
+/// ```
+/// use airgap::net::Service;
+/// assert_eq!(Service::STS.id(), "sts");
+/// assert_eq!(Service::MONITORING.iam_prefix(), Some("cloudwatch"));
+/// assert!(!Service::SAGEMAKER_NOTEBOOK.supports_policy());
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Service {
+    name: ServiceName,
+    iam_prefix: Option<Cow<'static, str>>,
+    interface: bool,
+    gateway: bool,
+    policies: bool,
+    china_prefixed: bool,
+}
+
+const fn aws(
+    id: &'static str,
+    iam_prefix: &'static str,
+    gateway: bool,
+    china_prefixed: bool,
+) -> Service {
+    Service {
+        name: ServiceName::Aws(Cow::Borrowed(id)),
+        iam_prefix: Some(Cow::Borrowed(iam_prefix)),
+        interface: true,
+        gateway,
+        policies: true,
+        china_prefixed,
+    }
+}
+
+impl Service {
+    /// The SageMaker API (`CreateTrainingJob`, `CreatePresignedNotebookInstanceUrl`, ...).
+    pub const SAGEMAKER_API: Service = aws("sagemaker.api", "sagemaker", false, true);
+    /// SageMaker Runtime (`InvokeEndpoint`).
+    pub const SAGEMAKER_RUNTIME: Service = aws("sagemaker.runtime", "sagemaker", false, true);
+    /// The notebook instance endpoint, `aws.sagemaker.REGION.notebook`: the Jupyter UI of
+    /// notebook instances from inside the VPC. It does not take an endpoint policy.
+    pub const SAGEMAKER_NOTEBOOK: Service = Service {
+        name: ServiceName::SageMaker(Cow::Borrowed("notebook")),
+        iam_prefix: Some(Cow::Borrowed("sagemaker")),
+        interface: true,
+        gateway: false,
+        policies: false,
+        china_prefixed: false,
+    };
+    /// The SageMaker Studio endpoint, `aws.sagemaker.REGION.studio`. It does not take an
+    /// endpoint policy.
+    pub const SAGEMAKER_STUDIO: Service = Service {
+        name: ServiceName::SageMaker(Cow::Borrowed("studio")),
+        iam_prefix: Some(Cow::Borrowed("sagemaker")),
+        interface: true,
+        gateway: false,
+        policies: false,
+        china_prefixed: false,
+    };
+    /// AWS STS, for temporary credentials.
+    pub const STS: Service = aws("sts", "sts", false, true);
+    /// CloudWatch Logs.
+    pub const LOGS: Service = aws("logs", "logs", false, false);
+    /// CloudWatch metrics (`monitoring`).
+    pub const MONITORING: Service = aws("monitoring", "cloudwatch", false, true);
+    /// Systems Manager.
+    pub const SSM: Service = aws("ssm", "ssm", false, false);
+    /// Amazon ECR's API (authentication, image manifests).
+    pub const ECR_API: Service = aws("ecr.api", "ecr", false, true);
+    /// Amazon ECR's Docker registry endpoint (image pulls; layers come from S3).
+    pub const ECR_DKR: Service = aws("ecr.dkr", "ecr", false, true);
+    /// AWS KMS.
+    pub const KMS: Service = aws("kms", "kms", false, false);
+    /// The CodeCommit API.
+    pub const CODECOMMIT: Service = aws("codecommit", "codecommit", false, false);
+    /// CodeCommit's Git endpoint.
+    pub const GIT_CODECOMMIT: Service = aws("git-codecommit", "codecommit", false, false);
+    /// AWS Service Catalog (SageMaker Projects launch through it).
+    pub const SERVICECATALOG: Service = aws("servicecatalog", "servicecatalog", false, true);
+    /// Amazon S3: a gateway endpoint here.
+    pub const S3: Service = aws("s3", "s3", true, true);
+    /// Amazon DynamoDB: a gateway endpoint here.
+    pub const DYNAMODB: Service = aws("dynamodb", "dynamodb", true, false);
+
+    /// Every service in the catalog.
+    pub const CATALOG: [Service; 16] = [
+        Self::SAGEMAKER_API,
+        Self::SAGEMAKER_RUNTIME,
+        Self::SAGEMAKER_NOTEBOOK,
+        Self::SAGEMAKER_STUDIO,
+        Self::STS,
+        Self::LOGS,
+        Self::MONITORING,
+        Self::SSM,
+        Self::ECR_API,
+        Self::ECR_DKR,
+        Self::KMS,
+        Self::CODECOMMIT,
+        Self::GIT_CODECOMMIT,
+        Self::SERVICECATALOG,
+        Self::S3,
+        Self::DYNAMODB,
+    ];
+
+    /// A catalog service by its short name (`sts`, `sagemaker.api`, `notebook`, ...).
+    pub fn by_id(id: &str) -> Option<Service> {
+        Self::CATALOG.into_iter().find(|s| s.id() == id)
+    }
+
+    /// Any other endpoint service by its full name (e.g. a PyPI mirror's
+    /// `com.amazonaws.vpce.eu-west-1.vpce-svc-...`) or a parameter holding it. Such endpoint
+    /// services take no endpoint policy.
+    pub fn custom(name: impl Into<Expr>) -> Service {
+        Service {
+            name: ServiceName::Custom(name.into()),
+            iam_prefix: None,
+            interface: true,
+            gateway: false,
+            policies: false,
+            china_prefixed: false,
+        }
+    }
+
+    /// The short name: `sts`, `sagemaker.api`, `notebook`, or `custom`.
+    pub fn id(&self) -> &str {
+        match &self.name {
+            ServiceName::Aws(id) | ServiceName::SageMaker(id) => id,
+            ServiceName::Custom(e) => e.as_literal_str().unwrap_or("custom"),
+        }
+    }
+
+    /// The prefix of the service's IAM actions (`cloudwatch` for `monitoring`).
+    pub fn iam_prefix(&self) -> Option<&str> {
+        self.iam_prefix.as_deref()
+    }
+
+    /// Whether the service's endpoints accept an endpoint policy.
+    pub fn supports_policy(&self) -> bool {
+        self.policies
+    }
+
+    /// Whether the service offers `kind` endpoints.
+    pub fn offers(&self, kind: EndpointType) -> bool {
+        match kind {
+            EndpointType::Interface => self.interface,
+            EndpointType::Gateway => self.gateway,
+        }
+    }
+
+    /// The endpoint service name for `kind`, region-agnostic (`Fn::Sub` on `${AWS::Region}`),
+    /// with China's `cn.com.amazonaws` prefix chosen by a condition unless the stack is pinned.
+    pub fn endpoint_service_name(&self, kind: EndpointType, stack: &mut Stack) -> Expr {
+        match &self.name {
+            ServiceName::Custom(e) => e.clone(),
+            ServiceName::SageMaker(id) => Expr::sub(format!("aws.sagemaker.${{AWS::Region}}.{id}")),
+            ServiceName::Aws(id) => {
+                let global = Expr::sub(format!("com.amazonaws.${{AWS::Region}}.{id}"));
+                if kind == EndpointType::Gateway || !self.china_prefixed {
+                    return global;
+                }
+                let china = Expr::sub(format!("cn.com.amazonaws.${{AWS::Region}}.{id}"));
+                match stack.partition() {
+                    Some(Partition::AwsCn) => china,
+                    Some(_) => global,
+                    None => {
+                        stack.ensure_condition(
+                            CHINA_CONDITION,
+                            Expr::Equals(
+                                Box::new(Expr::pseudo(Pseudo::Partition)),
+                                Box::new(Expr::str("aws-cn")),
+                            ),
+                        );
+                        Expr::if_(CHINA_CONDITION, china, global)
+                    }
+                }
+            }
+        }
+    }
+
+    /// The policy an endpoint gets when none is given: every action of this service, but only
+    /// for principals of this account (`aws:PrincipalAccount`).
+    ///
+    /// Why not CloudFormation's default of `*` on `*`: an endpoint policy is the place where a
+    /// network can refuse to carry calls made with credentials from other accounts, which is
+    /// how data is moved out through an endpoint. Scoping to the account keeps every call the
+    /// account's own roles make working, and stops the rest.
+    pub fn default_policy(&self) -> Option<PolicyDocument> {
+        let prefix = self.iam_prefix()?;
+        if !self.policies {
+            return None;
+        }
+        let condition = Condition::new(
+            ConditionOperator::StringEquals,
+            ConditionKey::PRINCIPAL_ACCOUNT,
+            [Expr::pseudo(Pseudo::AccountId)],
+        )
+        .expect("a well-formed global key");
+        Some(
+            PolicyDocument::new().statement(
+                Statement::allow()
+                    .sid("AllowCallsFromThisAccountOnly")
+                    .any_principal()
+                    .action(format!("{prefix}:*"))
+                    .any_resource()
+                    .condition(condition),
+            ),
+        )
+    }
+}
+
+/// A VPC endpoint added to a stack.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EndpointRef {
+    endpoint: ResourceRef,
+    service: Service,
+    kind: EndpointType,
+}
+
+impl EndpointRef {
+    /// The endpoint resource.
+    pub fn resource(&self) -> &ResourceRef {
+        &self.endpoint
+    }
+
+    /// `Ref` to the endpoint (its ID).
+    pub fn id(&self) -> Expr {
+        self.endpoint.ref_()
+    }
+
+    /// The service it reaches.
+    pub fn service(&self) -> &Service {
+        &self.service
+    }
+
+    /// Interface or gateway.
+    pub fn kind(&self) -> EndpointType {
+        self.kind
+    }
+}
+
+fn policy_value(
+    service: &Service,
+    policy: Option<&PolicyDocument>,
+    construct: &str,
+) -> Result<Option<Value>> {
+    match policy {
+        Some(_) if !service.supports_policy() => Err(Error::EndpointPolicyNotSupported {
+            at: Location::new(construct, "policy"),
+            service: service.id().to_string(),
+        }),
+        Some(p) => {
+            p.validate(PolicyKind::Resource, construct)?;
+            Ok(Some(p.to_value()))
+        }
+        None => Ok(service.default_policy().map(|p| p.to_value())),
+    }
+}
+
+/// An interface endpoint (PrivateLink): network interfaces in every subnet of the VPC, behind a
+/// security group, with private DNS on so the SDKs' usual hostnames resolve to it.
+///
+/// A security group is required: there is no implicit one open to the whole VPC. The endpoint
+/// gets the service's [default policy](Service::default_policy) unless given one; services whose
+/// endpoints take no policy refuse one with [`Error::EndpointPolicyNotSupported`].
+///
+/// ```
+/// use airgap::net::{InterfaceEndpoint, Peer, Port, SecurityGroup, Service, Vpc};
+/// use airgap::template::Stack;
+/// let mut stack = Stack::new("Demo");
+/// let vpc = Vpc::new("Network").add_to(&mut stack)?;
+/// let sg = SecurityGroup::new("Endpoints", &vpc)
+///     .ingress(Peer::vpc_cidr(&vpc), Port::tcp(443))
+///     .add_to(&mut stack)?;
+/// let sts = InterfaceEndpoint::new(Service::STS, &vpc).security_group(&sg).add_to(&mut stack)?;
+/// assert_eq!(sts.resource().logical_id().as_str(), "StsEndpoint");
+/// # Ok::<(), airgap::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct InterfaceEndpoint {
+    service: Service,
+    vpc: VpcRef,
+    name: Option<String>,
+    security_groups: Vec<SecurityGroupRef>,
+    policy: Option<PolicyDocument>,
+    private_dns: bool,
+}
+
+impl InterfaceEndpoint {
+    /// An endpoint for `service` in every subnet of `vpc`.
+    pub fn new(service: Service, vpc: &VpcRef) -> Self {
+        Self {
+            service,
+            vpc: vpc.clone(),
+            name: None,
+            security_groups: Vec::new(),
+            policy: None,
+            private_dns: true,
+        }
+    }
+
+    /// Names the endpoint (default: the service's short name), which makes its logical ID.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Adds a security group to the endpoint's network interfaces.
+    pub fn security_group(mut self, group: &SecurityGroupRef) -> Self {
+        self.security_groups.push(group.clone());
+        self
+    }
+
+    /// Sets the endpoint policy.
+    pub fn policy(mut self, policy: PolicyDocument) -> Self {
+        self.policy = Some(policy);
+        self
+    }
+
+    /// Turns private DNS on or off (on by default; custom services without a private DNS name
+    /// need it off).
+    pub fn private_dns(mut self, on: bool) -> Self {
+        self.private_dns = on;
+        self
+    }
+
+    /// Adds the endpoint to `stack`.
+    pub fn add_to(self, stack: &mut Stack) -> Result<EndpointRef> {
+        let name = self
+            .name
+            .clone()
+            .unwrap_or_else(|| self.service.id().to_string());
+        let c = format!("InterfaceEndpoint '{name}'");
+        stack.check_owned(self.vpc.resource(), Location::new(&c, "vpc"))?;
+        if !self.service.offers(EndpointType::Interface) {
+            return Err(Error::invalid(
+                &c,
+                "service",
+                format!(
+                    "{} offers no interface endpoint here; use GatewayEndpoint",
+                    self.service.id()
+                ),
+            ));
+        }
+        if self.security_groups.is_empty() {
+            return Err(Error::invalid(
+                &c,
+                "security_group",
+                "an interface endpoint needs a security group that says who may reach it",
+            ));
+        }
+        for g in &self.security_groups {
+            stack.check_owned(g.resource(), Location::new(&c, "security_group"))?;
+        }
+        let policy = policy_value(&self.service, self.policy.as_ref(), &c)?;
+        let service_name = self
+            .service
+            .endpoint_service_name(EndpointType::Interface, stack);
+        let mut resource = Resource::new("AWS::EC2::VPCEndpoint")
+            .property("ServiceName", service_name.to_value())
+            .property("VpcEndpointType", "Interface")
+            .property("VpcId", self.vpc.id().to_value())
+            .property("SubnetIds", self.vpc.subnet_ids().to_value())
+            .property(
+                "SecurityGroupIds",
+                Expr::List(
+                    self.security_groups
+                        .iter()
+                        .map(SecurityGroupRef::id)
+                        .collect(),
+                )
+                .to_value(),
+            )
+            .property("PrivateDnsEnabled", self.private_dns);
+        if let Some(p) = policy {
+            resource = resource.property("PolicyDocument", p);
+        }
+        let endpoint = stack.add_resource_tagged(
+            format!("{}Endpoint", camel(&name)),
+            &c,
+            resource,
+            &format!("{name} endpoint"),
+        )?;
+        Ok(EndpointRef {
+            endpoint,
+            service: self.service,
+            kind: EndpointType::Interface,
+        })
+    }
+}
+
+/// A gateway endpoint (S3 or DynamoDB): a route in every route table of the VPC to the
+/// service's prefix list, with an endpoint policy.
+///
+/// ```
+/// use airgap::iam::{Arn, PolicyDocument, Statement};
+/// use airgap::net::{GatewayEndpoint, Vpc};
+/// use airgap::template::Stack;
+/// let mut stack = Stack::new("Demo");
+/// let vpc = Vpc::new("Network").add_to(&mut stack)?;
+/// GatewayEndpoint::s3(&vpc)
+///     .policy(PolicyDocument::new().statement(
+///         Statement::allow()
+///             .sid("Access-to-specific-bucket-only")
+///             .any_principal()
+///             .action("s3:GetObject")
+///             .resources([Arn::s3_bucket("my_secure_bucket")?, Arn::s3_objects("my_secure_bucket")?]),
+///     ))
+///     .add_to(&mut stack)?;
+/// # Ok::<(), airgap::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct GatewayEndpoint {
+    service: Service,
+    vpc: VpcRef,
+    policy: Option<PolicyDocument>,
+}
+
+impl GatewayEndpoint {
+    /// The S3 gateway endpoint.
+    pub fn s3(vpc: &VpcRef) -> Self {
+        Self::new(Service::S3, vpc)
+    }
+
+    /// The DynamoDB gateway endpoint.
+    pub fn dynamodb(vpc: &VpcRef) -> Self {
+        Self::new(Service::DYNAMODB, vpc)
+    }
+
+    /// A gateway endpoint for `service` (S3 or DynamoDB).
+    pub fn new(service: Service, vpc: &VpcRef) -> Self {
+        Self {
+            service,
+            vpc: vpc.clone(),
+            policy: None,
+        }
+    }
+
+    /// Sets the endpoint policy.
+    pub fn policy(mut self, policy: PolicyDocument) -> Self {
+        self.policy = Some(policy);
+        self
+    }
+
+    /// Adds the endpoint to `stack`, attached to every route table of the VPC.
+    pub fn add_to(self, stack: &mut Stack) -> Result<EndpointRef> {
+        let id = self.service.id().to_string();
+        let c = format!("GatewayEndpoint '{id}'");
+        stack.check_owned(self.vpc.resource(), Location::new(&c, "vpc"))?;
+        if !self.service.offers(EndpointType::Gateway) {
+            return Err(Error::invalid(
+                &c,
+                "service",
+                format!("{id} offers no gateway endpoint; use InterfaceEndpoint"),
+            ));
+        }
+        let policy = policy_value(&self.service, self.policy.as_ref(), &c)?;
+        let service_name = self
+            .service
+            .endpoint_service_name(EndpointType::Gateway, stack);
+        let mut resource = Resource::new("AWS::EC2::VPCEndpoint")
+            .property("ServiceName", service_name.to_value())
+            .property("VpcEndpointType", "Gateway")
+            .property("VpcId", self.vpc.id().to_value())
+            .property("RouteTableIds", self.vpc.route_table_ids().to_value());
+        if let Some(p) = policy {
+            resource = resource.property("PolicyDocument", p);
+        }
+        let endpoint = stack.add_resource_tagged(
+            format!("{}GatewayEndpoint", camel(&id)),
+            &c,
+            resource,
+            &format!("{id} gateway endpoint"),
+        )?;
+        Ok(EndpointRef {
+            endpoint,
+            service: self.service,
+            kind: EndpointType::Gateway,
+        })
+    }
+}
