@@ -3,7 +3,8 @@ use airgap::iam::{Arn, PolicyDocument, Statement};
 use airgap::patterns::sagemaker::SecureSageMakerNetwork;
 use airgap::template::Stack;
 
-fn build() -> airgap::Result<String> {
+/// The template as JSON (the tests snapshot this very function).
+pub fn build() -> airgap::Result<String> {
     let mut stack = Stack::new("SageMakerSecureNetwork")
         .description("Private network for Amazon SageMaker: no internet path, VPC endpoints with policies, flow logs")
         .tag("Project", "data-science");

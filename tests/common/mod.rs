@@ -1,0 +1,146 @@
+//! Helpers shared by the integration tests: the external validators every emitted template
+//! goes through.
+//!
+//! The validators are Python tools. Where one is missing the check is skipped with a loud note
+//! on stderr, unless `AIRGAP_REQUIRE_TOOLS` is set (CI sets it), in which case a missing tool
+//! fails the test: CI never skips.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::process::Command;
+
+/// Writes `body` to the test's scratch folder as `name` and returns the path.
+pub fn write_scratch(name: &str, body: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("templates");
+    std::fs::create_dir_all(&dir).expect("scratch folder");
+    let path = dir.join(name);
+    std::fs::write(&path, body).expect("write scratch template");
+    path
+}
+
+fn required() -> bool {
+    std::env::var_os("AIRGAP_REQUIRE_TOOLS").is_some_and(|v| !v.is_empty() && v != "0")
+}
+
+fn missing(tool: &str) {
+    assert!(
+        !required(),
+        "{tool} is not installed, and AIRGAP_REQUIRE_TOOLS is set: install it (see .ci/run)"
+    );
+    eprintln!(
+        "\n!!! SKIPPED: {tool} is not installed; templates were NOT checked with it. Run .ci/run's install steps. !!!\n"
+    );
+}
+
+fn tool(env: &str, default: &str) -> String {
+    std::env::var(env).unwrap_or_else(|_| default.to_string())
+}
+
+/// Runs cfn-lint over the templates and fails on any finding, error, warning or informational.
+pub fn cfn_lint(templates: &[(String, String)]) {
+    let exe = tool("CFN_LINT", "cfn-lint");
+    if Command::new(&exe).arg("--version").output().is_err() {
+        return missing("cfn-lint");
+    }
+    let paths: Vec<PathBuf> = templates
+        .iter()
+        .map(|(name, body)| write_scratch(name, body))
+        .collect();
+    let out = Command::new(&exe)
+        .args(["--format", "parseable", "--include-checks", "I", "--"])
+        .args(&paths)
+        .output()
+        .expect("run cfn-lint");
+    let findings = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && findings.trim().is_empty(),
+        "cfn-lint found problems (exit {:?}):\n{findings}\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Runs checkov's CloudFormation checks over one template; returns the failed check IDs.
+pub fn checkov_failures(name: &str, body: &str) -> Option<Vec<String>> {
+    let exe = tool("CHECKOV", "checkov");
+    if Command::new(&exe).arg("--version").output().is_err() {
+        missing("checkov");
+        return None;
+    }
+    let path = write_scratch(name, body);
+    let out = Command::new(&exe)
+        .args([
+            "--framework",
+            "cloudformation",
+            "--skip-download",
+            "--output",
+            "json",
+            "--quiet",
+            "-f",
+        ])
+        .arg(&path)
+        .env("BC_SKIP_MAPPING", "TRUE")
+        .output()
+        .expect("run checkov");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
+        panic!(
+            "checkov printed no JSON ({e}):\n{stdout}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    // A clean run with --quiet may print a summary object with no failed checks.
+    let failed = report["results"]["failed_checks"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|c| {
+                    format!(
+                        "{} on {}",
+                        c["check_id"].as_str().unwrap_or("?"),
+                        c["resource"].as_str().unwrap_or("?")
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Some(failed)
+}
+
+/// Runs AWS's offline validator (`cloudformation-validate`, Rego engine) and returns every
+/// diagnostic above INFO as `SEVERITY RULE message`.
+pub fn cloudformation_validate(name: &str, body: &str) -> Option<Vec<String>> {
+    let python = tool("PYTHON", "python3");
+    let probe = Command::new(&python)
+        .args(["-c", "import cloudformation_validate"])
+        .output();
+    if !probe.is_ok_and(|o| o.status.success()) {
+        missing("cloudformation-validate (python package)");
+        return None;
+    }
+    let path = write_scratch(name, body);
+    let script = r#"
+import sys, cloudformation_validate as cv
+report = cv.RegoEngine().validate_template(sys.argv[1])
+for d in report.diagnostics:
+    if d.severity.value > cv.Severity.INFO.value:
+        print(d.severity.name, d.rule_id, d.message)
+print("status", report.status.name, file=sys.stderr)
+"#;
+    let out = Command::new(&python)
+        .args(["-c", script])
+        .arg(&path)
+        .output()
+        .expect("run cloudformation-validate");
+    assert!(
+        out.status.success(),
+        "cloudformation-validate failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(str::to_string)
+            .collect(),
+    )
+}
