@@ -2,7 +2,7 @@ use serde_json::json;
 
 use super::cidr::Ipv4Cidr;
 use crate::error::{Error, Location, Result};
-use crate::template::{Expr, Partition, Resource, ResourceRef, Stack};
+use crate::template::{Expr, Parameter, Partition, Resource, ResourceRef, Stack};
 
 /// The default VPC block.
 pub const DEFAULT_VPC_CIDR: &str = "10.0.0.0/16";
@@ -33,8 +33,10 @@ enum Zones {
 /// add one.
 ///
 /// Zones are chosen with `Fn::Select` over `Fn::GetAZs`, so the template works in any region
-/// with enough zones; name them with [`Vpc::zone_names`] to pin them. Subnet blocks are carved
-/// from the VPC block in equal parts unless given.
+/// with enough zones. Name them with [`Vpc::zone_names`] to pin them: each named zone becomes a
+/// parameter of type `AWS::EC2::AvailabilityZone::Name` defaulting to it (CloudFormation checks
+/// at launch that it exists), and a template rule refuses to launch in another region. Subnet
+/// blocks are carved from the VPC block in equal parts unless given.
 ///
 /// ```
 /// use airgap::net::Vpc;
@@ -373,10 +375,10 @@ impl Vpc {
             region,
         } = self.plan(stack)?;
         let c = self.construct();
-        if let Some(region) = region {
+        if let Some(region) = &region {
             // Named zones pin the template: say so in a rule, so launching it elsewhere fails
             // before anything is created instead of half way.
-            let partition = Partition::of_region(&region);
+            let partition = Partition::of_region(region);
             stack.add_rule(
                 &format!("{}ZonesRegion", camel(&self.name)),
                 json!({
@@ -398,8 +400,22 @@ impl Vpc {
             &format!("{} vpc", self.name),
         )?;
         let mut subnets = Vec::with_capacity(plan.len());
+        let pinned = region.is_some();
         for (i, (block, zone)) in plan.into_iter().enumerate() {
             let n = i + 1;
+            // A named zone becomes a parameter of the zone type, defaulting to that zone:
+            // CloudFormation then checks at launch that the zone exists in the region, and
+            // the template holds no hard-coded zone.
+            let zone = match zone.as_literal_str() {
+                Some(name) if pinned => stack.add_parameter(
+                    format!("{base}Zone{n}"),
+                    &c,
+                    Parameter::new("AWS::EC2::AvailabilityZone::Name")
+                        .description(format!("Availability Zone of private subnet {n} of {c}"))
+                        .default_value(name),
+                )?,
+                _ => zone,
+            };
             let subnet = stack.add_resource_tagged(
                 format!("{base}PrivateSubnet{n}"),
                 &c,
