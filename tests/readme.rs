@@ -1,0 +1,24 @@
+//! The README shows the example as it is: if one changes, this fails until the other follows.
+
+#[test]
+fn the_readme_shows_the_example_as_it_is() {
+    let readme = include_str!("../README.md");
+    let example = include_str!("../examples/sagemaker_vpc.rs");
+    let block = readme
+        .split("```rust\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n```").next())
+        .expect("the README has a rust block");
+    // Blank lines and the example's doc comments are left out of the README's copy.
+    let keep = |l: &&str| {
+        !l.trim().is_empty()
+            && !l.trim_start().starts_with("//!")
+            && !l.trim_start().starts_with("///")
+    };
+    let shown: Vec<&str> = block.lines().filter(keep).collect();
+    let source: Vec<&str> = example.lines().filter(keep).collect();
+    assert!(
+        source.windows(shown.len()).any(|w| w == shown.as_slice()),
+        "the README's example is not a copy of examples/sagemaker_vpc.rs; update one to match the other"
+    );
+}
