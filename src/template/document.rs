@@ -132,10 +132,60 @@ pub struct Parameter {
     pub constraint_description: Option<String>,
     /// Hide the value in the console and API.
     pub no_echo: bool,
+    /// Shortest accepted `String`.
+    pub min_length: Option<u64>,
+    /// Longest accepted `String`.
+    pub max_length: Option<u64>,
+    /// Smallest accepted `Number`.
+    pub min_value: Option<i64>,
+    /// Largest accepted `Number`.
+    pub max_value: Option<i64>,
+}
+
+/// The AWS-specific parameter types: the launch form offers the account's existing resources,
+/// and CloudFormation checks the value exists before it creates anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AwsParameterType {
+    /// `AWS::EC2::VPC::Id`
+    VpcId,
+    /// `AWS::EC2::Subnet::Id`
+    SubnetId,
+    /// `AWS::EC2::SecurityGroup::Id`
+    SecurityGroupId,
+    /// `AWS::EC2::AvailabilityZone::Name`
+    AvailabilityZoneName,
+    /// `AWS::EC2::KeyPair::KeyName`
+    KeyPairName,
+    /// `AWS::EC2::Image::Id`
+    ImageId,
+    /// `AWS::EC2::Instance::Id`
+    InstanceId,
+    /// `AWS::EC2::Volume::Id`
+    VolumeId,
+    /// `AWS::Route53::HostedZone::Id`
+    HostedZoneId,
+}
+
+impl AwsParameterType {
+    /// The type's name in a template.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::VpcId => "AWS::EC2::VPC::Id",
+            Self::SubnetId => "AWS::EC2::Subnet::Id",
+            Self::SecurityGroupId => "AWS::EC2::SecurityGroup::Id",
+            Self::AvailabilityZoneName => "AWS::EC2::AvailabilityZone::Name",
+            Self::KeyPairName => "AWS::EC2::KeyPair::KeyName",
+            Self::ImageId => "AWS::EC2::Image::Id",
+            Self::InstanceId => "AWS::EC2::Instance::Id",
+            Self::VolumeId => "AWS::EC2::Volume::Id",
+            Self::HostedZoneId => "AWS::Route53::HostedZone::Id",
+        }
+    }
 }
 
 impl Parameter {
-    /// A parameter of type `parameter_type`.
+    /// A parameter of type `parameter_type`, as written in a template (prefer the typed
+    /// constructors below).
     pub fn new(parameter_type: impl Into<String>) -> Self {
         Self {
             parameter_type: parameter_type.into(),
@@ -145,7 +195,70 @@ impl Parameter {
             allowed_pattern: None,
             constraint_description: None,
             no_echo: false,
+            min_length: None,
+            max_length: None,
+            min_value: None,
+            max_value: None,
         }
+    }
+
+    /// A `String` parameter.
+    pub fn string() -> Self {
+        Self::new("String")
+    }
+
+    /// A `Number` parameter.
+    pub fn number() -> Self {
+        Self::new("Number")
+    }
+
+    /// A `CommaDelimitedList` parameter: `Ref` gives a list of strings.
+    pub fn comma_delimited_list() -> Self {
+        Self::new("CommaDelimitedList")
+    }
+
+    /// An AWS-specific parameter, e.g. `AWS::EC2::VPC::Id`.
+    pub fn aws(ty: AwsParameterType) -> Self {
+        Self::new(ty.name())
+    }
+
+    /// A list of an AWS-specific type, e.g. `List<AWS::EC2::Subnet::Id>`.
+    pub fn list_of(ty: AwsParameterType) -> Self {
+        Self::new(format!("List<{}>", ty.name()))
+    }
+
+    /// Restricts the value to `values`.
+    #[must_use]
+    pub fn allowed_values<I, V>(mut self, values: I) -> Self
+    where
+        I: IntoIterator<Item = V>,
+        V: Into<Value>,
+    {
+        self.allowed_values = values.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Bounds a `String`'s length.
+    #[must_use]
+    pub fn length(mut self, min: u64, max: u64) -> Self {
+        self.min_length = Some(min);
+        self.max_length = Some(max);
+        self
+    }
+
+    /// Bounds a `Number`.
+    #[must_use]
+    pub fn range(mut self, min: i64, max: i64) -> Self {
+        self.min_value = Some(min);
+        self.max_value = Some(max);
+        self
+    }
+
+    /// Hides the value in the console, the API and events (for secrets).
+    #[must_use]
+    pub fn no_echo(mut self) -> Self {
+        self.no_echo = true;
+        self
     }
 
     /// Sets the description.
@@ -191,6 +304,16 @@ impl Parameter {
         }
         if let Some(c) = &self.constraint_description {
             m.insert("ConstraintDescription".into(), c.clone().into());
+        }
+        for (key, v) in [
+            ("MinLength", self.min_length.map(Value::from)),
+            ("MaxLength", self.max_length.map(Value::from)),
+            ("MinValue", self.min_value.map(Value::from)),
+            ("MaxValue", self.max_value.map(Value::from)),
+        ] {
+            if let Some(v) = v {
+                m.insert(key.into(), v);
+            }
         }
         if self.no_echo {
             m.insert("NoEcho".into(), true.into());

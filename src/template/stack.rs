@@ -215,6 +215,8 @@ pub struct Stack {
     region: Option<String>,
     owners: IndexMap<String, String>,
     tagging: IndexMap<String, Tagging>,
+    parameter_groups: IndexMap<String, Vec<String>>,
+    parameter_labels: IndexMap<String, String>,
 }
 
 impl Stack {
@@ -229,6 +231,8 @@ impl Stack {
             region: None,
             owners: IndexMap::new(),
             tagging: IndexMap::new(),
+            parameter_groups: IndexMap::new(),
+            parameter_labels: IndexMap::new(),
         }
     }
 
@@ -367,6 +371,41 @@ impl Stack {
         self.claim(&id, construct)?;
         self.template.parameters.insert(id.to_string(), parameter);
         Ok(Expr::ref_(id.as_str()))
+    }
+
+    /// Adds a parameter with a label and a group for the launch form: the console and Service
+    /// Catalog show groups in the order they were first used, and each parameter under its
+    /// label (`AWS::CloudFormation::Interface` metadata).
+    pub fn add_parameter_labeled(
+        &mut self,
+        id: impl AsRef<str>,
+        construct: &str,
+        parameter: Parameter,
+        label: &str,
+        group: &str,
+    ) -> Result<Expr> {
+        let r = self.add_parameter(id.as_ref(), construct, parameter)?;
+        let id = id.as_ref().to_string();
+        self.parameter_labels.insert(id.clone(), label.to_string());
+        self.parameter_groups
+            .entry(group.to_string())
+            .or_default()
+            .push(id);
+        let groups: Vec<Value> = self
+            .parameter_groups
+            .iter()
+            .map(|(label, ids)| json!({"Label": {"default": label}, "Parameters": ids}))
+            .collect();
+        let labels: serde_json::Map<String, Value> = self
+            .parameter_labels
+            .iter()
+            .map(|(id, label)| (id.clone(), json!({"default": label})))
+            .collect();
+        self.template.metadata.insert(
+            "AWS::CloudFormation::Interface".into(),
+            json!({"ParameterGroups": groups, "ParameterLabels": labels}),
+        );
+        Ok(r)
     }
 
     /// Adds an output under `id` (which must be new), exported under the stack's prefix when
