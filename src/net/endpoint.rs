@@ -368,7 +368,7 @@ impl InterfaceEndpoint {
             .clone()
             .unwrap_or_else(|| self.service.id().to_string());
         let c = format!("InterfaceEndpoint '{name}'");
-        stack.check_owned(self.vpc.resource(), Location::new(&c, "vpc"))?;
+        self.vpc.check_in(stack, Location::new(&c, "vpc"))?;
         if !self.service.offers(EndpointType::Interface) {
             return Err(Error::invalid(
                 &c,
@@ -387,7 +387,7 @@ impl InterfaceEndpoint {
             ));
         }
         for g in &self.security_groups {
-            stack.check_owned(g.resource(), Location::new(&c, "security_group"))?;
+            g.check_in(stack, Location::new(&c, "security_group"))?;
         }
         let policy = policy_value(&self.service, self.policy.as_ref(), &c)?;
         let service_name = self
@@ -484,7 +484,7 @@ impl GatewayEndpoint {
     pub fn add_to(self, stack: &mut Stack) -> Result<EndpointRef> {
         let id = self.service.id().to_string();
         let c = format!("GatewayEndpoint '{id}'");
-        stack.check_owned(self.vpc.resource(), Location::new(&c, "vpc"))?;
+        self.vpc.check_in(stack, Location::new(&c, "vpc"))?;
         if !self.service.offers(EndpointType::Gateway) {
             return Err(Error::invalid(
                 &c,

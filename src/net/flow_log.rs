@@ -74,7 +74,7 @@ impl FlowLog {
     /// Adds the key, log group, role and flow log to `stack`.
     pub fn add_to(self, stack: &mut Stack) -> Result<FlowLogRef> {
         let c = format!("FlowLog '{}'", self.name);
-        stack.check_owned(self.vpc.resource(), Location::new(&c, "vpc"))?;
+        self.vpc.check_in(stack, Location::new(&c, "vpc"))?;
         if !RETENTION_DAYS.contains(&self.retention_days) {
             let near = RETENTION_DAYS
                 .iter()

@@ -165,6 +165,8 @@ pub enum Peer {
     Ipv4(String),
     /// A managed prefix list, e.g. S3's (`pl-...`), by ID or template expression.
     PrefixList(Expr),
+    /// The whole block of a VPC, known at synthesis or at deploy time.
+    VpcCidr(Box<VpcRef>),
     /// Another security group of the stack.
     Group(SecurityGroupRef),
 }
@@ -177,7 +179,10 @@ impl Peer {
 
     /// The whole VPC's block.
     pub fn vpc_cidr(vpc: &VpcRef) -> Self {
-        Peer::Ipv4(vpc.cidr().to_string())
+        match vpc.cidr() {
+            Some(block) => Peer::Ipv4(block.to_string()),
+            None => Peer::VpcCidr(Box::new(vpc.clone())),
+        }
     }
 
     /// Every IPv4 address. Spelled out so that opening a rule to the world is never an accident.
@@ -202,6 +207,7 @@ impl Peer {
                 .as_literal_str()
                 .map_or_else(|| "the prefix list".to_string(), str::to_string),
             Peer::Group(g) => g.name.clone(),
+            Peer::VpcCidr(v) => format!("the {} VPC", v.name()),
         }
     }
 }
@@ -244,27 +250,47 @@ pub struct SecurityGroup {
     open_ingress: bool,
 }
 
-/// A security group added to a stack.
+/// A security group in a stack: one added by [`SecurityGroup::add_to`], or one made by
+/// another stack and brought in with [`SecurityGroupRef::imported`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct SecurityGroupRef {
     name: String,
-    group: ResourceRef,
+    group: Option<ResourceRef>,
+    id: Expr,
 }
 
 impl SecurityGroupRef {
+    /// A group made by another stack, known here by its ID (a parameter of type
+    /// `AWS::EC2::SecurityGroup::Id`, or `Fn::ImportValue`).
+    pub fn imported(name: impl Into<String>, id: Expr) -> Self {
+        Self {
+            name: name.into(),
+            group: None,
+            id,
+        }
+    }
+
     /// The name given to [`SecurityGroup::new`].
     pub fn name(&self) -> &str {
         &self.name
     }
 
-    /// The group resource.
-    pub fn resource(&self) -> &ResourceRef {
-        &self.group
+    /// The group resource, when it was made in a stack (not imported).
+    pub fn resource(&self) -> Option<&ResourceRef> {
+        self.group.as_ref()
     }
 
-    /// The group's ID (`Fn::GetAtt [Group, GroupId]`).
+    /// The group's ID (`Fn::GetAtt [Group, GroupId]`, or the imported ID).
     pub fn id(&self) -> Expr {
-        self.group.get_att("GroupId")
+        self.id.clone()
+    }
+
+    /// Checks that the group may be used in `stack`: made there, or imported.
+    pub fn check_in(&self, stack: &Stack, at: Location) -> Result<()> {
+        match &self.group {
+            Some(r) => stack.check_owned(r, at),
+            None => Ok(()),
+        }
     }
 }
 
@@ -340,7 +366,7 @@ impl SecurityGroup {
     /// Adds the group and its rules to `stack`.
     pub fn add_to(self, stack: &mut Stack) -> Result<SecurityGroupRef> {
         let c = self.construct();
-        stack.check_owned(self.vpc.resource(), Location::new(&c, "vpc"))?;
+        self.vpc.check_in(stack, Location::new(&c, "vpc"))?;
         let mut inline_ingress = Vec::new();
         let mut inline_egress = Vec::new();
         let mut separate = Vec::new();
@@ -352,7 +378,7 @@ impl SecurityGroup {
                 rule.port.check(&c, direction.field())?;
                 match &rule.peer {
                     Peer::Group(g) => {
-                        stack.check_owned(&g.group, Location::new(&c, direction.field()))?;
+                        g.check_in(stack, Location::new(&c, direction.field()))?;
                         separate.push((direction, rule));
                     }
                     peer => {
@@ -383,7 +409,8 @@ impl SecurityGroup {
         )?;
         let me = SecurityGroupRef {
             name: self.name.clone(),
-            group,
+            id: group.get_att("GroupId"),
+            group: Some(group),
         };
         for (direction, rule) in separate {
             let Peer::Group(other) = &rule.peer else {
@@ -421,6 +448,16 @@ impl SecurityGroup {
                     ));
                 }
                 m.insert("CidrIp".into(), b.to_string().into());
+            }
+            Peer::VpcCidr(vpc) => {
+                let block = vpc.cidr_expr().ok_or_else(|| {
+                    Error::invalid(
+                        c,
+                        direction.field(),
+                        format!("the imported VPC {} was given without its block; give ImportedVpc::cidr", vpc.name()),
+                    )
+                })?;
+                m.insert("CidrIp".into(), block.to_value());
             }
             Peer::PrefixList(e) => {
                 let key = match direction {
@@ -484,8 +521,8 @@ fn add_group_rule(
 ) -> Result<ResourceRef> {
     let c = format!("SecurityGroup '{}'", group.name);
     port.check(&c, direction.field())?;
-    stack.check_owned(&group.group, Location::new(&c, "group"))?;
-    stack.check_owned(&peer.group, Location::new(&c, direction.field()))?;
+    group.check_in(stack, Location::new(&c, "group"))?;
+    peer.check_in(stack, Location::new(&c, direction.field()))?;
     let mut m = Map::new();
     m.insert("GroupId".into(), group.id().to_value());
     port.write(&mut m);

@@ -2,7 +2,9 @@ use serde_json::json;
 
 use super::cidr::Ipv4Cidr;
 use crate::error::{Error, Location, Result};
-use crate::template::{Expr, Parameter, Partition, Resource, ResourceRef, Stack};
+use crate::template::{
+    AwsParameterType, Expr, Parameter, Partition, Pseudo, Resource, ResourceRef, Stack,
+};
 
 /// The default VPC block.
 pub const DEFAULT_VPC_CIDR: &str = "10.0.0.0/16";
@@ -14,9 +16,23 @@ pub const MAX_ZONES: usize = 6;
 /// The checked layout of a VPC: its block, each subnet's block and zone, and the region the
 /// zones pin it to (if named).
 struct Plan {
-    vpc_cidr: Ipv4Cidr,
-    subnets: Vec<(Ipv4Cidr, Expr)>,
+    vpc_cidr: Option<Ipv4Cidr>,
+    vpc_cidr_expr: Expr,
+    /// Each subnet's block (when known), block as written, and zone.
+    subnets: Vec<(Option<Ipv4Cidr>, Expr, Expr)>,
     region: Option<String>,
+}
+
+fn check_vpc_prefix(c: &str, prefix: u8, block: &str) -> Result<()> {
+    if (16..=28).contains(&prefix) {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            c,
+            "cidr",
+            format!("a VPC block must be /16 to /28, and {block} is /{prefix}"),
+        ))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -44,7 +60,7 @@ enum Zones {
 /// let mut stack = Stack::new("Demo");
 /// let vpc = Vpc::new("Network").cidr("10.0.0.0/16").zones(3).add_to(&mut stack)?;
 /// assert_eq!(vpc.subnets().len(), 3);
-/// assert_eq!(vpc.subnets()[0].cidr().to_string(), "10.0.0.0/18");
+/// assert_eq!(vpc.subnets()[0].cidr().unwrap().to_string(), "10.0.0.0/18");
 /// # Ok::<(), airgap::Error>(())
 /// ```
 #[derive(Debug, Clone)]
@@ -52,7 +68,9 @@ enum Zones {
 pub struct Vpc {
     name: String,
     cidr: String,
+    cidr_parameter: Option<(Expr, u8)>,
     zones: Zones,
+    zone_conditions: Vec<Option<String>>,
     subnet_prefix: Option<u8>,
     subnet_cidrs: Vec<String>,
 }
@@ -62,8 +80,10 @@ pub struct Vpc {
 pub struct SubnetRef {
     subnet: ResourceRef,
     route_table: ResourceRef,
-    cidr: Ipv4Cidr,
+    cidr: Option<Ipv4Cidr>,
+    cidr_expr: Expr,
     zone: Expr,
+    condition: Option<String>,
 }
 
 impl SubnetRef {
@@ -77,60 +97,130 @@ impl SubnetRef {
         &self.route_table
     }
 
-    /// Its block.
-    pub fn cidr(&self) -> Ipv4Cidr {
+    /// Its block, when known at synthesis (not when the VPC block is a parameter).
+    pub fn cidr(&self) -> Option<Ipv4Cidr> {
         self.cidr
+    }
+
+    /// Its block as written in the template (a literal or `Fn::Select` over `Fn::Cidr`).
+    pub fn cidr_expr(&self) -> &Expr {
+        &self.cidr_expr
     }
 
     /// Its zone, as written in the template.
     pub fn zone(&self) -> &Expr {
         &self.zone
     }
+
+    /// The condition under which the subnet exists, if it is optional.
+    pub fn condition(&self) -> Option<&str> {
+        self.condition.as_deref()
+    }
+
+    /// `Ref` to the subnet, or, for an optional subnet, `Fn::If` that leaves it out of a list.
+    pub fn list_item(&self, of: &ResourceRef) -> Expr {
+        match &self.condition {
+            Some(c) => Expr::if_(c.clone(), of.ref_(), Expr::pseudo(Pseudo::NoValue)),
+            None => of.ref_(),
+        }
+    }
 }
 
-/// A VPC added to a stack.
+/// The parts of a VPC made by another stack, brought in by parameters or imports: enough to
+/// put security groups and endpoints in it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportedVpc {
+    /// A name for the VPC in messages and IDs.
+    pub name: String,
+    /// The VPC's ID (e.g. `Ref` to an `AWS::EC2::VPC::Id` parameter).
+    pub id: Expr,
+    /// The VPC's IPv4 block, if the stack needs it (rules open to the VPC).
+    pub cidr: Option<Expr>,
+    /// The private subnets' IDs, as a list.
+    pub subnet_ids: Expr,
+    /// The route tables' IDs, as a list (for gateway endpoints).
+    pub route_table_ids: Expr,
+}
+
+/// A VPC in a stack: one added by [`Vpc::add_to`], or one imported from another stack with
+/// [`VpcRef::imported`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct VpcRef {
     name: String,
-    vpc: ResourceRef,
-    cidr: Ipv4Cidr,
+    vpc: Option<ResourceRef>,
+    id: Expr,
+    cidr: Option<Ipv4Cidr>,
+    cidr_expr: Option<Expr>,
     subnets: Vec<SubnetRef>,
+    subnet_ids: Expr,
+    route_table_ids: Expr,
 }
 
 impl VpcRef {
+    /// A VPC made by another stack. Constructs in this stack refer to it through the given
+    /// expressions (parameters or `Fn::ImportValue`), never through a `Ref` that would dangle.
+    pub fn imported(vpc: ImportedVpc) -> Self {
+        Self {
+            name: vpc.name,
+            vpc: None,
+            id: vpc.id,
+            cidr: None,
+            cidr_expr: vpc.cidr,
+            subnets: Vec::new(),
+            subnet_ids: vpc.subnet_ids,
+            route_table_ids: vpc.route_table_ids,
+        }
+    }
+
     /// The name given to [`Vpc::new`].
     pub fn name(&self) -> &str {
         &self.name
     }
 
-    /// The VPC resource.
-    pub fn resource(&self) -> &ResourceRef {
-        &self.vpc
+    /// The VPC resource, when it was made in a stack (not imported).
+    pub fn resource(&self) -> Option<&ResourceRef> {
+        self.vpc.as_ref()
     }
 
-    /// `Ref` to the VPC (its ID).
+    /// Checks that the VPC may be used in `stack`: made there, or imported.
+    pub fn check_in(&self, stack: &Stack, at: Location) -> Result<()> {
+        match &self.vpc {
+            Some(r) => stack.check_owned(r, at),
+            None => Ok(()),
+        }
+    }
+
+    /// The VPC's ID.
     pub fn id(&self) -> Expr {
-        self.vpc.ref_()
+        self.id.clone()
     }
 
-    /// The VPC block.
-    pub fn cidr(&self) -> Ipv4Cidr {
+    /// The VPC block, when known at synthesis.
+    pub fn cidr(&self) -> Option<Ipv4Cidr> {
         self.cidr
     }
 
-    /// The private subnets, one per zone.
+    /// The VPC block as the template can use it (a literal, a parameter, an import).
+    pub fn cidr_expr(&self) -> Option<Expr> {
+        match (&self.cidr, &self.cidr_expr) {
+            (Some(c), _) => Some(Expr::str(c.to_string())),
+            (None, e) => e.clone(),
+        }
+    }
+
+    /// The private subnets made with the VPC, one per zone (none when imported).
     pub fn subnets(&self) -> &[SubnetRef] {
         &self.subnets
     }
 
-    /// `Ref`s to every subnet.
+    /// Every subnet's ID, as a list.
     pub fn subnet_ids(&self) -> Expr {
-        Expr::List(self.subnets.iter().map(|s| s.subnet.ref_()).collect())
+        self.subnet_ids.clone()
     }
 
-    /// `Ref`s to every route table.
+    /// Every route table's ID, as a list.
     pub fn route_table_ids(&self) -> Expr {
-        Expr::List(self.subnets.iter().map(|s| s.route_table.ref_()).collect())
+        self.route_table_ids.clone()
     }
 }
 
@@ -141,10 +231,30 @@ impl Vpc {
         Self {
             name: name.into(),
             cidr: DEFAULT_VPC_CIDR.to_string(),
+            cidr_parameter: None,
             zones: Zones::Count(DEFAULT_ZONES),
+            zone_conditions: Vec::new(),
             subnet_prefix: None,
             subnet_cidrs: Vec::new(),
         }
+    }
+
+    /// Takes the VPC block at deploy time (e.g. from a parameter) instead of at synthesis.
+    /// `prefix_len` is the block's prefix length, which the caller enforces (with the
+    /// parameter's pattern); subnets are then carved with `Fn::Cidr`.
+    pub fn cidr_parameter(mut self, block: Expr, prefix_len: u8) -> Self {
+        self.cidr_parameter = Some((block, prefix_len));
+        self
+    }
+
+    /// Makes zones optional: zone `i` (from 0) is created only when `conditions[i]` holds.
+    /// Zones without an entry, or with `None`, are always created.
+    pub fn zone_conditions<I>(mut self, conditions: I) -> Self
+    where
+        I: IntoIterator<Item = Option<String>>,
+    {
+        self.zone_conditions = conditions.into_iter().collect();
+        self
     }
 
     /// The VPC's IPv4 block, `/16` to `/28`.
@@ -199,17 +309,6 @@ impl Vpc {
     /// Checks the description and plans the subnets: their blocks and zones.
     fn plan(&self, stack: &Stack) -> Result<Plan> {
         let c = self.construct();
-        let vpc_cidr = Ipv4Cidr::parse_at(&self.cidr, Location::new(&c, "cidr"))?;
-        if !(16..=28).contains(&vpc_cidr.prefix_len()) {
-            return Err(Error::invalid(
-                &c,
-                "cidr",
-                format!(
-                    "a VPC block must be /16 to /28, and {vpc_cidr} is /{}",
-                    vpc_cidr.prefix_len()
-                ),
-            ));
-        }
         let count = self.zone_count();
         if !(1..=MAX_ZONES).contains(&count) {
             return Err(Error::invalid(
@@ -218,17 +317,102 @@ impl Vpc {
                 format!("a VPC here spans 1 to {MAX_ZONES} zones, not {count}"),
             ));
         }
+        if self.zone_conditions.len() > count {
+            return Err(Error::invalid(
+                &c,
+                "zone_conditions",
+                format!(
+                    "{} zone conditions for {count} zones",
+                    self.zone_conditions.len()
+                ),
+            ));
+        }
+        if self.zone_conditions.first().is_some_and(Option::is_some) {
+            return Err(Error::invalid(
+                &c,
+                "zone_conditions",
+                "the first zone cannot be optional: a VPC here always has a subnet",
+            ));
+        }
         let (zones, region) = self.zone_exprs(stack, count)?;
+        if let Some((block, prefix)) = &self.cidr_parameter {
+            if !self.subnet_cidrs.is_empty() {
+                return Err(Error::invalid(
+                    &c,
+                    "subnet_cidrs",
+                    "subnet blocks cannot be given when the VPC block is only known at deploy time",
+                ));
+            }
+            check_vpc_prefix(&c, *prefix, &format!("the deploy-time block (/{prefix})"))?;
+            let subnet_prefix =
+                self.subnet_prefix_for(*prefix, count, &format!("a /{prefix} block"))?;
+            let host_bits = 32 - u32::from(subnet_prefix);
+            let cidrs = Expr::Cidr {
+                block: Box::new(block.clone()),
+                count: count as u32,
+                cidr_bits: host_bits,
+            };
+            return Ok(Plan {
+                vpc_cidr: None,
+                vpc_cidr_expr: block.clone(),
+                subnets: zones
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, z)| (None, Expr::select(i as u32, cidrs.clone()), z))
+                    .collect(),
+                region,
+            });
+        }
+        let vpc_cidr = Ipv4Cidr::parse_at(&self.cidr, Location::new(&c, "cidr"))?;
+        check_vpc_prefix(&c, vpc_cidr.prefix_len(), &vpc_cidr.to_string())?;
         let blocks = if self.subnet_cidrs.is_empty() {
             self.carve(vpc_cidr, count)?
         } else {
             self.check_given_blocks(vpc_cidr, count)?
         };
         Ok(Plan {
-            vpc_cidr,
-            subnets: blocks.into_iter().zip(zones).collect(),
+            vpc_cidr: Some(vpc_cidr),
+            vpc_cidr_expr: Expr::str(vpc_cidr.to_string()),
+            subnets: blocks
+                .into_iter()
+                .zip(zones)
+                .map(|(b, z)| (Some(b), Expr::str(b.to_string()), z))
+                .collect(),
             region,
         })
+    }
+
+    /// The prefix length of `count` equal subnets of a `/vpc_prefix` block: the largest that
+    /// fit, or the one asked for if it fits.
+    fn subnet_prefix_for(&self, vpc_prefix: u8, count: usize, block: &str) -> Result<u8> {
+        let c = self.construct();
+        let bits = usize::BITS - (count - 1).leading_zeros();
+        let needed = vpc_prefix + bits as u8;
+        let prefix = self.subnet_prefix.unwrap_or(needed);
+        if prefix > 28 {
+            return Err(Error::invalid(
+                &c,
+                if self.subnet_prefix.is_some() {
+                    "subnet_prefix"
+                } else {
+                    "cidr"
+                },
+                format!(
+                    "{block} cannot hold {count} subnets: each would be /{prefix}, and AWS subnets are /16 to /28; use a larger VPC block or fewer zones"
+                ),
+            ));
+        }
+        if prefix < needed.max(16) {
+            return Err(Error::invalid(
+                &c,
+                "subnet_prefix",
+                format!(
+                    "{count} subnets of /{prefix} do not fit in {block}: use /{} or longer",
+                    needed.max(16)
+                ),
+            ));
+        }
+        Ok(prefix)
     }
 
     fn zone_exprs(&self, stack: &Stack, count: usize) -> Result<(Vec<Expr>, Option<String>)> {
@@ -286,37 +470,10 @@ impl Vpc {
     }
 
     fn carve(&self, vpc_cidr: Ipv4Cidr, count: usize) -> Result<Vec<Ipv4Cidr>> {
-        let c = self.construct();
-        // The smallest power of two that holds `count` equal blocks.
-        let bits = usize::BITS - (count - 1).leading_zeros();
-        let needed = vpc_cidr.prefix_len() + bits as u8;
-        let prefix = self.subnet_prefix.unwrap_or(needed);
-        if prefix > 28 {
-            return Err(Error::invalid(
-                &c,
-                if self.subnet_prefix.is_some() {
-                    "subnet_prefix"
-                } else {
-                    "cidr"
-                },
-                format!(
-                    "{vpc_cidr} cannot hold {count} subnets: each would be /{prefix}, and AWS subnets are /16 to /28; use a larger VPC block or fewer zones"
-                ),
-            ));
-        }
-        if prefix < needed.max(16) {
-            return Err(Error::invalid(
-                &c,
-                "subnet_prefix",
-                format!(
-                    "{count} subnets of /{prefix} do not fit in {vpc_cidr}: use /{} or longer",
-                    needed.max(16)
-                ),
-            ));
-        }
+        let prefix = self.subnet_prefix_for(vpc_cidr.prefix_len(), count, &vpc_cidr.to_string())?;
         vpc_cidr.carve(prefix, count).ok_or_else(|| {
             Error::invalid(
-                &c,
+                self.construct(),
                 "subnet_prefix",
                 format!("{count} subnets of /{prefix} do not fit in {vpc_cidr}"),
             )
@@ -371,6 +528,7 @@ impl Vpc {
     pub fn add_to(self, stack: &mut Stack) -> Result<VpcRef> {
         let Plan {
             vpc_cidr,
+            vpc_cidr_expr,
             subnets: plan,
             region,
         } = self.plan(stack)?;
@@ -394,15 +552,16 @@ impl Vpc {
             format!("{base}Vpc"),
             &c,
             Resource::new("AWS::EC2::VPC")
-                .property("CidrBlock", vpc_cidr.to_string())
+                .property("CidrBlock", vpc_cidr_expr.to_value())
                 .property("EnableDnsHostnames", true)
                 .property("EnableDnsSupport", true),
             &format!("{} vpc", self.name),
         )?;
         let mut subnets = Vec::with_capacity(plan.len());
         let pinned = region.is_some();
-        for (i, (block, zone)) in plan.into_iter().enumerate() {
+        for (i, (block, block_expr, zone)) in plan.into_iter().enumerate() {
             let n = i + 1;
+            let condition = self.zone_conditions.get(i).cloned().flatten();
             // A named zone becomes a parameter of the zone type, defaulting to that zone:
             // CloudFormation then checks at launch that the zone exists in the region, and
             // the template holds no hard-coded zone.
@@ -410,47 +569,70 @@ impl Vpc {
                 Some(name) if pinned => stack.add_parameter(
                     format!("{base}Zone{n}"),
                     &c,
-                    Parameter::new("AWS::EC2::AvailabilityZone::Name")
+                    Parameter::aws(AwsParameterType::AvailabilityZoneName)
                         .description(format!("Availability Zone of private subnet {n} of {c}"))
                         .default_value(name),
                 )?,
                 _ => zone,
             };
+            let conditional = |r: Resource| match &condition {
+                Some(cond) => r.condition(cond.clone()),
+                None => r,
+            };
             let subnet = stack.add_resource_tagged(
                 format!("{base}PrivateSubnet{n}"),
                 &c,
-                Resource::new("AWS::EC2::Subnet")
-                    .property("VpcId", vpc.ref_().to_value())
-                    .property("AvailabilityZone", zone.to_value())
-                    .property("CidrBlock", block.to_string())
-                    .property("MapPublicIpOnLaunch", false),
+                conditional(
+                    Resource::new("AWS::EC2::Subnet")
+                        .property("VpcId", vpc.ref_().to_value())
+                        .property("AvailabilityZone", zone.to_value())
+                        .property("CidrBlock", block_expr.to_value())
+                        .property("MapPublicIpOnLaunch", false),
+                ),
                 &format!("{} private subnet {n}", self.name),
             )?;
             let route_table = stack.add_resource_tagged(
                 format!("{base}PrivateSubnet{n}RouteTable"),
                 &c,
-                Resource::new("AWS::EC2::RouteTable").property("VpcId", vpc.ref_().to_value()),
+                conditional(
+                    Resource::new("AWS::EC2::RouteTable").property("VpcId", vpc.ref_().to_value()),
+                ),
                 &format!("{} private subnet {n} routes", self.name),
             )?;
             stack.add_resource(
                 format!("{base}PrivateSubnet{n}RouteTableAssociation"),
                 &c,
-                Resource::new("AWS::EC2::SubnetRouteTableAssociation")
-                    .property("RouteTableId", route_table.ref_().to_value())
-                    .property("SubnetId", subnet.ref_().to_value()),
+                conditional(
+                    Resource::new("AWS::EC2::SubnetRouteTableAssociation")
+                        .property("RouteTableId", route_table.ref_().to_value())
+                        .property("SubnetId", subnet.ref_().to_value()),
+                ),
             )?;
             subnets.push(SubnetRef {
                 subnet,
                 route_table,
                 cidr: block,
+                cidr_expr: block_expr,
                 zone,
+                condition,
             });
         }
+        let subnet_ids = Expr::List(subnets.iter().map(|s| s.list_item(&s.subnet)).collect());
+        let route_table_ids = Expr::List(
+            subnets
+                .iter()
+                .map(|s| s.list_item(&s.route_table))
+                .collect(),
+        );
         Ok(VpcRef {
             name: self.name,
-            vpc,
+            id: vpc.ref_(),
+            vpc: Some(vpc),
             cidr: vpc_cidr,
+            cidr_expr: Some(vpc_cidr_expr),
             subnets,
+            subnet_ids,
+            route_table_ids,
         })
     }
 }

@@ -530,14 +530,17 @@ fn add_outputs(stack: &mut Stack, n: &SageMakerNetworkRef) -> Result<()> {
     stack.add_output(
         "VpcCidr",
         "The VPC's IPv4 block",
-        Expr::str(n.vpc.cidr().to_string()),
+        n.vpc.cidr_expr().expect("a VPC made here knows its block"),
         Some("VpcCidr"),
     )?;
     for (i, s) in n.vpc.subnets().iter().enumerate() {
         let id = format!("Subnet{}Id", i + 1);
         stack.add_output(
             &id,
-            &format!("Private subnet {} ({})", i + 1, s.cidr()),
+            &match s.cidr() {
+                Some(block) => format!("Private subnet {} ({block})", i + 1),
+                None => format!("Private subnet {}", i + 1),
+            },
             s.subnet().ref_(),
             Some(&id),
         )?;

@@ -6,7 +6,9 @@ mod expr;
 mod logical_id;
 mod stack;
 
-pub use document::{DeletionPolicy, Output, Parameter, Resource, Template, quota};
+pub use document::{
+    AwsParameterType, DeletionPolicy, Output, Parameter, Resource, Template, quota,
+};
 pub use expr::{Expr, Pseudo, sub_variables};
 pub use logical_id::LogicalId;
 pub use stack::{ExportPrefix, Partition, ResourceRef, Stack, Synthesized, Warning};
