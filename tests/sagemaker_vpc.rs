@@ -334,6 +334,20 @@ fn outputs_export_what_a_notebook_product_imports() {
             "{name}"
         );
     }
+    let subnets: Vec<Value> = (1..=3)
+        .map(|n| json!({"Ref": format!("DataSciencePrivateSubnet{n}")}))
+        .collect();
+    assert_eq!(
+        outputs["SubnetIds"]["Value"],
+        json!({"Fn::Join": [",", subnets]})
+    );
+    let tables: Vec<Value> = (1..=3)
+        .map(|n| json!({"Ref": format!("DataSciencePrivateSubnet{n}RouteTable")}))
+        .collect();
+    assert_eq!(
+        outputs["RouteTableIds"]["Value"],
+        json!({"Fn::Join": [",", tables]})
+    );
 }
 
 #[test]

@@ -305,6 +305,7 @@ pub struct Statement {
     not_actions: Vec<String>,
     resources: Vec<Arn>,
     any_resource: bool,
+    resource_list: Option<Expr>,
     not_resources: Vec<Arn>,
     conditions: Vec<Condition>,
 }
@@ -320,6 +321,7 @@ impl Statement {
             not_actions: Vec::new(),
             resources: Vec::new(),
             any_resource: false,
+            resource_list: None,
             not_resources: Vec::new(),
             conditions: Vec::new(),
         }
@@ -390,6 +392,13 @@ impl Statement {
     /// Adds resources.
     pub fn resources(mut self, arns: impl IntoIterator<Item = Arn>) -> Self {
         self.resources.extend(arns);
+        self
+    }
+
+    /// Resources computed by the template as a whole list (e.g. ARNs made from a
+    /// `CommaDelimitedList` parameter with `Fn::Split`), written as the statement's `Resource`.
+    pub fn resource_list(mut self, list: Expr) -> Self {
+        self.resource_list = Some(list);
         self
     }
 
@@ -485,8 +494,10 @@ impl Statement {
                 other => other,
             })?;
         }
-        let has_resource =
-            self.any_resource || !self.resources.is_empty() || !self.not_resources.is_empty();
+        let has_resource = self.any_resource
+            || self.resource_list.is_some()
+            || !self.resources.is_empty()
+            || !self.not_resources.is_empty();
         match kind {
             PolicyKind::Trust => {}
             _ if !has_resource => {
@@ -554,6 +565,8 @@ impl Statement {
         }
         if self.any_resource {
             m.insert("Resource".into(), "*".into());
+        } else if let Some(list) = &self.resource_list {
+            m.insert("Resource".into(), list.to_value());
         } else if !self.resources.is_empty() {
             m.insert(
                 "Resource".into(),

@@ -321,6 +321,7 @@ pub struct InterfaceEndpoint {
     security_groups: Vec<SecurityGroupRef>,
     policy: Option<PolicyDocument>,
     private_dns: bool,
+    condition: Option<String>,
 }
 
 impl InterfaceEndpoint {
@@ -333,6 +334,7 @@ impl InterfaceEndpoint {
             security_groups: Vec::new(),
             policy: None,
             private_dns: true,
+            condition: None,
         }
     }
 
@@ -351,6 +353,13 @@ impl InterfaceEndpoint {
     /// Sets the endpoint policy.
     pub fn policy(mut self, policy: PolicyDocument) -> Self {
         self.policy = Some(policy);
+        self
+    }
+
+    /// Creates the endpoint only when the template condition `condition` holds (e.g. an
+    /// endpoint chosen at launch).
+    pub fn condition(mut self, condition: impl Into<String>) -> Self {
+        self.condition = Some(condition.into());
         self
     }
 
@@ -412,6 +421,9 @@ impl InterfaceEndpoint {
         if let Some(p) = policy {
             resource = resource.property("PolicyDocument", p);
         }
+        if let Some(c) = self.condition {
+            resource = resource.condition(c);
+        }
         let endpoint = stack.add_resource_tagged(
             format!("{}Endpoint", camel(&name)),
             &c,
@@ -452,6 +464,7 @@ pub struct GatewayEndpoint {
     service: Service,
     vpc: VpcRef,
     policy: Option<PolicyDocument>,
+    condition: Option<String>,
 }
 
 impl GatewayEndpoint {
@@ -471,7 +484,14 @@ impl GatewayEndpoint {
             service,
             vpc: vpc.clone(),
             policy: None,
+            condition: None,
         }
+    }
+
+    /// Creates the endpoint only when the template condition `condition` holds.
+    pub fn condition(mut self, condition: impl Into<String>) -> Self {
+        self.condition = Some(condition.into());
+        self
     }
 
     /// Sets the endpoint policy.
@@ -503,6 +523,9 @@ impl GatewayEndpoint {
             .property("RouteTableIds", self.vpc.route_table_ids().to_value());
         if let Some(p) = policy {
             resource = resource.property("PolicyDocument", p);
+        }
+        if let Some(c) = self.condition {
+            resource = resource.condition(c);
         }
         let endpoint = stack.add_resource_tagged(
             format!("{}GatewayEndpoint", camel(&id)),

@@ -19,4 +19,4 @@ pub use security_group::{
     Peer, Port, Protocol, SecurityGroup, SecurityGroupEgress, SecurityGroupIngress,
     SecurityGroupRef,
 };
-pub use vpc::{DEFAULT_VPC_CIDR, DEFAULT_ZONES, MAX_ZONES, SubnetRef, Vpc, VpcRef};
+pub use vpc::{DEFAULT_VPC_CIDR, DEFAULT_ZONES, ImportedVpc, MAX_ZONES, SubnetRef, Vpc, VpcRef};

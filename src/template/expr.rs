@@ -81,8 +81,12 @@ pub enum Expr {
     Sub(String),
     /// `Fn::Join` of values with a delimiter.
     Join(String, Vec<Expr>),
+    /// `Fn::Join` of a list-valued expression (a `CommaDelimitedList` parameter, ...).
+    JoinList(String, Box<Expr>),
     /// `Fn::Select` of the n-th element of a list.
     Select(u32, Box<Expr>),
+    /// `Fn::Split` of a string by a delimiter, giving a list.
+    Split(String, Box<Expr>),
     /// `Fn::GetAZs` of the stack's region.
     GetAzs,
     /// `Fn::Cidr`: `count` blocks of `2^cidr_bits` addresses carved from a block.
@@ -164,7 +168,9 @@ impl Expr {
             Expr::Join(delim, items) => json!({
                 "Fn::Join": [delim, items.iter().map(Expr::to_value).collect::<Vec<_>>()]
             }),
+            Expr::JoinList(delim, list) => json!({ "Fn::Join": [delim, list.to_value()] }),
             Expr::Select(i, list) => json!({ "Fn::Select": [i, list.to_value()] }),
+            Expr::Split(delim, s) => json!({ "Fn::Split": [delim, s.to_value()] }),
             Expr::GetAzs => json!({ "Fn::GetAZs": "" }),
             Expr::Cidr {
                 block,

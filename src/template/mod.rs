@@ -11,4 +11,4 @@ pub use document::{
 };
 pub use expr::{Expr, Pseudo, sub_variables};
 pub use logical_id::LogicalId;
-pub use stack::{ExportPrefix, Partition, ResourceRef, Stack, Synthesized, Warning};
+pub use stack::{ExportPrefix, Partition, ResourceRef, Stack, Synthesized, TagFormat, Warning};

@@ -77,7 +77,8 @@ pub enum ExportPrefix {
     /// `${AWS::StackName}-...`: every launch of the template exports its own names, so one
     /// account can hold several copies (the default).
     StackName,
-    /// A fixed prefix: consumers can import names they know before launch.
+    /// A prefix of your own (which may name parameters): consumers can import names they know
+    /// before launch.
     Fixed(String),
 }
 
@@ -186,9 +187,19 @@ impl Synthesized {
     }
 }
 
+/// How a resource type takes tags.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TagFormat {
+    /// `Tags: [{Key, Value}, ...]`, as most types take them.
+    List,
+    /// `Tags: {Key: Value, ...}`, as `AWS::SSM::Parameter` takes them.
+    Map,
+}
+
 #[derive(Debug, Clone)]
 struct Tagging {
     name: String,
+    format: TagFormat,
 }
 
 /// The unit of deployment: a template being built, plus what applies to all of it (tags, the
@@ -210,7 +221,7 @@ pub struct Stack {
     id: u64,
     name: Arc<str>,
     template: Template,
-    tags: IndexMap<String, String>,
+    tags: IndexMap<String, Expr>,
     export_prefix: ExportPrefix,
     region: Option<String>,
     owners: IndexMap<String, String>,
@@ -243,18 +254,35 @@ impl Stack {
         self
     }
 
-    /// Adds a tag to every resource that takes tags.
+    /// Adds a tag to every resource that takes tags. The value may be an expression, e.g. a
+    /// `Ref` to a parameter.
     #[must_use]
-    pub fn tag(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+    pub fn tag(mut self, key: impl Into<String>, value: impl Into<Expr>) -> Self {
         self.tags.insert(key.into(), value.into());
         self
     }
 
-    /// Names exports with a fixed prefix instead of the stack name.
+    /// A new, empty stack that shares this one's tags, export prefix and region: for products
+    /// that are launched together.
+    pub fn sibling(&self, name: impl Into<String>) -> Stack {
+        let mut s = Stack::new(name);
+        s.tags = self.tags.clone();
+        s.export_prefix = self.export_prefix.clone();
+        s.region = self.region.clone();
+        s
+    }
+
+    /// Names exports with a prefix of your own instead of the stack name. The prefix may name
+    /// parameters, e.g. `${ProjectName}-${EnvType}`, so consumers import names they can write
+    /// before launch.
     pub fn export_prefix(mut self, prefix: impl Into<String>) -> Result<Self> {
         let prefix = prefix.into();
+        let mut literal = prefix.clone();
+        for var in super::expr::sub_variables(&prefix) {
+            literal = literal.replace(&format!("${{{var}}}"), "");
+        }
         if prefix.is_empty()
-            || !prefix
+            || !literal
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == ':')
         {
@@ -262,7 +290,7 @@ impl Stack {
                 Location::new(format!("Stack '{}'", self.name), "export_prefix"),
                 "export name prefix",
                 prefix,
-                "use letters, digits, `-` and `:` only",
+                "use letters, digits, `-`, `:` and `${Parameter}` only",
             ));
         }
         self.export_prefix = ExportPrefix::Fixed(prefix);
@@ -302,7 +330,7 @@ impl Stack {
     pub fn export_name(&self, suffix: &str) -> Expr {
         match &self.export_prefix {
             ExportPrefix::StackName => Expr::sub(format!("${{AWS::StackName}}-{suffix}")),
-            ExportPrefix::Fixed(p) => Expr::str(format!("{p}-{suffix}")),
+            ExportPrefix::Fixed(p) => Expr::sub(format!("{p}-{suffix}")),
         }
     }
 
@@ -350,11 +378,25 @@ impl Stack {
         resource: Resource,
         name_tag: &str,
     ) -> Result<ResourceRef> {
+        self.add_resource_with_tags(id, construct, resource, name_tag, TagFormat::List)
+    }
+
+    /// Adds a resource that takes tags in `format`: at synth it gets a `Name` tag of
+    /// `name_tag` and the stack's tags.
+    pub fn add_resource_with_tags(
+        &mut self,
+        id: impl AsRef<str>,
+        construct: &str,
+        resource: Resource,
+        name_tag: &str,
+        format: TagFormat,
+    ) -> Result<ResourceRef> {
         let r = self.add_resource(id, construct, resource)?;
         self.tagging.insert(
             r.id.to_string(),
             Tagging {
                 name: name_tag.to_string(),
+                format,
             },
         );
         Ok(r)
@@ -406,6 +448,29 @@ impl Stack {
             json!({"ParameterGroups": groups, "ParameterLabels": labels}),
         );
         Ok(r)
+    }
+
+    /// Adds a tag to every resource that takes tags (as [`Stack::tag`], for a stack already
+    /// being built).
+    pub fn add_tag(&mut self, key: impl Into<String>, value: impl Into<Expr>) {
+        self.tags.insert(key.into(), value.into());
+    }
+
+    /// Adds an output that exists only when `condition` holds (for optional resources).
+    pub fn add_output_when(
+        &mut self,
+        condition: &str,
+        id: impl AsRef<str>,
+        description: &str,
+        value: Expr,
+        export: Option<&str>,
+    ) -> Result<()> {
+        let id = id.as_ref().to_string();
+        self.add_output(&id, description, value, export)?;
+        if let Some(o) = self.template.outputs.get_mut(&id) {
+            o.condition = Some(condition.to_string());
+        }
+        Ok(())
     }
 
     /// Adds an output under `id` (which must be new), exported under the stack's prefix when
@@ -487,15 +552,22 @@ impl Stack {
         let mut template = self.template.clone();
         for (id, tagging) in &self.tagging {
             if let Some(r) = template.resources.get_mut(id) {
-                let mut tags =
-                    vec![json!({"Key": "Name", "Value": self.name_tag(&tagging.name).to_value()})];
-                tags.extend(
-                    self.tags
-                        .iter()
-                        .filter(|(k, _)| k.as_str() != "Name")
-                        .map(|(k, v)| json!({"Key": k, "Value": v})),
-                );
-                r.properties.insert("Tags".into(), Value::Array(tags));
+                let pairs = std::iter::once(("Name", self.name_tag(&tagging.name).to_value()))
+                    .chain(
+                        self.tags
+                            .iter()
+                            .filter(|(k, _)| k.as_str() != "Name")
+                            .map(|(k, v)| (k.as_str(), v.to_value())),
+                    );
+                let tags = match tagging.format {
+                    TagFormat::List => {
+                        Value::Array(pairs.map(|(k, v)| json!({"Key": k, "Value": v})).collect())
+                    }
+                    TagFormat::Map => {
+                        Value::Object(pairs.map(|(k, v)| (k.to_string(), v)).collect())
+                    }
+                };
+                r.properties.insert("Tags".into(), tags);
             }
         }
         template.check_references()?;
