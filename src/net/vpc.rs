@@ -299,7 +299,22 @@ impl Vpc {
         format!("Vpc '{}'", self.name)
     }
 
-    fn zone_count(&self) -> usize {
+    /// The block as given to [`Vpc::cidr`].
+    pub(crate) fn cidr_text(&self) -> &str {
+        &self.cidr
+    }
+
+    /// Whether the zones are named (pinned) rather than counted.
+    pub(crate) fn has_named_zones(&self) -> bool {
+        matches!(self.zones, Zones::Named(_))
+    }
+
+    /// Whether the subnets' size or blocks were given.
+    pub(crate) fn has_subnet_layout(&self) -> bool {
+        self.subnet_prefix.is_some() || !self.subnet_cidrs.is_empty()
+    }
+
+    pub(crate) fn zone_count(&self) -> usize {
         match &self.zones {
             Zones::Count(n) => *n,
             Zones::Named(z) => z.len(),

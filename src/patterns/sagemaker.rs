@@ -7,10 +7,9 @@ use serde_json::json;
 use crate::error::{Error, Location, Result};
 use crate::iam::{Arn, Condition, ConditionKey, ConditionOperator, PolicyDocument, Statement};
 use crate::net::{
-    CHINA_CONDITION, DEFAULT_RETENTION_DAYS, DEFAULT_VPC_CIDR, DEFAULT_ZONES, EndpointRef, FlowLog,
-    FlowLogRef, GatewayEndpoint, ImportedVpc, InterfaceEndpoint, MAX_ZONES, Peer, Port,
-    SecurityGroup, SecurityGroupEgress, SecurityGroupIngress, SecurityGroupRef, Service, Vpc,
-    VpcRef,
+    CHINA_CONDITION, DEFAULT_RETENTION_DAYS, EndpointRef, FlowLog, FlowLogRef, GatewayEndpoint,
+    ImportedVpc, InterfaceEndpoint, MAX_ZONES, Peer, Port, SecurityGroup, SecurityGroupEgress,
+    SecurityGroupIngress, SecurityGroupRef, Service, Vpc, VpcRef,
 };
 use crate::template::{
     AwsParameterType, Expr, Parameter, Partition, Pseudo, Resource, Stack, TagFormat,
@@ -72,12 +71,6 @@ pub enum EndpointAccess {
     VpcCidr,
 }
 
-#[derive(Debug, Clone, PartialEq)]
-enum Zones {
-    Count(usize),
-    Named(Vec<String>),
-}
-
 /// The secure SageMaker network of the seed, with secure defaults and every part overridable.
 ///
 /// By default: a `10.0.0.0/16` VPC over three zones with a private subnet and route table in
@@ -115,10 +108,7 @@ enum Zones {
 #[must_use]
 pub struct SecureSageMakerNetwork {
     name: String,
-    cidr: String,
-    zones: Zones,
-    subnet_prefix: Option<u8>,
-    subnet_cidrs: Vec<String>,
+    vpc: Vpc,
     endpoints: Vec<Service>,
     optional_endpoints: Vec<Service>,
     endpoint_policies: Vec<(Service, PolicyDocument)>,
@@ -247,12 +237,10 @@ struct Choices {
 impl SecureSageMakerNetwork {
     /// The network named `name`, with every default.
     pub fn new(name: impl Into<String>) -> Self {
+        let name = name.into();
         Self {
-            name: name.into(),
-            cidr: DEFAULT_VPC_CIDR.to_string(),
-            zones: Zones::Count(DEFAULT_ZONES),
-            subnet_prefix: None,
-            subnet_cidrs: Vec::new(),
+            vpc: Vpc::new(name.clone()),
+            name,
             endpoints: vec![
                 Service::SAGEMAKER_API,
                 Service::SAGEMAKER_RUNTIME,
@@ -277,14 +265,14 @@ impl SecureSageMakerNetwork {
     /// The VPC's block (default `10.0.0.0/16`; in a parameterized product, the default of the
     /// `VpcCidr` parameter).
     pub fn cidr(mut self, cidr: impl Into<String>) -> Self {
-        self.cidr = cidr.into();
+        self.vpc = self.vpc.cidr(cidr);
         self
     }
 
     /// How many zones (1 to 6, default 3; in a parameterized product, the default of the
     /// `Zones` parameter).
     pub fn zones(mut self, count: usize) -> Self {
-        self.zones = Zones::Count(count);
+        self.vpc = self.vpc.zones(count);
         self
     }
 
@@ -294,13 +282,13 @@ impl SecureSageMakerNetwork {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        self.zones = Zones::Named(zones.into_iter().map(Into::into).collect());
+        self.vpc = self.vpc.zone_names(zones);
         self
     }
 
     /// The prefix length of the carved subnets.
     pub fn subnet_prefix(mut self, prefix_len: u8) -> Self {
-        self.subnet_prefix = Some(prefix_len);
+        self.vpc = self.vpc.subnet_prefix(prefix_len);
         self
     }
 
@@ -310,7 +298,7 @@ impl SecureSageMakerNetwork {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        self.subnet_cidrs = blocks.into_iter().map(Into::into).collect();
+        self.vpc = self.vpc.subnet_cidrs(blocks);
         self
     }
 
@@ -508,27 +496,27 @@ impl SecureSageMakerNetwork {
             }
         }
         if self.parameterized {
-            if let Zones::Named(_) = self.zones {
+            if self.vpc.has_named_zones() {
                 return Err(Error::invalid(
                     &c,
                     "zone_names",
                     "a parameterized product chooses its zones at launch; leave zones unnamed",
                 ));
             }
-            if !self.subnet_cidrs.is_empty() || self.subnet_prefix.is_some() {
+            if self.vpc.has_subnet_layout() {
                 return Err(Error::invalid(
                     &c,
                     "subnet_cidrs",
                     "a parameterized product carves its subnets from the VpcCidr parameter at deploy time; give no subnet blocks",
                 ));
             }
-            if !self.cidr.ends_with("/16") {
+            if !self.vpc.cidr_text().ends_with("/16") {
                 return Err(Error::invalid(
                     &c,
                     "cidr",
                     format!(
                         "a parameterized product takes a /16 VPC block (the subnets are carved from it at deploy time), and {} is not one",
-                        self.cidr
+                        self.vpc.cidr_text()
                     ),
                 ));
             }
@@ -582,10 +570,7 @@ impl SecureSageMakerNetwork {
     ) -> Result<(VpcRef, FlowLogRef)> {
         let c = self.construct();
         let vpc = if self.parameterized {
-            let count = match self.zones {
-                Zones::Count(n) => n,
-                Zones::Named(_) => DEFAULT_ZONES,
-            };
+            let count = self.vpc.zone_count();
             if !(1..=MAX_ZONES).contains(&count) {
                 return Err(Error::invalid(
                     &c,
@@ -599,7 +584,7 @@ impl SecureSageMakerNetwork {
                 &c,
                 Parameter::string()
                     .description("IPv4 block of the VPC, a /16; each zone's subnet is a /19 of it")
-                    .default_value(self.cidr.clone())
+                    .default_value(self.vpc.cidr_text())
                     .pattern(
                         format!("^{octet}\\.{octet}\\.0\\.0/16$"),
                         "must be a /16 block such as 10.0.0.0/16",
@@ -631,24 +616,14 @@ impl SecureSageMakerNetwork {
                 conditions.push(Some(name));
             }
             choices.zone_conditions = conditions.clone();
-            Vpc::new(self.name.clone())
+            self.vpc
+                .clone()
                 .cidr_parameter(cidr, 16)
                 .zones(MAX_ZONES)
                 .zone_conditions(conditions)
                 .add_to(stack)?
         } else {
-            let mut vpc = Vpc::new(self.name.clone()).cidr(self.cidr.clone());
-            vpc = match &self.zones {
-                Zones::Count(n) => vpc.zones(*n),
-                Zones::Named(z) => vpc.zone_names(z.clone()),
-            };
-            if let Some(p) = self.subnet_prefix {
-                vpc = vpc.subnet_prefix(p);
-            }
-            if !self.subnet_cidrs.is_empty() {
-                vpc = vpc.subnet_cidrs(self.subnet_cidrs.clone());
-            }
-            vpc.add_to(stack)?
+            self.vpc.clone().add_to(stack)?
         };
         let flow_log = FlowLog::new(self.name.clone(), &vpc)
             .retention_days(self.retention_days)
