@@ -147,6 +147,16 @@ pub enum Error {
         /// The missing services, comma separated.
         missing: String,
     },
+    /// A config file (a pattern's options written as JSON) is not JSON, or has a field that is
+    /// unknown or of the wrong kind.
+    #[error("config {at}: {message}")]
+    Config {
+        /// Where: the field, such as ``field `tags.team` ``, or the place of a JSON syntax
+        /// error, such as `line 3, column 7`.
+        at: String,
+        /// What is wrong and how to fix it.
+        message: String,
+    },
 }
 
 /// The library's result type.

@@ -144,6 +144,28 @@ impl Service {
         Self::CATALOG.into_iter().find(|s| s.id() == id)
     }
 
+    /// A catalog service by its short name, or an error that lists the names there are.
+    ///
+    /// ```
+    /// use airgap::net::Service;
+    /// assert_eq!(Service::from_id("logs")?, Service::LOGS);
+    /// let e = Service::from_id("sagemaker").unwrap_err().to_string();
+    /// assert!(e.contains("sagemaker.api"), "{e}");
+    /// # Ok::<(), airgap::Error>(())
+    /// ```
+    pub fn from_id(id: &str) -> Result<Service> {
+        Self::by_id(id).ok_or_else(|| {
+            let catalog = Self::CATALOG;
+            let known: Vec<&str> = catalog.iter().map(Service::id).collect();
+            Error::parse(
+                Location::new("Service", "id"),
+                "endpoint service name",
+                id,
+                format!("the services airgap knows are {}", known.join(", ")),
+            )
+        })
+    }
+
     /// Any other endpoint service by its full name (e.g. a PyPI mirror's
     /// `com.amazonaws.vpce.eu-west-1.vpce-svc-...`) or a parameter holding it. Such endpoint
     /// services take no endpoint policy.

@@ -1,2 +1,3 @@
 //! Ready architectures built from the lower layers.
+pub mod config;
 pub mod sagemaker;

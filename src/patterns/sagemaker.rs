@@ -35,6 +35,44 @@ pub enum Workload {
 }
 
 impl Workload {
+    /// Every workload.
+    pub const ALL: [Workload; 4] = [
+        Workload::Jobs,
+        Workload::NotebookInstances,
+        Workload::EcrImages,
+        Workload::Projects,
+    ];
+
+    /// The workload's short name: `jobs`, `notebook-instances`, `ecr-images`, `projects`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Workload::Jobs => "jobs",
+            Workload::NotebookInstances => "notebook-instances",
+            Workload::EcrImages => "ecr-images",
+            Workload::Projects => "projects",
+        }
+    }
+
+    /// The workload of a short name, or an error that lists the names there are.
+    ///
+    /// ```
+    /// use airgap::patterns::sagemaker::Workload;
+    /// assert_eq!(Workload::from_id("ecr-images")?, Workload::EcrImages);
+    /// assert!(Workload::from_id("ecr").is_err());
+    /// # Ok::<(), airgap::Error>(())
+    /// ```
+    pub fn from_id(id: &str) -> Result<Workload> {
+        Self::ALL.into_iter().find(|w| w.id() == id).ok_or_else(|| {
+            let known: Vec<&str> = Self::ALL.iter().map(|w| w.id()).collect();
+            Error::parse(
+                Location::new("Workload", "id"),
+                "workload",
+                id,
+                format!("the workloads are {}", known.join(", ")),
+            )
+        })
+    }
+
     fn describe(self) -> &'static str {
         match self {
             Workload::Jobs => "running SageMaker training, processing and hosting jobs",
@@ -235,18 +273,24 @@ struct Choices {
 }
 
 impl SecureSageMakerNetwork {
+    /// The interface endpoints the network has unless told otherwise: what SageMaker jobs need.
+    pub const DEFAULT_ENDPOINTS: [Service; 4] = [
+        Service::SAGEMAKER_API,
+        Service::SAGEMAKER_RUNTIME,
+        Service::STS,
+        Service::LOGS,
+    ];
+
+    /// The workloads the network is checked for unless told otherwise.
+    pub const DEFAULT_WORKLOADS: [Workload; 1] = [Workload::Jobs];
+
     /// The network named `name`, with every default.
     pub fn new(name: impl Into<String>) -> Self {
         let name = name.into();
         Self {
             vpc: Vpc::new(name.clone()),
             name,
-            endpoints: vec![
-                Service::SAGEMAKER_API,
-                Service::SAGEMAKER_RUNTIME,
-                Service::STS,
-                Service::LOGS,
-            ],
+            endpoints: Self::DEFAULT_ENDPOINTS.to_vec(),
             optional_endpoints: Vec::new(),
             endpoint_policies: Vec::new(),
             s3_policy: None,
@@ -254,7 +298,7 @@ impl SecureSageMakerNetwork {
             access: EndpointAccess::WorkloadGroup,
             retention_days: DEFAULT_RETENTION_DAYS,
             s3_prefix_list: None,
-            workloads: vec![Workload::Jobs],
+            workloads: Self::DEFAULT_WORKLOADS.to_vec(),
             outputs: true,
             distributed_training: false,
             parameterized: false,

@@ -463,6 +463,29 @@ impl Template {
         serde_json::to_string(&self.to_value()).expect("a serde_json::Value always serializes")
     }
 
+    /// CloudFormation YAML with the short-form tags (`!Ref`, `!GetAtt Vpc.CidrBlock`, `!Sub`,
+    /// `!If [...]`), laid out as a person would write it, ending in a newline.
+    ///
+    /// It describes the same template as [`Template::to_json_pretty`]: read back by any YAML
+    /// reader that knows CloudFormation's tags, it gives the same JSON.
+    ///
+    /// ```
+    /// use airgap::template::{Expr, Resource, Template};
+    /// let mut t = Template::default();
+    /// t.resources.insert(
+    ///     "Topic".into(),
+    ///     Resource::new("AWS::SNS::Topic")
+    ///         .property("TopicName", Expr::sub("${AWS::StackName}-alerts").to_value()),
+    /// );
+    /// assert_eq!(
+    ///     t.to_yaml(),
+    ///     "AWSTemplateFormatVersion: \"2010-09-09\"\n\nResources:\n  Topic:\n    Type: AWS::SNS::Topic\n    Properties:\n      TopicName: !Sub ${AWS::StackName}-alerts\n"
+    /// );
+    /// ```
+    pub fn to_yaml(&self) -> String {
+        super::yaml::document(&self.to_value())
+    }
+
     /// How many resources of each type the template holds, in order of first appearance.
     pub fn resource_counts(&self) -> IndexMap<&str, usize> {
         let mut counts = IndexMap::new();

@@ -5,6 +5,7 @@ mod document;
 mod expr;
 mod logical_id;
 mod stack;
+mod yaml;
 
 pub use document::{
     AwsParameterType, DeletionPolicy, Output, Parameter, Resource, Template, quota,

@@ -176,6 +176,16 @@ impl Synthesized {
         &self.json
     }
 
+    /// The template as CloudFormation YAML with short-form tags (see [`Template::to_yaml`]).
+    pub fn to_yaml(&self) -> String {
+        self.template.to_yaml()
+    }
+
+    /// The template as compact JSON, for bodies that must stay small.
+    pub fn to_json_compact(&self) -> String {
+        self.template.to_json_compact()
+    }
+
     /// Warnings: quotas nearly used, a body too large to pass inline.
     pub fn warnings(&self) -> &[Warning] {
         &self.warnings

@@ -1,0 +1,425 @@
+//! The secure SageMaker network described as data: the options of
+//! [`SecureSageMakerNetwork`] as a JSON config, for people who do not write Rust (the
+//! `airgap synth --config FILE` command reads it).
+//!
+//! The schema, field by field, is in `docs/synth-config.md`. Every field is optional; a field
+//! that is unknown or of the wrong kind is refused with an error that names it.
+
+use indexmap::IndexMap;
+use serde_json::{Map, Value};
+
+use super::sagemaker::{SecureSageMakerNetwork, Workload};
+use crate::error::{Error, Location, Result};
+use crate::net::{MAX_ZONES, Service};
+use crate::template::{Stack, Synthesized};
+
+/// The stack's name in error messages.
+const STACK_NAME: &str = "SageMakerSecureNetwork";
+
+/// The options of the secure SageMaker network, with the defaults of
+/// [`SecureSageMakerNetwork::new`], as a config file or command-line flags give them.
+///
+/// ```
+/// use airgap::patterns::config::NetworkConfig;
+/// let config = NetworkConfig::from_json(r#"{"zones": 2, "buckets": ["my_secure_bucket"]}"#)?;
+/// let out = config.synth()?;
+/// assert_eq!(out.template().resources_of_type("AWS::EC2::Subnet").count(), 2);
+///
+/// let e = NetworkConfig::from_json(r#"{"zones": "two"}"#).unwrap_err();
+/// assert!(e.to_string().contains("`zones`"), "{e}");
+/// # Ok::<(), airgap::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[must_use]
+pub struct NetworkConfig {
+    /// The network's name, which starts every logical ID (`DataScienceVpc`, ...).
+    pub name: String,
+    /// The template's description.
+    pub description: String,
+    /// The VPC's block (default `10.0.0.0/16`).
+    pub cidr: Option<String>,
+    /// How many zones of the launch region (1 to 6, default 3).
+    pub zones: Option<usize>,
+    /// The zones by name, which pins the template to their region (instead of `zones`).
+    pub zone_names: Vec<String>,
+    /// The subnets' prefix length (default: the largest that fits).
+    pub subnet_prefix: Option<u8>,
+    /// Whether the network has [`SecureSageMakerNetwork::DEFAULT_ENDPOINTS`] (default true).
+    pub default_endpoints: bool,
+    /// Endpoints to add.
+    pub endpoints: Vec<Service>,
+    /// Whether the network is checked for [`SecureSageMakerNetwork::DEFAULT_WORKLOADS`]
+    /// (default true).
+    pub default_workloads: bool,
+    /// Workloads to check the endpoints for.
+    pub workloads: Vec<Workload>,
+    /// Buckets whose objects the network may read through S3; none means every bucket of the
+    /// account (see [`SecureSageMakerNetwork::read_bucket`]).
+    pub buckets: Vec<String>,
+    /// Lets the whole VPC reach the interface endpoints, not only the workload group.
+    pub endpoints_open_to_vpc: bool,
+    /// Lets members of the workload group talk to each other (multi-instance training).
+    pub distributed_training: bool,
+    /// Days flow logs are kept (default 365).
+    pub flow_log_retention_days: Option<u32>,
+    /// S3's managed prefix list in the one region the template is for (default: a parameter).
+    pub s3_prefix_list_id: Option<String>,
+    /// The one region the template is for (default: any region).
+    pub region: Option<String>,
+    /// A fixed prefix for export names (default: the launched stack's name).
+    pub export_prefix: Option<String>,
+    /// Tags on every resource that takes tags.
+    pub tags: IndexMap<String, String>,
+    /// Whether the template has outputs and exports (default true).
+    pub outputs: bool,
+}
+
+impl Default for NetworkConfig {
+    fn default() -> Self {
+        Self {
+            name: "DataScience".into(),
+            description: "Private network for Amazon SageMaker: no internet path, VPC endpoints with policies, flow logs".into(),
+            cidr: None,
+            zones: None,
+            zone_names: Vec::new(),
+            subnet_prefix: None,
+            default_endpoints: true,
+            endpoints: Vec::new(),
+            default_workloads: true,
+            workloads: Vec::new(),
+            buckets: Vec::new(),
+            endpoints_open_to_vpc: false,
+            distributed_training: false,
+            flow_log_retention_days: None,
+            s3_prefix_list_id: None,
+            region: None,
+            export_prefix: None,
+            tags: IndexMap::new(),
+            outputs: true,
+        }
+    }
+}
+
+/// The fields of the config, in the order of the schema document.
+pub const FIELDS: [&str; 19] = [
+    "name",
+    "description",
+    "cidr",
+    "zones",
+    "zone_names",
+    "subnet_prefix",
+    "default_endpoints",
+    "endpoints",
+    "default_workloads",
+    "workloads",
+    "buckets",
+    "endpoints_open_to_vpc",
+    "distributed_training",
+    "flow_log_retention_days",
+    "s3_prefix_list_id",
+    "region",
+    "export_prefix",
+    "tags",
+    "outputs",
+];
+
+fn field_error(field: &str, message: impl Into<String>) -> Error {
+    Error::Config {
+        at: format!("field `{field}`"),
+        message: message.into(),
+    }
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn string(v: &Value, field: &str) -> Result<String> {
+    v.as_str()
+        .map(str::to_string)
+        .ok_or_else(|| field_error(field, format!("expected a string, found {}", kind(v))))
+}
+
+fn boolean(v: &Value, field: &str) -> Result<bool> {
+    v.as_bool()
+        .ok_or_else(|| field_error(field, format!("expected true or false, found {}", kind(v))))
+}
+
+fn whole(v: &Value, field: &str, min: u64, max: u64) -> Result<u64> {
+    match v.as_u64() {
+        Some(n) if (min..=max).contains(&n) => Ok(n),
+        _ => Err(field_error(
+            field,
+            format!(
+                "expected a whole number from {min} to {max}, found {}",
+                match v {
+                    Value::Number(n) => n.to_string(),
+                    other => kind(other).to_string(),
+                }
+            ),
+        )),
+    }
+}
+
+fn list<T>(v: &Value, field: &str, item: impl Fn(&Value, &str) -> Result<T>) -> Result<Vec<T>> {
+    let items = v
+        .as_array()
+        .ok_or_else(|| field_error(field, format!("expected a list, found {}", kind(v))))?;
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, x)| item(x, &format!("{field}[{i}]")))
+        .collect()
+}
+
+/// Re-homes a library error about one value under the config field that gave it.
+fn named(field: &str, e: Error) -> Error {
+    match e {
+        Error::Parse {
+            what,
+            value,
+            reason,
+            ..
+        } => field_error(field, format!("`{value}` is not a valid {what}: {reason}")),
+        other => field_error(field, other.to_string()),
+    }
+}
+
+impl NetworkConfig {
+    /// Reads a config from JSON text; fields left out keep their defaults.
+    pub fn from_json(text: &str) -> Result<Self> {
+        let doc: Value = serde_json::from_str(text).map_err(|e| {
+            let message = e.to_string();
+            let message = message
+                .split(" at line ")
+                .next()
+                .unwrap_or(&message)
+                .to_string();
+            Error::Config {
+                at: format!("line {}, column {}", e.line(), e.column()),
+                message: format!("not valid JSON: {message}"),
+            }
+        })?;
+        let Value::Object(fields) = doc else {
+            return Err(Error::Config {
+                at: "document".into(),
+                message: format!(
+                    "expected an object of settings such as {{\"zones\": 2}}, found {}",
+                    kind(&doc)
+                ),
+            });
+        };
+        Self::from_fields(&fields)
+    }
+
+    fn from_fields(fields: &Map<String, Value>) -> Result<Self> {
+        let mut c = Self::default();
+        for (field, v) in fields {
+            let f = field.as_str();
+            match f {
+                "name" => c.name = string(v, f)?,
+                "description" => c.description = string(v, f)?,
+                "cidr" => c.cidr = Some(string(v, f)?),
+                "zones" => c.zones = Some(whole(v, f, 1, MAX_ZONES as u64)? as usize),
+                "zone_names" => c.zone_names = list(v, f, string)?,
+                "subnet_prefix" => c.subnet_prefix = Some(whole(v, f, 16, 28)? as u8),
+                "default_endpoints" => c.default_endpoints = boolean(v, f)?,
+                "endpoints" => {
+                    c.endpoints = list(v, f, |x, at| {
+                        Service::from_id(&string(x, at)?).map_err(|e| named(at, e))
+                    })?;
+                }
+                "default_workloads" => c.default_workloads = boolean(v, f)?,
+                "workloads" => {
+                    c.workloads = list(v, f, |x, at| {
+                        Workload::from_id(&string(x, at)?).map_err(|e| named(at, e))
+                    })?;
+                }
+                "buckets" => c.buckets = list(v, f, string)?,
+                "endpoints_open_to_vpc" => c.endpoints_open_to_vpc = boolean(v, f)?,
+                "distributed_training" => c.distributed_training = boolean(v, f)?,
+                "flow_log_retention_days" => {
+                    c.flow_log_retention_days = Some(whole(v, f, 1, 3653)? as u32);
+                }
+                "s3_prefix_list_id" => c.s3_prefix_list_id = Some(string(v, f)?),
+                "region" => c.region = Some(string(v, f)?),
+                "export_prefix" => c.export_prefix = Some(string(v, f)?),
+                "tags" => {
+                    let m = v.as_object().ok_or_else(|| {
+                        field_error(
+                            f,
+                            format!(
+                                "expected an object of tag names and values, found {}",
+                                kind(v)
+                            ),
+                        )
+                    })?;
+                    for (k, tv) in m {
+                        c.tags.insert(k.clone(), string(tv, &format!("tags.{k}"))?);
+                    }
+                }
+                "outputs" => c.outputs = boolean(v, f)?,
+                unknown => {
+                    return Err(field_error(
+                        unknown,
+                        format!("is not a setting; the settings are {}", FIELDS.join(", ")),
+                    ));
+                }
+            }
+        }
+        if c.zones.is_some() && !c.zone_names.is_empty() {
+            return Err(field_error(
+                "zone_names",
+                "give either `zones` (a count) or `zone_names`, not both",
+            ));
+        }
+        Ok(c)
+    }
+
+    /// The endpoints the network gets: the defaults (unless turned off), then the added ones.
+    pub fn endpoint_list(&self) -> Vec<Service> {
+        let mut all: Vec<Service> = Vec::new();
+        if self.default_endpoints {
+            all.extend(SecureSageMakerNetwork::DEFAULT_ENDPOINTS);
+        }
+        for s in &self.endpoints {
+            if !all.contains(s) {
+                all.push(s.clone());
+            }
+        }
+        all
+    }
+
+    fn check_tags(&self) -> Result<()> {
+        for (k, v) in &self.tags {
+            let problem = if k.is_empty() || k.chars().count() > 128 {
+                Some("a tag key is 1 to 128 characters")
+            } else if k.to_ascii_lowercase().starts_with("aws:") {
+                Some("tag keys starting with `aws:` are reserved for AWS")
+            } else if v.chars().count() > 256 {
+                Some("a tag value is at most 256 characters")
+            } else {
+                None
+            };
+            if let Some(p) = problem {
+                return Err(Error::Invalid {
+                    at: Location::new(format!("tag `{k}`"), "tags"),
+                    message: p.to_string(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Builds the network in a stack of its own and synthesizes the template.
+    pub fn synth(&self) -> Result<Synthesized> {
+        self.check_tags()?;
+        let mut stack = Stack::new(STACK_NAME).description(self.description.clone());
+        for (k, v) in &self.tags {
+            stack = stack.tag(k.clone(), v.clone());
+        }
+        if let Some(p) = &self.export_prefix {
+            stack = stack.export_prefix(p.clone())?;
+        }
+        if let Some(r) = &self.region {
+            stack = stack.in_region(r.clone())?;
+        }
+        let mut net = SecureSageMakerNetwork::new(self.name.clone());
+        if let Some(cidr) = &self.cidr {
+            net = net.cidr(cidr.clone());
+        }
+        if !self.zone_names.is_empty() {
+            net = net.zone_names(self.zone_names.clone());
+        } else if let Some(n) = self.zones {
+            net = net.zones(n);
+        }
+        if let Some(p) = self.subnet_prefix {
+            net = net.subnet_prefix(p);
+        }
+        net = net.endpoints(self.endpoint_list());
+        let mut workloads = Vec::new();
+        if self.default_workloads {
+            workloads.extend(SecureSageMakerNetwork::DEFAULT_WORKLOADS);
+        }
+        workloads.extend(self.workloads.iter().copied());
+        net = net.workloads(workloads);
+        for b in &self.buckets {
+            net = net.read_bucket(b.clone());
+        }
+        if self.endpoints_open_to_vpc {
+            net = net.endpoints_open_to_vpc();
+        }
+        if self.distributed_training {
+            net = net.allow_distributed_training();
+        }
+        if let Some(d) = self.flow_log_retention_days {
+            net = net.flow_log_retention_days(d);
+        }
+        if let Some(id) = &self.s3_prefix_list_id {
+            net = net.s3_prefix_list_id(id.clone());
+        }
+        if !self.outputs {
+            net = net.without_outputs();
+        }
+        net.add_to(&mut stack)?;
+        stack.synth()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(json: &str) -> String {
+        NetworkConfig::from_json(json).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn every_field_is_read() {
+        let c = NetworkConfig::from_json(
+            r#"{"name": "Ml", "description": "d", "cidr": "10.1.0.0/16", "zone_names": ["eu-west-1a"],
+                "subnet_prefix": 20, "default_endpoints": false, "endpoints": ["sts"],
+                "default_workloads": false, "workloads": ["projects"], "buckets": ["b"],
+                "endpoints_open_to_vpc": true, "distributed_training": true,
+                "flow_log_retention_days": 90, "s3_prefix_list_id": "pl-63a5400a",
+                "region": "eu-west-1", "export_prefix": "ml", "tags": {"team": "a"}, "outputs": false}"#,
+        )
+        .unwrap();
+        assert_eq!(c.name, "Ml");
+        assert_eq!(c.zone_names, ["eu-west-1a"]);
+        assert_eq!(c.subnet_prefix, Some(20));
+        assert_eq!(c.endpoint_list(), [Service::STS]);
+        assert_eq!(c.workloads, [Workload::Projects]);
+        assert_eq!(c.flow_log_retention_days, Some(90));
+        assert_eq!(c.tags["team"], "a");
+        assert!(c.endpoints_open_to_vpc && c.distributed_training && !c.outputs);
+    }
+
+    #[test]
+    fn errors_name_the_field() {
+        assert!(err(r#"{"zonez": 3}"#).contains("field `zonez`"));
+        assert!(err(r#"{"zones": "3"}"#).contains("field `zones`: expected a whole number"));
+        assert!(err(r#"{"zones": 7}"#).contains("from 1 to 6, found 7"));
+        assert!(err(r#"{"endpoints": ["sts", "sagemaker"]}"#).contains("field `endpoints[1]`"));
+        assert!(err(r#"{"workloads": ["ecr"]}"#).contains("field `workloads[0]`"));
+        assert!(err(r#"{"tags": {"team": 1}}"#).contains("field `tags.team`"));
+        assert!(err(r#"{"zones": 2, "zone_names": ["eu-west-1a"]}"#).contains("`zone_names`"));
+        assert!(err("[1]").contains("config document"));
+        assert!(err("{\n  \"zones\": 2,\n}").contains("config line 3, column 1"));
+    }
+
+    #[test]
+    fn tags_follow_aws_rules() {
+        let mut c = NetworkConfig::default();
+        c.tags.insert("aws:owner".into(), "x".into());
+        let e = c.synth().unwrap_err().to_string();
+        assert!(e.contains("tag `aws:owner`"), "{e}");
+    }
+}
