@@ -1,0 +1,170 @@
+//! The edges of every command: reading FILE arguments (`-` is stdin), writing results to
+//! stdout or atomically to a file, and diagnostics on stderr, coloured only on a terminal.
+
+use std::fmt;
+use std::io::{self, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+
+/// Why a command stopped; every failure exits with code 2.
+#[derive(Debug)]
+pub enum Failure {
+    /// The library refused the input; `source` names the file it came from, if any.
+    Library {
+        /// The file the input came from.
+        source: Option<String>,
+        /// What the library said (boxed: the error is large and failures are rare).
+        error: Box<airgap::Error>,
+    },
+    /// Flags that do not go together, or a value the command cannot use.
+    Usage(String),
+    /// A file could not be read or written.
+    Io {
+        /// What was being done, with the path.
+        action: String,
+        /// The operating system's reason.
+        error: io::Error,
+    },
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Failure::Library {
+                source: Some(s),
+                error,
+            } => write!(f, "{s}: {error}"),
+            Failure::Library {
+                source: None,
+                error,
+            } => write!(f, "{error}"),
+            Failure::Usage(m) => f.write_str(m),
+            Failure::Io { action, error } => write!(f, "cannot {action}: {error}"),
+        }
+    }
+}
+
+impl From<airgap::Error> for Failure {
+    fn from(error: airgap::Error) -> Self {
+        Failure::Library {
+            source: None,
+            error: Box::new(error),
+        }
+    }
+}
+
+/// Where diagnostics go, and whether they may be coloured.
+#[derive(Debug, Clone, Copy)]
+pub struct Ui {
+    color: bool,
+}
+
+impl Ui {
+    /// Colour when stderr is a terminal and `NO_COLOR` is unset or empty (no-color.org).
+    pub fn from_env() -> Self {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        Self {
+            color: !no_color && io::stderr().is_terminal(),
+        }
+    }
+
+    fn say(&self, label: &str, ansi: &str, message: &str) {
+        let mut err = io::stderr().lock();
+        // Nothing useful can be done when stderr itself is gone.
+        let _ = if self.color {
+            writeln!(err, "\x1b[{ansi}m{label}:\x1b[0m {message}")
+        } else {
+            writeln!(err, "{label}: {message}")
+        };
+    }
+
+    /// `error: ...` on stderr.
+    pub fn error(&self, message: &str) {
+        self.say("error", "1;31", message);
+    }
+
+    /// `warning: ...` on stderr.
+    pub fn warning(&self, message: &str) {
+        self.say("warning", "1;33", message);
+    }
+}
+
+/// The name a FILE argument goes by in messages.
+pub fn label(path: &Path) -> String {
+    if is_stdin(path) {
+        "<stdin>".into()
+    } else {
+        path.display().to_string()
+    }
+}
+
+fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// Reads a FILE argument as text; `-` reads stdin.
+pub fn read_input(path: &Path) -> Result<String, Failure> {
+    let mut text = String::new();
+    let result = if is_stdin(path) {
+        io::stdin().lock().read_to_string(&mut text).map(|_| ())
+    } else {
+        std::fs::read_to_string(path).map(|t| text = t)
+    };
+    result.map_err(|error| Failure::Io {
+        action: format!("read {}", label(path)),
+        error,
+    })?;
+    Ok(text)
+}
+
+/// Writes a result to stdout. A reader that stops early (`| head`) is not an error.
+pub fn write_stdout(bytes: &[u8]) -> Result<(), Failure> {
+    let mut out = io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(Failure::Io {
+            action: "write to stdout".into(),
+            error: e,
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// Writes a result to `out`, or to stdout when there is none or it is `-`.
+///
+/// A file is replaced atomically: the bytes go to a temporary file in the same folder, which is
+/// then renamed over the target, so a reader never sees half a template and a failed run leaves
+/// the old file as it was.
+pub fn write_output(out: Option<&Path>, bytes: &[u8]) -> Result<(), Failure> {
+    let Some(path) = out.filter(|p| !is_stdin(p)) else {
+        return write_stdout(bytes);
+    };
+    let io_failure = |action: &str, error| Failure::Io {
+        action: format!("{action} {}", path.display()),
+        error,
+    };
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".airgap-").suffix(".tmp");
+    // A temporary file is private by default; the result should get the permissions any new
+    // file gets (or keep the old file's).
+    #[cfg(unix)]
+    let permissions = {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(path)
+            .map(|m| m.permissions())
+            .unwrap_or_else(|_| std::fs::Permissions::from_mode(0o666))
+    };
+    #[cfg(unix)]
+    builder.permissions(permissions);
+    let mut tmp = builder
+        .tempfile_in(&folder)
+        .map_err(|e| io_failure("create a temporary file next to", e))?;
+    tmp.write_all(bytes)
+        .and_then(|()| tmp.as_file().sync_all())
+        .map_err(|e| io_failure("write", e))?;
+    tmp.persist(path)
+        .map_err(|e| io_failure("replace", e.error))?;
+    Ok(())
+}

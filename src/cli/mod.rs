@@ -1,0 +1,117 @@
+//! The clap front end.
+//!
+//! Each command lives in a module of its own with an `Args` struct (clap's derive API, with an
+//! example in its `after_help`) and a `run(args, &Ui) -> Result<Outcome, Failure>` function.
+//! `run` below parses, dispatches and turns the outcome into the exit code: 0 success, 1
+//! findings, 2 bad input or usage (clap's own usage errors included).
+
+mod completions;
+mod io;
+mod synth;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+pub use io::{Failure, Ui};
+
+/// How a command ended, when it ran to the end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// It did what was asked: exit 0.
+    Success,
+    /// It ran, and found problems in what it checked (or a deny decision): exit 1.
+    #[allow(dead_code)] // The checking commands return it.
+    Findings,
+}
+
+/// Exit code for bad input or usage.
+pub const EXIT_BAD_INPUT: u8 = 2;
+
+const EXAMPLES: &str = "\
+Examples:
+  airgap synth > stack.json
+  airgap synth --zones 2 --bucket my_secure_bucket --format yaml --out stack.yaml
+  airgap synth --config network.json --tag team=ml-platform
+  airgap completions bash > /etc/bash_completion.d/airgap
+
+Exit codes: 0 success, 1 findings, 2 bad input or usage.";
+
+/// Private AWS networks for Amazon SageMaker, as CloudFormation.
+#[derive(Debug, Parser)]
+#[command(
+    name = "airgap",
+    version,
+    about,
+    long_about = "Private AWS networks for Amazon SageMaker, as CloudFormation: a VPC with no route \
+to the internet, private subnets in several zones, security groups that say who may talk to whom, \
+and VPC endpoints with endpoint policies.\n\nResults go to stdout (or --out), diagnostics to stderr. \
+Colour is used on a terminal only, and never when NO_COLOR is set.",
+    after_help = EXAMPLES,
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// The secure SageMaker network as a CloudFormation template.
+    Synth(synth::Args),
+    /// Shell completions for bash, zsh, fish, elvish or PowerShell.
+    Completions(completions::Args),
+}
+
+/// Runs the command line with the process's arguments.
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // --help and --version are "errors" to clap that print to stdout and succeed.
+            let code = if e.use_stderr() { EXIT_BAD_INPUT } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let ui = Ui::from_env();
+    let result = match cli.command {
+        Command::Synth(args) => synth::run(args, &ui),
+        Command::Completions(args) => completions::run(args),
+    };
+    match result {
+        Ok(Outcome::Success) => ExitCode::SUCCESS,
+        Ok(Outcome::Findings) => ExitCode::from(1),
+        Err(failure) => {
+            ui.error(&failure.to_string());
+            ExitCode::from(EXIT_BAD_INPUT)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_command_has_an_example() {
+        let root = Cli::command();
+        for sub in root.get_subcommands() {
+            let help = sub
+                .get_after_help()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            assert!(
+                help.contains(&format!("airgap {}", sub.get_name())),
+                "`airgap {}` has no example in its help",
+                sub.get_name()
+            );
+        }
+    }
+}
