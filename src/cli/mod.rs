@@ -58,7 +58,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// The secure SageMaker network as a CloudFormation template.
-    Synth(synth::Args),
+    Synth(Box<synth::Args>),
     /// Shell completions for bash, zsh, fish, elvish or PowerShell.
     Completions(completions::Args),
 }
@@ -76,7 +76,7 @@ pub fn run() -> ExitCode {
     };
     let ui = Ui::from_env();
     let result = match cli.command {
-        Command::Synth(args) => synth::run(args, &ui),
+        Command::Synth(args) => synth::run(*args, &ui),
         Command::Completions(args) => completions::run(args),
     };
     match result {

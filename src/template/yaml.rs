@@ -16,8 +16,9 @@ use serde_json::{Map, Number, Value};
 const WIDTH: usize = 100;
 
 /// The intrinsic functions CloudFormation accepts in short form, by their long name.
-const SHORT_FORMS: [(&str, &str); 17] = [
+const SHORT_FORMS: [(&str, &str); 18] = [
     ("Ref", "!Ref"),
+    ("Condition", "!Condition"),
     ("Fn::And", "!And"),
     ("Fn::Base64", "!Base64"),
     ("Fn::Cidr", "!Cidr"),
@@ -189,7 +190,7 @@ fn short_form(m: &Map<String, Value>) -> Option<(&'static str, &Value)> {
     {
         return None;
     }
-    if name == "Ref" && !arg.is_string() {
+    if (name == "Ref" || name == "Condition") && !arg.is_string() {
         return None;
     }
     Some((tag, arg))

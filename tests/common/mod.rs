@@ -144,3 +144,118 @@ print("status", report.status.name, file=sys.stderr)
             .collect(),
     )
 }
+
+/// A YAML reader that knows CloudFormation's short-form tags, run over many templates at once.
+pub struct YamlReader {
+    /// Its name in assertion messages.
+    pub name: &'static str,
+    /// Reads each YAML body into the JSON it stands for; `None` when the reader is not
+    /// installed (after a loud note, or a failure under `AIRGAP_REQUIRE_TOOLS`).
+    pub read: fn(&[(String, String)]) -> Option<Vec<serde_json::Value>>,
+}
+
+/// The readers YAML output is checked against: cfn-lint's own decoder (what the linter saw) and
+/// PyYAML with a constructor for each tag written from CloudFormation's documentation, so that a
+/// template is read back by two parsers that share no code with the writer.
+pub fn yaml_readers() -> Vec<YamlReader> {
+    vec![
+        YamlReader {
+            name: "cfn-lint's decoder",
+            read: |t| python_yaml("cfn-lint", t),
+        },
+        YamlReader {
+            name: "PyYAML with CloudFormation tags",
+            read: |t| python_yaml("pyyaml", t),
+        },
+    ]
+}
+
+const READ_YAML: &str = r#"
+import json, sys
+which, paths = sys.argv[1], sys.argv[2:]
+if which == "cfn-lint":
+    from cfnlint.decode import decode_str
+    def load(text):
+        template, errors = decode_str(text)
+        if errors:
+            raise SystemExit("\n".join(str(e) for e in errors))
+        return template
+else:
+    import yaml
+    class Loader(yaml.SafeLoader):
+        pass
+    def construct(loader, suffix, node):
+        if isinstance(node, yaml.ScalarNode):
+            value = loader.construct_scalar(node)
+        elif isinstance(node, yaml.SequenceNode):
+            value = loader.construct_sequence(node, deep=True)
+        else:
+            value = loader.construct_mapping(node, deep=True)
+        if suffix == "GetAtt" and isinstance(value, str):
+            value = value.split(".", 1)
+        return {suffix if suffix in ("Ref", "Condition") else "Fn::" + suffix: value}
+    Loader.add_multi_constructor("!", construct)
+    def load(text):
+        return yaml.load(text, Loader=Loader)
+for path in paths:
+    with open(path, encoding="utf-8") as f:
+        print(json.dumps(load(f.read())))
+"#;
+
+fn python_yaml(which: &str, templates: &[(String, String)]) -> Option<Vec<serde_json::Value>> {
+    let python = tool("PYTHON", "python3");
+    let module = if which == "cfn-lint" {
+        "cfnlint"
+    } else {
+        "yaml"
+    };
+    let probe = Command::new(&python)
+        .args(["-c", &format!("import {module}")])
+        .output();
+    if !probe.is_ok_and(|o| o.status.success()) {
+        missing(&format!("the python module {module}"));
+        return None;
+    }
+    let paths: Vec<PathBuf> = templates
+        .iter()
+        .map(|(name, body)| write_scratch(name, body))
+        .collect();
+    let out = Command::new(&python)
+        .args(["-c", READ_YAML, which])
+        .args(&paths)
+        .output()
+        .expect("run python");
+    assert!(
+        out.status.success(),
+        "{which} could not read the YAML: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let values: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("the reader printed JSON"))
+        .collect();
+    assert_eq!(values.len(), templates.len());
+    Some(values)
+}
+
+/// Checks that every reader reads each `(name, yaml)` back as `json`, the template's JSON form.
+pub fn assert_yaml_reads_back(forms: &[(String, String, serde_json::Value)]) {
+    let yamls: Vec<(String, String)> = forms
+        .iter()
+        .map(|(name, yaml, _)| (name.clone(), yaml.clone()))
+        .collect();
+    for reader in yaml_readers() {
+        let Some(read) = (reader.read)(&yamls) else {
+            continue;
+        };
+        for ((name, yaml, json), back) in forms.iter().zip(read) {
+            assert!(
+                &back == json,
+                "{} reads {name} as a different template.\nYAML:\n{yaml}\nread back:\n{}\nJSON form:\n{}",
+                reader.name,
+                serde_json::to_string_pretty(&back).unwrap(),
+                serde_json::to_string_pretty(json).unwrap()
+            );
+        }
+    }
+}
