@@ -1,0 +1,66 @@
+//! How long synthesis takes: the example network, and generated templates of 10, 100 and 500
+//! resources (500 is CloudFormation's limit), written as JSON and as YAML.
+//!
+//! `cargo bench` runs it in well under a minute; the numbers and the machine they were taken on
+//! are in docs/bench-readme-section.md.
+
+use airgap::net::{Peer, Port, SecurityGroup, Vpc};
+use airgap::template::{Stack, Synthesized};
+use divan::black_box;
+
+#[allow(dead_code)]
+#[path = "../examples/sagemaker_vpc.rs"]
+mod example;
+
+fn main() {
+    divan::main();
+}
+
+/// A VPC in one zone (4 resources) and security groups up to `resources` in all, each with an
+/// ingress rule, a `Ref` to the VPC and tags: the constructs most templates are made of.
+fn generated(resources: usize) -> Synthesized {
+    let mut stack = Stack::new("Generated").tag("team", "ml-platform");
+    let vpc = Vpc::new("Network")
+        .zones(1)
+        .add_to(&mut stack)
+        .expect("a valid VPC");
+    for i in 0..resources - stack.template().resources.len() {
+        SecurityGroup::new(format!("Group {i}"), &vpc)
+            .ingress(Peer::vpc_cidr(&vpc), Port::tcp(443))
+            .add_to(&mut stack)
+            .expect("a valid group");
+    }
+    let synth = stack.synth().expect("synthesizes");
+    assert_eq!(synth.template().resources.len(), resources);
+    synth
+}
+
+const SIZES: [usize; 3] = [10, 100, 500];
+
+#[divan::bench(max_time = 1)]
+fn example_json() -> usize {
+    // Synthesis renders the pretty JSON.
+    example::synth().expect("the example builds").to_json_pretty().len()
+}
+
+#[divan::bench(max_time = 1)]
+fn example_yaml() -> usize {
+    example::synth().expect("the example builds").to_yaml().len()
+}
+
+#[divan::bench(args = SIZES, max_time = 1)]
+fn generated_json(resources: usize) -> usize {
+    generated(black_box(resources)).to_json_pretty().len()
+}
+
+#[divan::bench(args = SIZES, max_time = 1)]
+fn generated_yaml(resources: usize) -> usize {
+    generated(black_box(resources)).to_yaml().len()
+}
+
+/// The YAML writer alone, over a template synthesized beforehand.
+#[divan::bench(args = SIZES, max_time = 1)]
+fn yaml_writer_only(bencher: divan::Bencher, resources: usize) {
+    let synth = generated(resources);
+    bencher.bench(|| black_box(&synth).to_yaml().len());
+}
