@@ -40,12 +40,18 @@ const SIZES: [usize; 3] = [10, 100, 500];
 #[divan::bench(max_time = 1)]
 fn example_json() -> usize {
     // Synthesis renders the pretty JSON.
-    example::synth().expect("the example builds").to_json_pretty().len()
+    example::synth()
+        .expect("the example builds")
+        .to_json_pretty()
+        .len()
 }
 
 #[divan::bench(max_time = 1)]
 fn example_yaml() -> usize {
-    example::synth().expect("the example builds").to_yaml().len()
+    example::synth()
+        .expect("the example builds")
+        .to_yaml()
+        .len()
 }
 
 #[divan::bench(args = SIZES, max_time = 1)]

@@ -15,27 +15,30 @@ use serde_json::{Map, Number, Value};
 /// on one line (YAML line folding would only make them harder to diff).
 const WIDTH: usize = 100;
 
-/// The intrinsic functions CloudFormation accepts in short form, by their long name.
-const SHORT_FORMS: [(&str, &str); 18] = [
-    ("Ref", "!Ref"),
-    ("Condition", "!Condition"),
-    ("Fn::And", "!And"),
-    ("Fn::Base64", "!Base64"),
-    ("Fn::Cidr", "!Cidr"),
-    ("Fn::Equals", "!Equals"),
-    ("Fn::FindInMap", "!FindInMap"),
-    ("Fn::GetAtt", "!GetAtt"),
-    ("Fn::GetAZs", "!GetAZs"),
-    ("Fn::If", "!If"),
-    ("Fn::ImportValue", "!ImportValue"),
-    ("Fn::Join", "!Join"),
-    ("Fn::Not", "!Not"),
-    ("Fn::Or", "!Or"),
-    ("Fn::Select", "!Select"),
-    ("Fn::Split", "!Split"),
-    ("Fn::Sub", "!Sub"),
-    ("Fn::Transform", "!Transform"),
-];
+/// The short-form tag of an intrinsic function that CloudFormation accepts in short form.
+fn short_tag(long_name: &str) -> Option<&'static str> {
+    Some(match long_name {
+        "Ref" => "!Ref",
+        "Condition" => "!Condition",
+        "Fn::And" => "!And",
+        "Fn::Base64" => "!Base64",
+        "Fn::Cidr" => "!Cidr",
+        "Fn::Equals" => "!Equals",
+        "Fn::FindInMap" => "!FindInMap",
+        "Fn::GetAtt" => "!GetAtt",
+        "Fn::GetAZs" => "!GetAZs",
+        "Fn::If" => "!If",
+        "Fn::ImportValue" => "!ImportValue",
+        "Fn::Join" => "!Join",
+        "Fn::Not" => "!Not",
+        "Fn::Or" => "!Or",
+        "Fn::Select" => "!Select",
+        "Fn::Split" => "!Split",
+        "Fn::Sub" => "!Sub",
+        "Fn::Transform" => "!Transform",
+        _ => return None,
+    })
+}
 
 /// The sections whose entries are separated by a blank line.
 const SPACED_SECTIONS: [&str; 3] = ["Parameters", "Resources", "Outputs"];
@@ -75,12 +78,18 @@ struct Writer {
 
 impl Writer {
     fn pad(&mut self, indent: usize) {
-        self.out.extend(std::iter::repeat_n(' ', indent));
+        const SPACES: &str = "                                        ";
+        let mut left = indent;
+        while left > 0 {
+            let n = left.min(SPACES.len());
+            self.out.push_str(&SPACES[..n]);
+            left -= n;
+        }
     }
 
     fn key(&mut self, key: &str, indent: usize) {
         self.pad(indent);
-        self.out.push_str(&scalar_str(key, Context::Block));
+        push_str_scalar(&mut self.out, key, Context::Block);
         self.out.push(':');
     }
 
@@ -99,7 +108,7 @@ impl Writer {
                 self.out.push('\n');
             }
             if i == 0 && continued {
-                self.out.push_str(&scalar_str(key, Context::Block));
+                push_str_scalar(&mut self.out, key, Context::Block);
                 self.out.push(':');
                 self.value_after(value, indent, indent + key.len() + 2);
             } else {
@@ -132,6 +141,12 @@ impl Writer {
     /// Writes `v` after a `key:` or `-` on the current line: on that line when it fits, below
     /// it, indented from `indent`, when it does not. `col` is where it would start.
     fn value_after(&mut self, v: &Value, indent: usize, col: usize) {
+        if !matches!(v, Value::Object(_) | Value::Array(_)) {
+            self.out.push(' ');
+            push_scalar(&mut self.out, v, Context::Block);
+            self.out.push('\n');
+            return;
+        }
         if let Some(text) = inline(v, col) {
             self.out.push(' ');
             self.out.push_str(&text);
@@ -151,7 +166,7 @@ impl Writer {
                         // A scalar argument is always written inline.
                         scalar => {
                             self.pad(child);
-                            self.out.push_str(&scalar_text(scalar, Context::Block));
+                            push_scalar(&mut self.out, scalar, Context::Block);
                             self.out.push('\n');
                         }
                     }
@@ -167,7 +182,7 @@ impl Writer {
             }
             scalar => {
                 self.out.push(' ');
-                self.out.push_str(&scalar_text(scalar, Context::Block));
+                push_scalar(&mut self.out, scalar, Context::Block);
                 self.out.push('\n');
             }
         }
@@ -184,7 +199,7 @@ fn short_form(m: &Map<String, Value>) -> Option<(&'static str, &Value)> {
         return None;
     }
     let (name, arg) = m.iter().next()?;
-    let (_, tag) = SHORT_FORMS.iter().find(|(long, _)| long == name)?;
+    let tag = short_tag(name)?;
     if let Value::Object(inner) = arg
         && short_form(inner).is_some()
     {
@@ -273,11 +288,17 @@ enum Context {
 }
 
 fn scalar_text(v: &Value, ctx: Context) -> String {
+    let mut out = String::new();
+    push_scalar(&mut out, v, ctx);
+    out
+}
+
+fn push_scalar(out: &mut String, v: &Value, ctx: Context) {
     match v {
-        Value::Null => "null".into(),
-        Value::Bool(b) => b.to_string(),
-        Value::Number(n) => number(n),
-        Value::String(s) => scalar_str(s, ctx),
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => out.push_str(&number(n)),
+        Value::String(s) => push_str_scalar(out, s, ctx),
         Value::Array(_) | Value::Object(_) => unreachable!("only scalars are written as scalars"),
     }
 }
@@ -305,10 +326,16 @@ fn number(n: &Number) -> String {
 
 /// A string, plain where YAML reads it back as the same string, double-quoted otherwise.
 fn scalar_str(s: &str, ctx: Context) -> String {
+    let mut out = String::new();
+    push_str_scalar(&mut out, s, ctx);
+    out
+}
+
+fn push_str_scalar(out: &mut String, s: &str, ctx: Context) {
     if plain_ok(s, ctx) {
-        s.to_string()
+        out.push_str(s);
     } else {
-        double_quoted(s)
+        push_double_quoted(out, s);
     }
 }
 
@@ -317,8 +344,8 @@ fn needs_escape(c: char) -> bool {
     matches!(c, '\0'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}')
 }
 
-fn double_quoted(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
+fn push_double_quoted(out: &mut String, s: &str) {
+    out.reserve(s.len() + 2);
     out.push('"');
     for c in s.chars() {
         match c {
@@ -332,7 +359,6 @@ fn double_quoted(s: &str) -> String {
         }
     }
     out.push('"');
-    out
 }
 
 /// Words YAML 1.1 or 1.2 reads as null or a boolean (compared without case), and the merge key.
@@ -349,28 +375,32 @@ fn plain_ok(s: &str, ctx: Context) -> bool {
     let Some(first) = s.chars().next() else {
         return false;
     };
-    if first.is_whitespace() || s.ends_with(char::is_whitespace) {
+    if first.is_whitespace() || s.ends_with(char::is_whitespace) || s.ends_with(':') {
         return false;
     }
     if "-?:,[]{}#&*!|>'\"%@`".contains(first) {
         return false;
     }
-    if s.contains(": ") || s.contains(" #") || s.ends_with(':') {
+    let mut previous = first;
+    for c in s.chars() {
+        let breaks = match c {
+            // `: ` starts a value and ` #` a comment.
+            ' ' => previous == ':',
+            '#' => previous == ' ',
+            '\t' => true,
+            // Some YAML 1.1 readers refuse `:` anywhere in a flow scalar.
+            ',' | '[' | ']' | '{' | '}' | ':' => ctx == Context::Flow,
+            c => needs_escape(c),
+        };
+        if breaks {
+            return false;
+        }
+        previous = c;
+    }
+    if s.len() <= 5 && RESERVED.iter().any(|r| r.eq_ignore_ascii_case(s)) {
         return false;
     }
-    if s.chars().any(|c| needs_escape(c) || c == '\t') {
-        return false;
-    }
-    if RESERVED.iter().any(|r| r.eq_ignore_ascii_case(s)) {
-        return false;
-    }
-    if looks_numeric(s) {
-        return false;
-    }
-    if ctx == Context::Flow && s.contains([',', '[', ']', '{', '}', ':', '#']) {
-        return false;
-    }
-    true
+    !looks_numeric(s)
 }
 
 /// Whether a YAML reader might take `s` for a number, a date or a time (`443`, `0x1F`, `1e3`,
