@@ -145,13 +145,16 @@ print("status", report.status.name, file=sys.stderr)
     )
 }
 
+/// Reads many `(file name, YAML body)` templates into the JSON each stands for.
+pub type ReadYaml = fn(&[(String, String)]) -> Option<Vec<serde_json::Value>>;
+
 /// A YAML reader that knows CloudFormation's short-form tags, run over many templates at once.
 pub struct YamlReader {
     /// Its name in assertion messages.
     pub name: &'static str,
     /// Reads each YAML body into the JSON it stands for; `None` when the reader is not
     /// installed (after a loud note, or a failure under `AIRGAP_REQUIRE_TOOLS`).
-    pub read: fn(&[(String, String)]) -> Option<Vec<serde_json::Value>>,
+    pub read: ReadYaml,
 }
 
 /// The readers YAML output is checked against: cfn-lint's own decoder (what the linter saw) and
