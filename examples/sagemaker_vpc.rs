@@ -1,10 +1,10 @@
 //! The secure SageMaker network of the seed: `cargo run --example sagemaker_vpc > stack.json`.
 use airgap::iam::{Arn, PolicyDocument, Statement};
 use airgap::patterns::sagemaker::SecureSageMakerNetwork;
-use airgap::template::{Stack, Synthesized};
+use airgap::template::Stack;
 
-/// The synthesized template (the tests check its JSON and YAML forms).
-pub fn synth() -> airgap::Result<Synthesized> {
+/// The template as JSON (the tests snapshot this very function).
+pub fn build() -> airgap::Result<String> {
     let mut stack = Stack::new("SageMakerSecureNetwork")
         .description("Private network for Amazon SageMaker: no internet path, VPC endpoints with policies, flow logs")
         .tag("Project", "data-science");
@@ -27,12 +27,7 @@ pub fn synth() -> airgap::Result<Synthesized> {
         .s3_policy(bucket_only)
         .add_to(&mut stack)?;
 
-    stack.synth()
-}
-
-/// The template as JSON (the tests snapshot this very function).
-pub fn build() -> airgap::Result<String> {
-    let synth = synth()?;
+    let synth = stack.synth()?;
     for warning in synth.warnings() {
         eprintln!("warning: {warning}");
     }

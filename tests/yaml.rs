@@ -7,9 +7,26 @@ mod common;
 #[path = "../examples/sagemaker_vpc.rs"]
 mod example;
 
-use airgap::template::{Output, Parameter, Resource, Template};
+use airgap::patterns::config::NetworkConfig;
+use airgap::template::{Output, Parameter, Resource, Synthesized, Template};
 use indexmap::IndexMap;
 use serde_json::{Value, json};
+
+/// The example's template. The example prints JSON; the same network in its config form (the
+/// one `airgap synth --bucket my_secure_bucket --tag Project=data-science` builds) is checked to
+/// be byte for byte the example's, and gives the template whose YAML is tested.
+fn example_synth() -> Synthesized {
+    let mut config = NetworkConfig::default();
+    config.buckets.push("my_secure_bucket".into());
+    config.tags.insert("Project".into(), "data-science".into());
+    let synth = config.synth().expect("the example's network builds");
+    assert_eq!(
+        synth.to_json_pretty(),
+        example::build().unwrap(),
+        "the config form is no longer the example's network"
+    );
+    synth
+}
 
 /// Strings that a careless writer would let YAML read as something else.
 const AWKWARD: [&str; 40] = [
@@ -170,7 +187,7 @@ fn forms(name: &str, t: &Template) -> (String, String, Value) {
 
 #[test]
 fn the_example_in_yaml_matches_the_reviewed_snapshot() {
-    let yaml = example::synth().unwrap().to_yaml();
+    let yaml = example_synth().to_yaml();
     insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
         insta::assert_snapshot!("sagemaker_vpc_stack_yaml", yaml);
     });
@@ -178,7 +195,7 @@ fn the_example_in_yaml_matches_the_reviewed_snapshot() {
 
 #[test]
 fn yaml_reads_back_as_the_json_form() {
-    let example = example::synth().unwrap().into_template();
+    let example = example_synth().into_template();
     common::assert_yaml_reads_back(&[
         forms("example", &example),
         forms("every_form", &every_form()),
@@ -187,7 +204,7 @@ fn yaml_reads_back_as_the_json_form() {
 
 #[test]
 fn both_forms_lint_clean() {
-    let example = example::synth().unwrap().into_template();
+    let example = example_synth().into_template();
     let every = every_form();
     common::cfn_lint(&[
         ("example.json".into(), example.to_json_pretty()),
@@ -199,7 +216,7 @@ fn both_forms_lint_clean() {
 
 #[test]
 fn yaml_uses_the_short_forms_people_write() {
-    let yaml = example::synth().unwrap().to_yaml();
+    let yaml = example_synth().to_yaml();
     for expected in [
         "AWSTemplateFormatVersion: \"2010-09-09\"\n",
         "      VpcId: !Ref DataScienceVpc\n",
@@ -230,8 +247,5 @@ fn yaml_uses_the_short_forms_people_write() {
 
 #[test]
 fn two_runs_give_the_same_yaml() {
-    assert_eq!(
-        example::synth().unwrap().to_yaml(),
-        example::synth().unwrap().to_yaml()
-    );
+    assert_eq!(example_synth().to_yaml(), example_synth().to_yaml());
 }
