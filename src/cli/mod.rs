@@ -58,6 +58,15 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// The secure SageMaker network as a CloudFormation template.
+    #[command(
+        long_about = "The secure SageMaker network as a CloudFormation template.
+
+By default: a 10.0.0.0/16 VPC over three zones of whichever region it is launched in, a private
+subnet and route table in each and nothing that reaches the internet; an S3 gateway endpoint;
+interface endpoints for the SageMaker API and Runtime, STS and CloudWatch Logs; security groups
+that admit HTTPS from the workloads only; flow logs to an encrypted log group. Flags override
+the config file's values and add to its lists."
+    )]
     Synth(Box<synth::Args>),
     /// Shell completions for bash, zsh, fish, elvish or PowerShell.
     Completions(completions::Args),

@@ -18,13 +18,7 @@ enum Format {
     Yaml,
 }
 
-/// Writes the secure SageMaker network as a CloudFormation template.
-///
-/// By default: a 10.0.0.0/16 VPC over three zones of whichever region it is launched in, a
-/// private subnet and route table in each and nothing that reaches the internet; an S3 gateway
-/// endpoint; interface endpoints for the SageMaker API and Runtime, STS and CloudWatch Logs;
-/// security groups that admit HTTPS from the workloads only; flow logs to an encrypted log
-/// group. Flags override the config file; list flags add to it.
+/// The flags of `airgap synth` (its description is on `Command::Synth`).
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 Examples:
