@@ -2,7 +2,7 @@
 //! resources (500 is CloudFormation's limit), written as JSON and as YAML.
 //!
 //! `cargo bench` runs it in well under a minute; the numbers and the machine they were taken on
-//! are in docs/bench-readme-section.md.
+//! are in the README, section "How fast".
 
 use airgap::net::{Peer, Port, SecurityGroup, Vpc};
 use airgap::patterns::config::NetworkConfig;

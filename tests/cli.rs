@@ -463,7 +463,7 @@ fn colour_only_on_a_terminal_and_never_with_no_color() {
 }
 
 /// The endpoint sets the matrix goes through, as `synth` flags.
-const ENDPOINT_SETS: [(&str, &[&str]); 6] = [
+const ENDPOINT_SETS: [(&str, &[&str]); 7] = [
     ("default", &[]),
     ("notebook", &["--endpoint", "notebook"]),
     (
@@ -487,6 +487,18 @@ const ENDPOINT_SETS: [(&str, &[&str]); 6] = [
             "--no-default-workloads",
             "--endpoint",
             "sts,logs",
+        ],
+    ),
+    (
+        "parameterized",
+        &[
+            "--parameterized",
+            "--bucket",
+            "my_secure_bucket",
+            "--optional-endpoint",
+            "monitoring,ssm",
+            "--ssm-prefix",
+            "/${ProjectName}/${EnvType}/network",
         ],
     ),
 ];
@@ -514,15 +526,20 @@ fn synth_matrix_is_cfn_lint_clean_and_its_yaml_reads_back() {
             templates.push((format!("{name}.yaml"), yaml_run.stdout));
         }
     }
-    assert_eq!(templates.len(), 48);
+    assert_eq!(templates.len(), 56);
     common::cfn_lint(&templates);
     common::assert_yaml_reads_back(&yaml_forms);
 }
 
 /// The shell blocks of the README's CLI section, in order.
 fn readme_scripts() -> Vec<String> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/cli-readme-section.md");
-    let text = std::fs::read_to_string(&path).expect("the README's CLI section");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let readme = std::fs::read_to_string(&path).expect("the README");
+    let text = readme
+        .split("\n## The command line\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .expect("the README has a section `## The command line`");
     let mut scripts = Vec::new();
     let mut current: Option<String> = None;
     for line in text.lines() {

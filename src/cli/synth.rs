@@ -27,6 +27,7 @@ Examples:
   airgap synth --zone eu-west-1a --zone eu-west-1b --endpoint ecr.api,ecr.dkr --workload ecr-images
   airgap synth --config network.json --tag team=ml-platform --minify
   echo '{\"zones\": 2}' | airgap synth --config -
+  airgap synth --parameterized --optional-endpoint ecr.api,ecr.dkr --bucket my_secure_bucket
 
 Endpoint services: sagemaker.api, sagemaker.runtime, notebook, studio, sts, logs, monitoring, ssm,
 ecr.api, ecr.dkr, kms, codecommit, git-codecommit, servicecatalog, s3, dynamodb.
@@ -109,6 +110,19 @@ pub struct Args {
     /// Leave out the outputs and exports.
     #[arg(long)]
     no_outputs: bool,
+
+    /// Make a Service Catalog product that asks at launch for the project, environment, VPC
+    /// block (/16), zones, optional endpoints and buckets.
+    #[arg(long)]
+    parameterized: bool,
+
+    /// An endpoint the person launching a --parameterized product may choose (repeat).
+    #[arg(long, value_name = "NAME", value_delimiter = ',', value_parser = parse_service)]
+    optional_endpoint: Vec<Service>,
+
+    /// Also publish the IDs as SSM parameters under this path, e.g. /ds-network.
+    #[arg(long, value_name = "PATH")]
+    ssm_prefix: Option<String>,
 
     /// The template's format [default: yaml when --out ends in .yaml or .yml, else json].
     #[arg(long, value_enum)]
@@ -202,6 +216,10 @@ impl Args {
         c.endpoints_open_to_vpc |= self.endpoints_open_to_vpc;
         c.distributed_training |= self.distributed_training;
         c.outputs &= !self.no_outputs;
+        c.parameterized |= self.parameterized;
+        c.optional_endpoints
+            .extend(self.optional_endpoint.iter().cloned());
+        set(&mut c.ssm_prefix, &self.ssm_prefix);
         for (k, v) in &self.tag {
             c.tags.insert(k.clone(), v.clone());
         }

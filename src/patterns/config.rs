@@ -72,6 +72,14 @@ pub struct NetworkConfig {
     pub tags: IndexMap<String, String>,
     /// Whether the template has outputs and exports (default true).
     pub outputs: bool,
+    /// Makes the template a Service Catalog product that asks at launch for the project,
+    /// environment, VPC block, zones, optional endpoints and buckets (see
+    /// [`SecureSageMakerNetwork::parameterized`]).
+    pub parameterized: bool,
+    /// Endpoints chosen at launch (parameterized products only).
+    pub optional_endpoints: Vec<Service>,
+    /// Also publish the IDs as SSM parameters under this path.
+    pub ssm_prefix: Option<String>,
 }
 
 impl Default for NetworkConfig {
@@ -96,12 +104,15 @@ impl Default for NetworkConfig {
             export_prefix: None,
             tags: IndexMap::new(),
             outputs: true,
+            parameterized: false,
+            optional_endpoints: Vec::new(),
+            ssm_prefix: None,
         }
     }
 }
 
 /// The fields of the config, in the order of the schema document.
-pub const FIELDS: [&str; 19] = [
+pub const FIELDS: [&str; 22] = [
     "name",
     "description",
     "cidr",
@@ -121,6 +132,9 @@ pub const FIELDS: [&str; 19] = [
     "export_prefix",
     "tags",
     "outputs",
+    "parameterized",
+    "optional_endpoints",
+    "ssm_prefix",
 ];
 
 fn field_error(field: &str, message: impl Into<String>) -> Error {
@@ -266,6 +280,13 @@ impl NetworkConfig {
                     }
                 }
                 "outputs" => c.outputs = boolean(v, f)?,
+                "parameterized" => c.parameterized = boolean(v, f)?,
+                "optional_endpoints" => {
+                    c.optional_endpoints = list(v, f, |x, at| {
+                        Service::from_id(&string(x, at)?).map_err(|e| named(at, e))
+                    })?;
+                }
+                "ssm_prefix" => c.ssm_prefix = Some(string(v, f)?),
                 unknown => {
                     return Err(field_error(
                         unknown,
@@ -368,6 +389,15 @@ impl NetworkConfig {
         if !self.outputs {
             net = net.without_outputs();
         }
+        for s in &self.optional_endpoints {
+            net = net.optional_endpoint(s.clone());
+        }
+        if let Some(p) = &self.ssm_prefix {
+            net = net.ssm_parameters(p.clone());
+        }
+        if self.parameterized {
+            net = net.parameterized();
+        }
         net.add_to(&mut stack)?;
         stack.synth()
     }
@@ -389,7 +419,8 @@ mod tests {
                 "default_workloads": false, "workloads": ["projects"], "buckets": ["b"],
                 "endpoints_open_to_vpc": true, "distributed_training": true,
                 "flow_log_retention_days": 90, "s3_prefix_list_id": "pl-63a5400a",
-                "region": "eu-west-1", "export_prefix": "ml", "tags": {"team": "a"}, "outputs": false}"#,
+                "region": "eu-west-1", "export_prefix": "ml", "tags": {"team": "a"}, "outputs": false,
+                "parameterized": true, "optional_endpoints": ["ssm"], "ssm_prefix": "/ml"}"#,
         )
         .unwrap();
         assert_eq!(c.name, "Ml");
@@ -400,6 +431,30 @@ mod tests {
         assert_eq!(c.flow_log_retention_days, Some(90));
         assert_eq!(c.tags["team"], "a");
         assert!(c.endpoints_open_to_vpc && c.distributed_training && !c.outputs);
+        assert!(c.parameterized);
+        assert_eq!(c.optional_endpoints, [Service::SSM]);
+        assert_eq!(c.ssm_prefix.as_deref(), Some("/ml"));
+    }
+
+    #[test]
+    fn a_parameterized_config_makes_the_product() {
+        let c = NetworkConfig::from_json(
+            r#"{"parameterized": true, "buckets": ["my_secure_bucket"], "optional_endpoints": ["ecr.api", "ecr.dkr"], "ssm_prefix": "/${ProjectName}/network"}"#,
+        )
+        .unwrap();
+        let t = c.synth().unwrap().into_template();
+        for p in [
+            "ProjectName",
+            "EnvType",
+            "VpcCidr",
+            "Zones",
+            "DataBucketNames",
+            "EnableEcrApiEndpoint",
+            "EnableEcrDkrEndpoint",
+        ] {
+            assert!(t.parameters.contains_key(p), "{p}");
+        }
+        assert_eq!(t.resources_of_type("AWS::SSM::Parameter").count(), 5);
     }
 
     #[test]
