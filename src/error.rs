@@ -157,6 +157,58 @@ pub enum Error {
         /// What is wrong and how to fix it.
         message: String,
     },
+    /// A policy names an action that no AWS service has.
+    #[error(
+        "{at}: `{action}` is not an IAM action: {reason}{}",
+        did_you_mean(suggestion)
+    )]
+    UnknownAction {
+        /// The statement and field.
+        at: Location,
+        /// The action as written.
+        action: String,
+        /// What is wrong with it, with the nearest real action when one is close.
+        reason: String,
+        /// The nearest real action, when one is close.
+        suggestion: Option<Box<str>>,
+    },
+    /// A policy's condition names a key that is neither global nor a key of its service.
+    #[error(
+        "{at}: `{key}` is not a condition key of AWS or of its service{}",
+        did_you_mean(suggestion)
+    )]
+    UnknownConditionKey {
+        /// The statement and field.
+        at: Location,
+        /// The key as written.
+        key: String,
+        /// The nearest known key, when one is close.
+        suggestion: Option<String>,
+    },
+    /// A policy document read from JSON is not a valid policy.
+    #[error("policy JSON at `{path}`: {message}")]
+    PolicyJson {
+        /// Where in the document, as a JSON path such as `$.Statement[0].Effect`.
+        path: String,
+        /// What is wrong and how to fix it.
+        message: String,
+    },
+    /// A policy cannot be evaluated against a request (an unknown operator or key, a template
+    /// value or policy variable the request does not give): evaluation refuses to guess.
+    #[error("cannot evaluate statement {statement}: {message}")]
+    CannotEvaluate {
+        /// The statement, as `#n` or `#n 'Sid'`.
+        statement: String,
+        /// What is missing or wrong and how to supply it.
+        message: String,
+    },
+}
+
+fn did_you_mean(suggestion: &Option<impl fmt::Display>) -> String {
+    match suggestion {
+        Some(s) => format!("; did you mean `{s}`?"),
+        None => String::new(),
+    }
 }
 
 /// The library's result type.

@@ -1,11 +1,22 @@
 //! IAM policy documents as values: statements, effects, principals, actions, ARNs and
-//! conditions, validated for the place they are used (resource, identity or trust policy).
+//! conditions, validated for the place they are used (resource, identity or trust policy),
+//! checked against the catalog of real actions, parsed from existing JSON, evaluated offline
+//! against a request, and linted for shapes that do not mean what they seem to.
 
+pub mod catalog;
+mod eval;
+mod lint;
 mod names;
+mod parse;
 mod policy;
+pub mod presets;
+mod wildcard;
 
+pub use eval::{Decision, Outcome, Request, StatementRef};
+pub use lint::{Finding, FindingKind};
 pub use names::{Action, Arn};
 pub use policy::{
     Condition, ConditionKey, ConditionOperator, Effect, PolicyDocument, PolicyKind, Principal,
-    SetQualifier, Statement,
+    PrincipalEntry, SetQualifier, Statement, VERSION,
 };
+pub use wildcard::wildcard_match;

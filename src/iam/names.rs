@@ -3,7 +3,7 @@ use std::fmt;
 use serde_json::Value;
 
 use crate::error::{Error, Location, Result};
-use crate::template::Expr;
+use crate::template::{Expr, Partition};
 
 /// An IAM action such as `s3:GetObject`, `sagemaker:*` or `s3:Get*`, or `*` for every action.
 ///
@@ -214,13 +214,141 @@ impl Arn {
         }
     }
 
-    /// The ARN as template JSON (`Fn::Sub` where it names pseudo parameters).
+    /// The ARN as template JSON: `Fn::Sub` where it names pseudo parameters or template
+    /// names (policy variables such as `${aws:username}` are escaped as `${!aws:username}`
+    /// there), a plain string otherwise.
     pub fn to_value(&self) -> Value {
         match &self.0 {
-            ArnRepr::Text(s) => Expr::sub(s.clone()).to_value(),
+            ArnRepr::Text(s) => text_to_value(s),
             ArnRepr::Expr(e) => e.to_value(),
         }
     }
+
+    /// The template expression, when the ARN is computed by the template.
+    pub fn as_expr(&self) -> Option<&Expr> {
+        match &self.0 {
+            ArnRepr::Text(_) => None,
+            ArnRepr::Expr(e) => Some(e),
+        }
+    }
+
+    /// The six parts `arn`, partition, service, region, account, resource of a textual ARN
+    /// (template names such as `${AWS::Region}` stay as written).
+    ///
+    /// ```
+    /// use airgap::iam::Arn;
+    /// let key = Arn::kms_key("1234abcd")?;
+    /// let parts = key.parts().unwrap();
+    /// assert_eq!(parts[2], "kms");
+    /// assert_eq!(parts[5], "key/1234abcd");
+    /// # Ok::<(), airgap::Error>(())
+    /// ```
+    pub fn parts(&self) -> Option<[String; 6]> {
+        let text = self.as_text()?;
+        split_arn(text)
+    }
+
+    /// The partition as written (`aws`, `aws-cn`, `aws-us-gov` or `${AWS::Partition}`).
+    pub fn partition(&self) -> Option<String> {
+        self.parts().map(|p| p[1].clone())
+    }
+
+    /// The service (`s3`, `kms`, ...).
+    pub fn service(&self) -> Option<String> {
+        self.parts().map(|p| p[2].clone())
+    }
+
+    /// The same ARN pinned to `partition`: `${AWS::Partition}` becomes its name.
+    ///
+    /// ```
+    /// use airgap::iam::Arn;
+    /// use airgap::template::Partition;
+    /// let bucket = Arn::s3_bucket("data")?.in_partition(Partition::AwsCn);
+    /// assert_eq!(bucket.as_text(), Some("arn:aws-cn:s3:::data"));
+    /// # Ok::<(), airgap::Error>(())
+    /// ```
+    pub fn in_partition(&self, partition: Partition) -> Self {
+        match &self.0 {
+            ArnRepr::Text(s) => Self(ArnRepr::Text(
+                s.replace("${AWS::Partition}", partition.name()),
+            )),
+            ArnRepr::Expr(_) => self.clone(),
+        }
+    }
+
+    /// A SageMaker notebook instance of this account and region (`*` for all).
+    pub fn sagemaker_notebook_instance(name: &str) -> Result<Self> {
+        Self::sagemaker("notebook-instance", name)
+    }
+
+    /// A SageMaker training job of this account and region (`*` for all).
+    pub fn sagemaker_training_job(name: &str) -> Result<Self> {
+        Self::sagemaker("training-job", name)
+    }
+}
+
+/// Whether `${var}` in an ARN or condition value is an IAM policy variable (`aws:username`,
+/// `${*}`) rather than a CloudFormation name (`AWS::Region`, `Bucket`, `Role.Arn`).
+pub(crate) fn is_policy_variable(var: &str) -> bool {
+    matches!(var, "*" | "?" | "$") || (var.contains(':') && !var.contains("::"))
+}
+
+/// A string that may hold template names: `Fn::Sub` if it does (with policy variables escaped),
+/// the plain string if it does not.
+pub(crate) fn text_to_value(s: &str) -> Value {
+    let has_template_name = crate::template::sub_variables(s).any(|v| !is_policy_variable(v));
+    if !has_template_name {
+        return Value::String(s.to_string());
+    }
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        match after.find('}') {
+            Some(end) if is_policy_variable(&after[..end]) => {
+                out.push_str("${!");
+                out.push_str(&after[..=end]);
+                rest = &after[end + 1..];
+            }
+            Some(end) => {
+                out.push_str(&rest[start..start + 2 + end + 1]);
+                rest = &after[end + 1..];
+            }
+            None => {
+                out.push_str(&rest[start..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    Expr::Sub(out).to_value()
+}
+
+/// The text an `Fn::Sub` string stands for in a policy: `${!x}` unescaped to `${x}`.
+pub(crate) fn unescape_sub(s: &str) -> String {
+    s.replace("${!", "${")
+}
+
+fn split_arn(arn: &str) -> Option<[String; 6]> {
+    let rest = arn.strip_prefix("arn:")?;
+    let (partition, tail) = match rest.strip_prefix("${AWS::Partition}:") {
+        Some(tail) => ("${AWS::Partition}", tail),
+        None => rest.split_once(':')?,
+    };
+    let tail = split_arn_tail(tail, 4);
+    if tail.len() < 4 {
+        return None;
+    }
+    let mut it = tail.into_iter();
+    Some([
+        "arn".to_string(),
+        partition.to_string(),
+        it.next()?,
+        it.next()?,
+        it.next()?,
+        it.next()?,
+    ])
 }
 
 fn split_arn_tail(rest: &str, n: usize) -> Vec<String> {

@@ -3,6 +3,7 @@ use std::fmt;
 use indexmap::IndexMap;
 use serde_json::{Map, Value, json};
 
+use super::catalog;
 use super::names::{Action, Arn};
 use crate::error::{Error, Location, Result};
 use crate::template::Expr;
@@ -35,6 +36,20 @@ pub enum Principal {
     Aws(Vec<Arn>),
     /// `{"Service": [...]}`: AWS service principals such as `logs.amazonaws.com`.
     Service(Vec<Expr>),
+    /// Principals as a parsed policy wrote them: each type (`AWS`, `Service`, `Federated`,
+    /// `CanonicalUser`) with its values, in the order and shape (string or list) given.
+    Written(Vec<PrincipalEntry>),
+}
+
+/// One principal type of a parsed `Principal` element with its values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PrincipalEntry {
+    /// `AWS`, `Service`, `Federated` or `CanonicalUser`.
+    pub kind: String,
+    /// The values: ARNs, account IDs, service names, `*`, or template expressions.
+    pub values: Vec<Expr>,
+    /// Whether the values were written as a list (even of one).
+    pub list: bool,
 }
 
 impl Principal {
@@ -48,6 +63,41 @@ impl Principal {
             Principal::Service(s) => {
                 json!({"Service": one_or_many(s.iter().map(Expr::to_value).collect())})
             }
+            Principal::Written(entries) => Value::Object(
+                entries
+                    .iter()
+                    .map(|e| {
+                        let values: Vec<Value> = e.values.iter().map(Expr::to_value).collect();
+                        let v = if e.list {
+                            Value::Array(values)
+                        } else {
+                            one_or_many(values)
+                        };
+                        (e.kind.clone(), v)
+                    })
+                    .collect(),
+            ),
+        }
+    }
+
+    /// Each principal type with its values, in template JSON (`AWS` values of the typed form
+    /// as their ARNs).
+    pub fn entries(&self) -> Vec<(String, Vec<Value>)> {
+        match self {
+            Principal::Any => vec![("AWS".into(), vec![Value::String("*".into())])],
+            Principal::Aws(arns) => vec![("AWS".into(), arns.iter().map(Arn::to_value).collect())],
+            Principal::Service(s) => {
+                vec![("Service".into(), s.iter().map(Expr::to_value).collect())]
+            }
+            Principal::Written(entries) => entries
+                .iter()
+                .map(|e| {
+                    (
+                        e.kind.clone(),
+                        e.values.iter().map(Expr::to_value).collect(),
+                    )
+                })
+                .collect(),
         }
     }
 }
@@ -222,6 +272,19 @@ impl ConditionKey {
     pub const SOURCE_ACCOUNT: &'static str = "aws:SourceAccount";
     /// `aws:SourceArn`: the resource on whose behalf a service acts.
     pub const SOURCE_ARN: &'static str = "aws:SourceArn";
+    /// `aws:SourceIp`: the caller's public IP address (absent for calls through an endpoint).
+    pub const SOURCE_IP: &'static str = "aws:SourceIp";
+    /// `aws:PrincipalArn`: the ARN of the caller.
+    pub const PRINCIPAL_ARN: &'static str = "aws:PrincipalArn";
+    /// `sagemaker:VpcSubnets`: the subnets a SageMaker resource is created in (multivalued).
+    pub const SAGEMAKER_VPC_SUBNETS: &'static str = "sagemaker:VpcSubnets";
+    /// `sagemaker:VpcSecurityGroupIds`: the security groups of a SageMaker resource
+    /// (multivalued).
+    pub const SAGEMAKER_VPC_SECURITY_GROUP_IDS: &'static str = "sagemaker:VpcSecurityGroupIds";
+    /// `sagemaker:DirectInternetAccess`: `Enabled` or `Disabled` for a notebook instance.
+    pub const SAGEMAKER_DIRECT_INTERNET_ACCESS: &'static str = "sagemaker:DirectInternetAccess";
+    /// `sagemaker:RootAccess`: `Enabled` or `Disabled` for a notebook instance.
+    pub const SAGEMAKER_ROOT_ACCESS: &'static str = "sagemaker:RootAccess";
 
     /// Checks `key` as `prefix:Name`.
     pub fn new(key: impl Into<String>) -> Result<Self> {
@@ -263,6 +326,8 @@ pub struct Condition {
     pub key: ConditionKey,
     /// The values compared against (any one may match).
     pub values: Vec<Expr>,
+    /// Whether the values are written as a list even when there is one.
+    pub(super) list: bool,
 }
 
 impl Condition {
@@ -278,7 +343,44 @@ impl Condition {
             if_exists: false,
             key: ConditionKey::new(key)?,
             values: values.into_iter().collect(),
+            list: false,
         })
+    }
+
+    /// `StringEquals` of `key` against one value.
+    ///
+    /// ```
+    /// use airgap::iam::{Condition, ConditionKey};
+    /// let c = Condition::string_equals(ConditionKey::SOURCE_VPCE, "vpce-1a2b3c4d")?;
+    /// assert_eq!(c.operator_name(), "StringEquals");
+    /// # Ok::<(), airgap::Error>(())
+    /// ```
+    pub fn string_equals(key: &str, value: impl Into<Expr>) -> Result<Self> {
+        Self::new(ConditionOperator::StringEquals, key, [value.into()])
+    }
+
+    /// `StringNotEquals` of `key` against one value.
+    pub fn string_not_equals(key: &str, value: impl Into<Expr>) -> Result<Self> {
+        Self::new(ConditionOperator::StringNotEquals, key, [value.into()])
+    }
+
+    /// `Bool` of `key` against `value`.
+    pub fn bool(key: &str, value: bool) -> Result<Self> {
+        Self::new(ConditionOperator::Bool, key, [Expr::from(value)])
+    }
+
+    /// The `...IfExists` form: the condition also holds when the request lacks the key.
+    #[must_use]
+    pub fn if_exists(mut self) -> Self {
+        self.if_exists = true;
+        self
+    }
+
+    /// The set form for multivalued keys (`ForAllValues:` or `ForAnyValue:`).
+    #[must_use]
+    pub fn for_values(mut self, set: SetQualifier) -> Self {
+        self.set = Some(set);
+        self
     }
 
     /// The operator as written, e.g. `ForAnyValue:StringLikeIfExists`.
@@ -297,17 +399,28 @@ impl Condition {
 #[derive(Debug, Clone, PartialEq)]
 #[must_use]
 pub struct Statement {
-    sid: Option<String>,
-    effect: Effect,
-    principal: Option<Principal>,
-    not_principal: Option<Principal>,
-    actions: Vec<String>,
-    not_actions: Vec<String>,
-    resources: Vec<Arn>,
-    any_resource: bool,
-    resource_list: Option<Expr>,
-    not_resources: Vec<Arn>,
-    conditions: Vec<Condition>,
+    pub(super) sid: Option<String>,
+    pub(super) effect: Effect,
+    pub(super) principal: Option<Principal>,
+    pub(super) not_principal: Option<Principal>,
+    pub(super) actions: Vec<String>,
+    pub(super) not_actions: Vec<String>,
+    pub(super) resources: Vec<Arn>,
+    pub(super) any_resource: bool,
+    pub(super) resource_list: Option<Expr>,
+    pub(super) not_resources: Vec<Arn>,
+    pub(super) conditions: Vec<Condition>,
+    /// Whether `Action`, `NotAction`, `Resource`, `NotResource` are written as lists (a parsed
+    /// policy keeps the shape it was given).
+    pub(super) lists: Lists,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Lists {
+    pub(super) action: bool,
+    pub(super) not_action: bool,
+    pub(super) resource: bool,
+    pub(super) not_resource: bool,
 }
 
 impl Statement {
@@ -324,6 +437,12 @@ impl Statement {
             resource_list: None,
             not_resources: Vec::new(),
             conditions: Vec::new(),
+            lists: Lists {
+                action: true,
+                not_action: true,
+                resource: true,
+                not_resource: true,
+            },
         }
     }
 
@@ -405,6 +524,7 @@ impl Statement {
     /// `Resource: "*"`.
     pub fn any_resource(mut self) -> Self {
         self.any_resource = true;
+        self.lists.resource = false;
         self
     }
 
@@ -493,6 +613,23 @@ impl Statement {
                 },
                 other => other,
             })?;
+            if let Err(unknown) = catalog::check_action(a) {
+                return Err(Error::UnknownAction {
+                    at: field("Action"),
+                    action: a.clone(),
+                    reason: unknown.reason,
+                    suggestion: unknown.suggestion.map(String::into_boxed_str),
+                });
+            }
+        }
+        for c in &self.conditions {
+            if !catalog::is_condition_key(c.key.as_str()) {
+                return Err(Error::UnknownConditionKey {
+                    at: field("Condition"),
+                    key: c.key.as_str().to_string(),
+                    suggestion: catalog::suggest_condition_key(c.key.as_str()),
+                });
+            }
         }
         let has_resource = self.any_resource
             || self.resource_list.is_some()
@@ -556,35 +693,57 @@ impl Statement {
         if let Some(p) = &self.not_principal {
             m.insert("NotPrincipal".into(), p.to_value());
         }
-        let strings = |v: &[String]| Value::Array(v.iter().map(|a| a.clone().into()).collect());
+        let shaped = |v: Vec<Value>, list: bool| {
+            if list {
+                Value::Array(v)
+            } else {
+                one_or_many(v)
+            }
+        };
+        let strings = |v: &[String]| v.iter().map(|a| Value::String(a.clone())).collect();
+        let arns = |v: &[Arn]| v.iter().map(Arn::to_value).collect();
         if !self.actions.is_empty() {
-            m.insert("Action".into(), strings(&self.actions));
+            m.insert(
+                "Action".into(),
+                shaped(strings(&self.actions), self.lists.action),
+            );
         }
         if !self.not_actions.is_empty() {
-            m.insert("NotAction".into(), strings(&self.not_actions));
+            m.insert(
+                "NotAction".into(),
+                shaped(strings(&self.not_actions), self.lists.not_action),
+            );
         }
         if self.any_resource {
-            m.insert("Resource".into(), "*".into());
+            m.insert(
+                "Resource".into(),
+                shaped(vec!["*".into()], self.lists.resource),
+            );
         } else if let Some(list) = &self.resource_list {
             m.insert("Resource".into(), list.to_value());
         } else if !self.resources.is_empty() {
             m.insert(
                 "Resource".into(),
-                Value::Array(self.resources.iter().map(Arn::to_value).collect()),
+                shaped(arns(&self.resources), self.lists.resource),
             );
         }
         if !self.not_resources.is_empty() {
             m.insert(
                 "NotResource".into(),
-                Value::Array(self.not_resources.iter().map(Arn::to_value).collect()),
+                shaped(arns(&self.not_resources), self.lists.not_resource),
             );
         }
         if !self.conditions.is_empty() {
             let mut by_op: IndexMap<String, Map<String, Value>> = IndexMap::new();
             for c in &self.conditions {
+                let values: Vec<Value> = c.values.iter().map(Expr::to_value).collect();
                 by_op.entry(c.operator_name()).or_default().insert(
                     c.key.as_str().to_string(),
-                    one_or_many(c.values.iter().map(Expr::to_value).collect()),
+                    if c.list {
+                        Value::Array(values)
+                    } else {
+                        one_or_many(values)
+                    },
                 );
             }
             m.insert(
@@ -637,11 +796,29 @@ impl fmt::Display for PolicyKind {
 /// assert_eq!(policy.to_value()["Statement"][0]["Action"][0], "s3:GetObject");
 /// # Ok::<(), airgap::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 #[must_use]
 pub struct PolicyDocument {
-    statements: Vec<Statement>,
+    pub(super) version: Option<String>,
+    pub(super) id: Option<String>,
+    pub(super) statements: Vec<Statement>,
+    /// Whether `Statement` is written as a list (a parsed policy may give a single object).
+    pub(super) statement_list: bool,
 }
+
+impl Default for PolicyDocument {
+    fn default() -> Self {
+        Self {
+            version: Some(VERSION.into()),
+            id: None,
+            statements: Vec::new(),
+            statement_list: true,
+        }
+    }
+}
+
+/// The current policy language version.
+pub const VERSION: &str = "2012-10-17";
 
 impl PolicyDocument {
     /// An empty document (invalid until it has a statement).
@@ -688,11 +865,28 @@ impl PolicyDocument {
         Ok(())
     }
 
+    /// The policy language version (`2012-10-17` unless a parsed policy said otherwise or
+    /// said nothing).
+    pub fn version(&self) -> Option<&str> {
+        self.version.as_deref()
+    }
+
     /// The document as template JSON.
     pub fn to_value(&self) -> Value {
-        json!({
-            "Version": "2012-10-17",
-            "Statement": self.statements.iter().map(Statement::to_value).collect::<Vec<_>>(),
-        })
+        let mut m = Map::new();
+        if let Some(v) = &self.version {
+            m.insert("Version".into(), v.clone().into());
+        }
+        if let Some(id) = &self.id {
+            m.insert("Id".into(), id.clone().into());
+        }
+        let mut statements: Vec<Value> = self.statements.iter().map(Statement::to_value).collect();
+        let statements = if !self.statement_list && statements.len() == 1 {
+            statements.remove(0)
+        } else {
+            Value::Array(statements)
+        };
+        m.insert("Statement".into(), statements);
+        Value::Object(m)
     }
 }

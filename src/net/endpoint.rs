@@ -5,9 +5,7 @@ use serde_json::Value;
 use super::security_group::SecurityGroupRef;
 use super::vpc::{VpcRef, camel};
 use crate::error::{Error, Location, Result};
-use crate::iam::{
-    Condition, ConditionKey, ConditionOperator, PolicyDocument, PolicyKind, Statement,
-};
+use crate::iam::{PolicyDocument, PolicyKind, presets};
 use crate::template::{Expr, Partition, Pseudo, Resource, ResourceRef, Stack};
 
 /// The condition that holds in the China partition, where some endpoint services are named
@@ -248,22 +246,7 @@ impl Service {
         if !self.policies {
             return None;
         }
-        let condition = Condition::new(
-            ConditionOperator::StringEquals,
-            ConditionKey::PRINCIPAL_ACCOUNT,
-            [Expr::pseudo(Pseudo::AccountId)],
-        )
-        .expect("a well-formed global key");
-        Some(
-            PolicyDocument::new().statement(
-                Statement::allow()
-                    .sid("AllowCallsFromThisAccountOnly")
-                    .any_principal()
-                    .action(format!("{prefix}:*"))
-                    .any_resource()
-                    .condition(condition),
-            ),
-        )
+        Some(presets::account_scoped_endpoint(prefix).expect("a well-formed action prefix"))
     }
 }
 
