@@ -247,25 +247,43 @@ fn nearest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<
     let lower = word.to_ascii_lowercase();
     let limit = (word.chars().count() / 3).max(2);
     candidates
-        .map(|c| (levenshtein(&lower, &c.to_ascii_lowercase()), c))
-        .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, c)| (*d, c.len()))
-        .map(|(_, c)| c)
+        .map(|c| {
+            let candidate = c.to_ascii_lowercase();
+            // At equal distance, a name that extends what was typed (`ReEncrypt` ->
+            // `ReEncryptTo`) is likelier meant than one that merely resembles it.
+            let extends = !candidate.starts_with(&lower);
+            (levenshtein(&lower, &candidate), extends, c)
+        })
+        .filter(|(d, _, _)| *d <= limit)
+        .min_by_key(|(d, extends, c)| (*d, *extends, c.len()))
+        .map(|(_, _, c)| c)
 }
 
+/// Edit distance where swapping two neighbours counts as one edit (optimal string alignment),
+/// since `SourceVcpe` for `SourceVpce` is the commonest slip.
 fn levenshtein(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
         }
     }
-    row[b.len()]
+    d[a.len()][b.len()]
 }
 
 #[cfg(test)]
@@ -303,5 +321,6 @@ mod tests {
     fn distance() {
         assert_eq!(levenshtein("getobjekt", "getobject"), 1);
         assert_eq!(levenshtein("", "abc"), 3);
+        assert_eq!(levenshtein("sourcevcpe", "sourcevpce"), 1);
     }
 }
