@@ -20,3 +20,8 @@ pub use policy::{
     PrincipalEntry, SetQualifier, Statement, VERSION,
 };
 pub use wildcard::wildcard_match;
+
+/// The README's policy section, run as a doctest so the five lines stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/policy-readme-section.md")]
+pub struct PolicyReadmeSection;
