@@ -245,6 +245,15 @@ fn the_reference_key_policy_names_an_action_that_does_not_exist() -> airgap::Res
         .collect();
     assert_eq!(unknown.len(), 1, "{unknown:?}");
     assert_eq!(unknown[0].0, "kms:ReEncrypt");
+    // Validation says the same (its spaced Sids are fine in a key policy).
+    let message = key
+        .validate(PolicyKind::Resource, "KMS key 'KMSCMK'")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        message.contains("`kms:ReEncrypt` is not an IAM action"),
+        "{message}"
+    );
     assert!(
         unknown[0]
             .1

@@ -577,12 +577,23 @@ impl Statement {
 
     fn validate(&self, kind: PolicyKind, at: &dyn Fn(&str) -> Location) -> Result<()> {
         let field = |f: &str| at(f);
+        // Resource policies (KMS key policies above all, whose default Sids read "Enable IAM
+        // User Permissions") accept spaces in a Sid; identity and trust policies do not.
+        let space_ok = kind == PolicyKind::Resource;
         if let Some(sid) = &self.sid
-            && (sid.is_empty() || !sid.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+            && (sid.is_empty()
+                || !sid
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || (space_ok && c == ' ')))
         {
+            let allowed = if space_ok {
+                "letters, digits, spaces and `-`"
+            } else {
+                "letters, digits and `-`"
+            };
             return Err(Error::Invalid {
                 at: field("Sid"),
-                message: format!("Sid `{sid}` may hold only letters, digits and `-`"),
+                message: format!("Sid `{sid}` may hold only {allowed}"),
             });
         }
         if self.actions.is_empty() && self.not_actions.is_empty() {
