@@ -334,7 +334,7 @@ fn cases() -> Vec<Case> {
         case(
             "wildcard action does not cross services",
             wild,
-            Request::new("s3express:GetObject", "arn:aws:s3:::logs-2024/k"),
+            Request::new("s3express:GetBucketPolicy", "arn:aws:s3:::logs-2024/k"),
             ImplicitDeny,
             None,
             "matches no Action",

@@ -350,6 +350,23 @@ fn evaluation_refuses_to_guess() -> airgap::Result<()> {
         "{message}"
     );
 
+    let seed = PolicyDocument::from_json(SEED)?;
+    let message = seed
+        .evaluate(&Request::new(
+            "s3:GetObjekt",
+            "arn:aws:s3:::my_secure_bucket/x",
+        ))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        message.contains("did you mean `s3:GetObject`?"),
+        "{message}"
+    );
+    assert!(
+        seed.evaluate(&Request::new("s3:Get*", "arn:aws:s3:::my_secure_bucket/x"))
+            .is_err()
+    );
+
     let named = PolicyDocument::from_json(
         r#"{"Statement": [{"Effect": "Deny", "Principal": {"AWS": "arn:aws:iam::111122223333:role/Bad"},
         "Action": "s3:*", "Resource": "*"}]}"#,

@@ -12,7 +12,7 @@ use super::catalog;
 use super::policy::{Condition, Statement};
 use super::policy::{ConditionOperator as Op, Effect, PolicyDocument, Principal, SetQualifier};
 use super::wildcard::{Tok, match_tokens};
-use crate::error::{Error, Result};
+use crate::error::{Error, Location, Result};
 use crate::template::Partition;
 
 /// Who makes a request.
@@ -156,6 +156,27 @@ impl Request {
         self
     }
 
+    /// A request names one real action: a typo would otherwise be implicitly denied and read
+    /// as proof that the policy works.
+    fn check(&self) -> Result<()> {
+        let at = || Location::new("Request", "action");
+        if self.action.contains(['*', '?']) {
+            return Err(Error::Invalid {
+                at: at(),
+                message: format!(
+                    "`{}` is a pattern; a request is for one action, such as `s3:GetObject`",
+                    self.action
+                ),
+            });
+        }
+        catalog::check_action(&self.action).map_err(|unknown| Error::UnknownAction {
+            at: at(),
+            action: self.action.clone(),
+            reason: unknown.reason,
+            suggestion: unknown.suggestion.map(String::into_boxed_str),
+        })
+    }
+
     fn partition_name(&self) -> Option<&str> {
         if let Some(p) = self.partition {
             return Some(p.name());
@@ -280,6 +301,7 @@ impl PolicyDocument {
     /// # Ok::<(), airgap::Error>(())
     /// ```
     pub fn evaluate(&self, request: &Request) -> Result<Decision> {
+        request.check()?;
         let mut allow: Option<(StatementRef, String)> = None;
         let mut deny: Option<(StatementRef, String)> = None;
         let mut not_applied = Vec::new();

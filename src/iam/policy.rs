@@ -575,6 +575,21 @@ impl Statement {
         &self.conditions
     }
 
+    /// The `NotAction` entries as written.
+    pub fn not_action_names(&self) -> &[String] {
+        &self.not_actions
+    }
+
+    /// The `NotResource` entries.
+    pub fn not_resource_arns(&self) -> &[Arn] {
+        &self.not_resources
+    }
+
+    /// The `NotPrincipal`, if any.
+    pub fn not_principal_ref(&self) -> Option<&Principal> {
+        self.not_principal.as_ref()
+    }
+
     fn validate(&self, kind: PolicyKind, at: &dyn Fn(&str) -> Location) -> Result<()> {
         let field = |f: &str| at(f);
         // Resource policies (KMS key policies above all, whose default Sids read "Enable IAM
