@@ -22,3 +22,25 @@ fn the_readme_shows_the_example_as_it_is() {
         "the README's example is not a copy of examples/sagemaker_vpc.rs; update one to match the other"
     );
 }
+
+#[test]
+fn the_readme_shows_the_doctested_policy_check() {
+    let readme = include_str!("../README.md");
+    let doctested = include_str!("../docs/policy-readme-section.md");
+    let block = readme
+        .split("## Check a policy before you ship it")
+        .nth(1)
+        .and_then(|s| s.split("```rust\n").nth(1))
+        .and_then(|s| s.split("\n```").next())
+        .expect("the README shows checking a policy");
+    let visible: Vec<&str> = doctested
+        .lines()
+        .filter(|l| !l.starts_with("# ") && *l != "#")
+        .collect();
+    for line in block.lines() {
+        assert!(
+            visible.contains(&line),
+            "README line `{line}` is not in the doctested docs/policy-readme-section.md"
+        );
+    }
+}

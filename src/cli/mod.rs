@@ -7,6 +7,7 @@
 
 mod completions;
 mod io;
+mod policy;
 mod synth;
 
 use std::process::ExitCode;
@@ -21,7 +22,6 @@ pub enum Outcome {
     /// It did what was asked: exit 0.
     Success,
     /// It ran, and found problems in what it checked (or a deny decision): exit 1.
-    #[allow(dead_code)] // The checking commands return it.
     Findings,
 }
 
@@ -33,6 +33,8 @@ Examples:
   airgap synth > stack.json
   airgap synth --zones 2 --bucket my_secure_bucket --format yaml --out stack.yaml
   airgap synth --config network.json --tag team=ml-platform
+  airgap policy validate endpoint-policy.json
+  airgap policy simulate --policy endpoint-policy.json --action s3:GetObject --resource arn:aws:s3:::b/k
   airgap completions bash > /etc/bash_completion.d/airgap
 
 Exit codes: 0 success, 1 findings, 2 bad input or usage.";
@@ -68,6 +70,8 @@ that admit HTTPS from the workloads only; flow logs to an encrypted log group. F
 the config file's values and add to its lists."
     )]
     Synth(Box<synth::Args>),
+    /// Check an IAM policy, or evaluate a request against it.
+    Policy(policy::Args),
     /// Shell completions for bash, zsh, fish, elvish or PowerShell.
     Completions(completions::Args),
 }
@@ -86,6 +90,7 @@ pub fn run() -> ExitCode {
     let ui = Ui::from_env();
     let result = match cli.command {
         Command::Synth(args) => synth::run(*args, &ui),
+        Command::Policy(args) => policy::run(args),
         Command::Completions(args) => completions::run(args),
     };
     match result {

@@ -1,0 +1,210 @@
+//! `airgap policy`: check an IAM policy document, or ask it whether it allows a request.
+
+use std::path::PathBuf;
+
+use airgap::iam::{Outcome as Decided, PolicyDocument, PolicyKind, Request};
+use airgap::template::Partition;
+
+use super::io::{label, read_input, write_stdout};
+use super::{Failure, Outcome};
+
+/// The subcommands of `airgap policy`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  airgap policy validate endpoint-policy.json
+  airgap policy validate --kind identity role-policy.json
+  airgap policy simulate --policy endpoint-policy.json --action s3:GetObject \\
+      --resource arn:aws:s3:::my_secure_bucket/data.csv
+  airgap policy simulate --policy bucket-policy.json --action s3:GetObject \\
+      --resource arn:aws:s3:::my_secure_bucket/x --principal arn:aws:iam::111122223333:role/ml \\
+      --context aws:SourceVpce=vpce-1a2b3c4d
+
+Exit codes: validate 0 clean, 1 lint findings; simulate 0 allowed, 1 denied; 2 bad input.")]
+pub struct Args {
+    #[command(subcommand)]
+    command: PolicyCommand,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum PolicyCommand {
+    /// Check a policy: JSON shape, real action names and condition keys (with suggestions),
+    /// the rules of its kind, and risky shapes (printed as findings).
+    Validate(ValidateArgs),
+    /// Evaluate one request against a policy, as AWS evaluates a single policy.
+    Simulate(SimulateArgs),
+}
+
+/// Where a policy is used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Kind {
+    /// A resource policy (VPC endpoint, bucket, key): statements name a principal.
+    Resource,
+    /// An identity policy (user, role): statements name no principal.
+    Identity,
+    /// A role's trust policy.
+    Trust,
+}
+
+impl From<Kind> for PolicyKind {
+    fn from(k: Kind) -> Self {
+        match k {
+            Kind::Resource => PolicyKind::Resource,
+            Kind::Identity => PolicyKind::Identity,
+            Kind::Trust => PolicyKind::Trust,
+        }
+    }
+}
+
+#[derive(Debug, clap::Args)]
+struct ValidateArgs {
+    /// The policy document, JSON (`-` reads stdin).
+    #[arg(value_name = "FILE")]
+    file: PathBuf,
+
+    /// Where the policy is used, which decides what its statements must hold.
+    #[arg(long, value_enum, default_value = "resource")]
+    kind: Kind,
+}
+
+#[derive(Debug, clap::Args)]
+struct SimulateArgs {
+    /// The policy document, JSON (`-` reads stdin).
+    #[arg(long, value_name = "FILE")]
+    policy: PathBuf,
+
+    /// The action requested, e.g. s3:GetObject.
+    #[arg(long)]
+    action: String,
+
+    /// The resource's ARN.
+    #[arg(long, value_name = "ARN")]
+    resource: String,
+
+    /// The caller's ARN (sets aws:PrincipalArn and aws:PrincipalAccount too).
+    #[arg(long, value_name = "ARN")]
+    principal: Option<String>,
+
+    /// A request context key and value (repeat; a key given twice is multivalued).
+    #[arg(long, value_name = "KEY=VALUE", value_parser = parse_pair)]
+    context: Vec<(String, String)>,
+
+    /// The account the template's ${AWS::AccountId} stands for.
+    #[arg(long, value_name = "ID")]
+    account: Option<String>,
+
+    /// The region the template's ${AWS::Region} stands for.
+    #[arg(long)]
+    region: Option<String>,
+
+    /// The value of a template name the policy uses (a parameter, `Resource.Attribute`).
+    #[arg(long, value_name = "NAME=VALUE", value_parser = parse_pair)]
+    value: Vec<(String, String)>,
+}
+
+fn parse_pair(s: &str) -> Result<(String, String), String> {
+    s.split_once('=')
+        .filter(|(k, _)| !k.is_empty())
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .ok_or_else(|| {
+            format!("expected KEY=VALUE, such as aws:SourceVpce=vpce-1a2b3c4d; got `{s}`")
+        })
+}
+
+fn read_policy(path: &std::path::Path) -> Result<PolicyDocument, Failure> {
+    PolicyDocument::from_json(&read_input(path)?).map_err(|error| Failure::Library {
+        source: Some(label(path)),
+        error: Box::new(error),
+    })
+}
+
+/// Runs `airgap policy ...`.
+pub fn run(args: Args) -> Result<Outcome, Failure> {
+    match args.command {
+        PolicyCommand::Validate(a) => validate(a),
+        PolicyCommand::Simulate(a) => simulate(a),
+    }
+}
+
+fn validate(args: ValidateArgs) -> Result<Outcome, Failure> {
+    let policy = read_policy(&args.file)?;
+    let name = label(&args.file);
+    policy
+        .validate(args.kind.into(), "policy document")
+        .map_err(|error| Failure::Library {
+            source: Some(name.clone()),
+            error: Box::new(error),
+        })?;
+    let findings = policy.lint();
+    let mut out = format!(
+        "{name}: valid {} with {} statement(s)\n",
+        PolicyKind::from(args.kind),
+        policy.statements().len()
+    );
+    for f in &findings {
+        out.push_str(&format!("{name}: {} {f}\n", f.kind.code()));
+    }
+    write_stdout(out.as_bytes())?;
+    Ok(if findings.is_empty() {
+        Outcome::Success
+    } else {
+        Outcome::Findings
+    })
+}
+
+fn simulate(args: SimulateArgs) -> Result<Outcome, Failure> {
+    let policy = read_policy(&args.policy)?;
+    let mut request = Request::new(args.action.clone(), args.resource.clone());
+    if let Some(p) = &args.principal {
+        request = request.principal_arn(p.clone());
+    }
+    let mut keys: Vec<&str> = Vec::new();
+    for (k, _) in &args.context {
+        if !keys.contains(&k.as_str()) {
+            keys.push(k);
+        }
+    }
+    for key in keys {
+        let values: Vec<&String> = args
+            .context
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v)
+            .collect();
+        request = match values.as_slice() {
+            [one] => request.context(key, (*one).clone()),
+            many => request.context_values(key, many.iter().map(|v| (*v).clone())),
+        };
+    }
+    if let Some(a) = &args.account {
+        request = request.account(a.clone());
+    }
+    if let Some(r) = &args.region {
+        request = request.region(r.clone()).partition(Partition::of_region(r));
+    }
+    for (k, v) in &args.value {
+        request = request.template_value(k.clone(), v.clone());
+    }
+    let decision = policy
+        .evaluate(&request)
+        .map_err(|error| Failure::Library {
+            source: Some(label(&args.policy)),
+            error: Box::new(error),
+        })?;
+    let by = decision
+        .statement()
+        .map(|s| format!(" (statement {s})"))
+        .unwrap_or_default();
+    let out = format!(
+        "{}{by}: {} on {}\n{}\n",
+        decision.outcome(),
+        args.action,
+        args.resource,
+        decision.reason()
+    );
+    write_stdout(out.as_bytes())?;
+    Ok(match decision.outcome() {
+        Decided::Allow => Outcome::Success,
+        Decided::ExplicitDeny | Decided::ImplicitDeny => Outcome::Findings,
+    })
+}
