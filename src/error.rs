@@ -215,6 +215,29 @@ fn did_you_mean(suggestion: &Option<impl fmt::Display>) -> String {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
+    /// The same error, said of the place the user wrote the value (a builder's field) rather
+    /// than of the lower-level construct that checked it.
+    pub(crate) fn said_of(self, construct: &str, field: &str) -> Self {
+        match self {
+            Error::Parse {
+                what,
+                value,
+                reason,
+                ..
+            } => Error::Parse {
+                at: Location::new(construct, field),
+                what,
+                value,
+                reason,
+            },
+            Error::Invalid { message, .. } => Error::Invalid {
+                at: Location::new(construct, field),
+                message,
+            },
+            other => other,
+        }
+    }
+
     /// Shorthand for [`Error::Invalid`].
     pub(crate) fn invalid(
         construct: impl Into<String>,

@@ -511,3 +511,12 @@ fn logical_ids_are_checked() {
         "{e:?}"
     );
 }
+
+#[test]
+fn a_bucket_name_that_is_not_one_is_said_of_the_pattern() {
+    let e = SecureSageMakerNetwork::new("Ds")
+        .read_bucket("b")
+        .add_to(&mut Stack::new("Test"))
+        .unwrap_err();
+    assert_at(&e, "SecureSageMakerNetwork 'Ds'", "read_bucket");
+}

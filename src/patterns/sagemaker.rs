@@ -857,9 +857,10 @@ impl SecureSageMakerNetwork {
             read(Statement::allow().resource_list(bucket_arns(buckets, stack)))
         } else if !self.read_buckets.is_empty() {
             let mut arns = Vec::new();
+            let c = self.construct();
             for b in &self.read_buckets {
-                arns.push(Arn::s3_bucket(b)?);
-                arns.push(Arn::s3_objects(b)?);
+                arns.push(Arn::s3_bucket(b).map_err(|e| e.said_of(&c, "read_bucket"))?);
+                arns.push(Arn::s3_objects(b).map_err(|e| e.said_of(&c, "read_bucket"))?);
             }
             read(Statement::allow().resources(arns))
         } else {
