@@ -202,6 +202,122 @@ pub enum Error {
         /// What is missing or wrong and how to supply it.
         message: String,
     },
+    /// A product's template is over a limit Service Catalog or CloudFormation puts on it.
+    #[error(
+        "product `{product}` version `{version}`: the template has {used} {quota}, over the limit of {limit}; split the product (e.g. VPC, security groups and endpoints as separate products)"
+    )]
+    ProductTemplateTooLarge {
+        /// The product.
+        product: String,
+        /// The version label.
+        version: String,
+        /// What is counted: `bytes` or `resources`.
+        quota: &'static str,
+        /// How many the template has.
+        used: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// A product's template uses a parameter (by `Ref` or in an `Fn::Sub`) that it does not declare.
+    #[error(
+        "product `{product}` version `{version}`: {at} uses the parameter `{parameter}`, which the template does not declare; add it to the template's Parameters or remove the reference"
+    )]
+    UndeclaredParameter {
+        /// The product.
+        product: String,
+        /// The version label.
+        version: String,
+        /// Where it is used: a resource, output, condition or launch rule.
+        at: String,
+        /// The parameter's name.
+        parameter: String,
+    },
+    /// Two products of a portfolio have the same name.
+    #[error(
+        "the portfolio has two products named `{name}`; product names name the files and the products in the console, so give each its own"
+    )]
+    DuplicateProduct {
+        /// The name used twice.
+        name: String,
+    },
+    /// A product version was declared without a template.
+    #[error(
+        "product `{product}` version `{version}` has no template; give it one with `ProductVersion::template`, or drop the version"
+    )]
+    VersionWithoutTemplate {
+        /// The product.
+        product: String,
+        /// The version label.
+        version: String,
+    },
+    /// Two versions of one product clash: the same label, or the same template bytes.
+    #[error("product `{product}`: {message}")]
+    DuplicateVersion {
+        /// The product.
+        product: String,
+        /// Which versions clash and how to fix it.
+        message: String,
+    },
+    /// A principal given to a portfolio is not the ARN of an IAM role, user or group.
+    #[error(
+        "portfolio principal `{principal}`: `{value}` is not an IAM principal ARN ({reason}); give `arn:aws:iam::123456789012:role/NAME` (or a user or group)"
+    )]
+    PrincipalNotAnArn {
+        /// The principal's name in the portfolio.
+        principal: String,
+        /// The value given.
+        value: String,
+        /// Why it was refused.
+        reason: String,
+    },
+    /// A product creates a resource type whose launch-role permissions airgap does not know.
+    #[error(
+        "product `{product}`: resource `{logical_id}` is of type `{resource_type}`, for which airgap knows no launch-role permissions (it never falls back to `*`); supported types: {supported}"
+    )]
+    UnsupportedResourceType {
+        /// The product.
+        product: String,
+        /// The resource's logical ID.
+        logical_id: String,
+        /// Its type.
+        resource_type: String,
+        /// The types airgap can derive permissions for.
+        supported: String,
+    },
+    /// Products depend on one another in a way that cannot be launched in order.
+    #[error("product `{product}`: {message}")]
+    ProductDependency {
+        /// The product.
+        product: String,
+        /// What is wrong (unknown product, cycle) and how to fix it.
+        message: String,
+    },
+    /// The package folder exists and `force` was not given.
+    #[error(
+        "{path} already exists; choose another folder, remove it, or pass `force` (`--force`) to replace it"
+    )]
+    PackageExists {
+        /// The folder.
+        path: String,
+    },
+    /// Reading or writing a file failed.
+    #[error("could not {action} {path}: {message}")]
+    Io {
+        /// What was being done, e.g. `write`.
+        action: &'static str,
+        /// The file or folder.
+        path: String,
+        /// The operating system's message.
+        message: String,
+    },
+    /// A text template (publish script, report) failed to render.
+    #[error("could not render {template}: {message}")]
+    Render {
+        /// The template's name, e.g. `publish.sh.j2`.
+        template: &'static str,
+        /// What went wrong.
+        message: String,
+    },
 }
 
 fn did_you_mean(suggestion: &Option<impl fmt::Display>) -> String {
@@ -235,6 +351,15 @@ impl Error {
                 message,
             },
             other => other,
+        }
+    }
+
+    /// Shorthand for [`Error::Io`].
+    pub(crate) fn io(action: &'static str, path: &std::path::Path, e: &std::io::Error) -> Self {
+        Error::Io {
+            action,
+            path: path.display().to_string(),
+            message: e.to_string(),
         }
     }
 

@@ -5,14 +5,17 @@
 //! security groups that say who may talk to whom, and VPC endpoints with endpoint policies.
 //!
 //! The layers, lowest first: [`template`] (the CloudFormation document), [`iam`] (policy
-//! documents), [`net`] (VPC, subnets, security groups, endpoints, flow logs) and [`patterns`]
-//! (ready architectures, first of all [`patterns::sagemaker::SecureSageMakerNetwork`]).
+//! documents), [`net`] (VPC, subnets, security groups, endpoints, flow logs), [`catalog`] (Service
+//! Catalog portfolios and the release folder), [`patterns`] (ready architectures, first of all
+//! [`patterns::sagemaker::SecureSageMakerNetwork`]) and [`render`] (text from `templates/`).
 #![warn(missing_docs)]
 
+pub mod catalog;
 pub mod error;
 pub mod iam;
 pub mod net;
 pub mod patterns;
+pub mod render;
 pub mod template;
 
 pub use error::{Error, Location, Result};

@@ -1,0 +1,868 @@
+//! The launch role's policy, derived from what the product templates create.
+//!
+//! Service Catalog launches a product by assuming the launch role and calling CloudFormation
+//! with it; CloudFormation then calls every service with the same credentials. So the role needs
+//! CloudFormation on the stacks Service Catalog creates (named `SC-<account>-pp-<id>`), read
+//! access to the product templates in S3, and for each resource type in the templates the
+//! actions its CloudFormation handlers call to create, read, update and delete it.
+//!
+//! Scoping, and what cannot be scoped:
+//! - EC2 actions are limited to ARNs of this account and region by resource type (`vpc/*`,
+//!   `subnet/*`, ...). EC2 `Describe*` calls take no resource ARN: they get `Resource: "*"`,
+//!   narrowed by `aws:RequestedRegion`. Tagging is allowed only while creating
+//!   (`ec2:CreateAction`), and re-tagging only of resources that carry the
+//!   `aws:cloudformation:stack-id` tag of a Service Catalog stack.
+//! - `kms:CreateKey` has no resource (the key does not exist yet), and KMS authorizes tags given
+//!   at creation (`kms:TagResource`) the same way: both get `Resource: "*"` with
+//!   `aws:RequestedRegion`. Every other key action is limited to `key/*` of this account and
+//!   region; a key's own policy still decides who may use it.
+//! - `logs:CreateLogDelivery`/`logs:DeleteLogDelivery` (called for flow logs) and
+//!   `cloudformation:ValidateTemplate`/`GetTemplateSummary` take no resource either.
+//! - IAM roles, log groups and SSM parameters are limited by name: names the template gives
+//!   (an `Fn::Sub` variable becomes `*`), or the names CloudFormation generates (roles and log
+//!   groups start with the stack name, `SC-`; parameters with `CFN-`). `iam:PassRole` is limited
+//!   to those roles and, with `iam:PassedToService`, to the services that need them.
+//! - Interface endpoints with private DNS make EC2 associate the VPC with an AWS-managed
+//!   private hosted zone whose ID is not known in advance: `route53:AssociateVPCWithHostedZone`
+//!   gets `hostedzone/*`.
+//! - Resource types not in [`SUPPORTED_TYPES`] are an error, never a wildcard.
+
+use std::collections::BTreeSet;
+
+use indexmap::IndexMap;
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+use crate::iam::{Arn, Condition, ConditionOperator, PolicyDocument, Statement};
+use crate::template::{Expr, Pseudo, Template};
+
+/// The resource types whose launch-role permissions airgap can derive.
+pub const SUPPORTED_TYPES: [&str; 13] = [
+    "AWS::EC2::VPC",
+    "AWS::EC2::Subnet",
+    "AWS::EC2::RouteTable",
+    "AWS::EC2::SubnetRouteTableAssociation",
+    "AWS::EC2::SecurityGroup",
+    "AWS::EC2::SecurityGroupIngress",
+    "AWS::EC2::SecurityGroupEgress",
+    "AWS::EC2::VPCEndpoint",
+    "AWS::EC2::FlowLog",
+    "AWS::KMS::Key",
+    "AWS::Logs::LogGroup",
+    "AWS::IAM::Role",
+    "AWS::SSM::Parameter",
+];
+
+/// The prefix of the stacks Service Catalog creates (`SC-<account>-pp-<id>`), and so of the
+/// names CloudFormation generates for their roles and log groups.
+pub const STACK_PREFIX: &str = "SC-";
+
+/// What a set of actions may act on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Scope {
+    /// `Resource: "*"` in this region: the action takes no resource ARN.
+    Any,
+    /// EC2 ARNs of this account and region, by resource type.
+    Ec2,
+    /// KMS keys of this account and region.
+    Kms,
+    /// Log groups by name.
+    LogGroups,
+    /// `logs:DescribeLogGroups`, which is authorized on every group of the account and region.
+    LogGroupList,
+    /// IAM roles by name.
+    Roles,
+    /// SSM parameters by name.
+    Parameters,
+}
+
+struct TypeGrants {
+    ec2_arn_types: &'static [&'static str],
+    grants: &'static [(Scope, &'static [&'static str])],
+    /// The EC2 call that creates it, when that call tags on create.
+    ec2_create_action: Option<&'static str>,
+}
+
+// From the `handlers` sections of the CloudFormation resource schemas (create, read, update,
+// delete; `list` is not needed), less what only other configurations of the type call (S3
+// destinations of flow logs, Firehose for log groups).
+fn grants_of(resource_type: &str) -> Option<TypeGrants> {
+    use Scope::*;
+    Some(match resource_type {
+        "AWS::EC2::VPC" => TypeGrants {
+            ec2_arn_types: &["vpc"],
+            grants: &[
+                (
+                    Any,
+                    &[
+                        "ec2:DescribeVpcs",
+                        "ec2:DescribeVpcAttribute",
+                        "ec2:DescribeSecurityGroups",
+                        "ec2:DescribeNetworkAcls",
+                    ],
+                ),
+                (
+                    Ec2,
+                    &["ec2:CreateVpc", "ec2:ModifyVpcAttribute", "ec2:DeleteVpc"],
+                ),
+            ],
+            ec2_create_action: Some("CreateVpc"),
+        },
+        "AWS::EC2::Subnet" => TypeGrants {
+            ec2_arn_types: &["subnet", "vpc"],
+            grants: &[
+                (Any, &["ec2:DescribeSubnets", "ec2:DescribeNetworkAcls"]),
+                (
+                    Ec2,
+                    &[
+                        "ec2:CreateSubnet",
+                        "ec2:ModifySubnetAttribute",
+                        "ec2:DeleteSubnet",
+                    ],
+                ),
+            ],
+            ec2_create_action: Some("CreateSubnet"),
+        },
+        "AWS::EC2::RouteTable" => TypeGrants {
+            ec2_arn_types: &["route-table", "vpc"],
+            grants: &[
+                (Any, &["ec2:DescribeRouteTables"]),
+                (Ec2, &["ec2:CreateRouteTable", "ec2:DeleteRouteTable"]),
+            ],
+            ec2_create_action: Some("CreateRouteTable"),
+        },
+        "AWS::EC2::SubnetRouteTableAssociation" => TypeGrants {
+            ec2_arn_types: &["route-table", "subnet"],
+            grants: &[
+                (Any, &["ec2:DescribeRouteTables", "ec2:DescribeSubnets"]),
+                (
+                    Ec2,
+                    &[
+                        "ec2:AssociateRouteTable",
+                        "ec2:ReplaceRouteTableAssociation",
+                        "ec2:DisassociateRouteTable",
+                    ],
+                ),
+            ],
+            ec2_create_action: None,
+        },
+        "AWS::EC2::SecurityGroup" => TypeGrants {
+            ec2_arn_types: &["security-group", "security-group-rule", "vpc"],
+            grants: &[
+                (
+                    Any,
+                    &[
+                        "ec2:DescribeSecurityGroups",
+                        "ec2:DescribeSecurityGroupRules",
+                    ],
+                ),
+                (
+                    Ec2,
+                    &[
+                        "ec2:CreateSecurityGroup",
+                        "ec2:DeleteSecurityGroup",
+                        "ec2:AuthorizeSecurityGroupIngress",
+                        "ec2:AuthorizeSecurityGroupEgress",
+                        "ec2:RevokeSecurityGroupIngress",
+                        "ec2:RevokeSecurityGroupEgress",
+                    ],
+                ),
+            ],
+            ec2_create_action: Some("CreateSecurityGroup"),
+        },
+        "AWS::EC2::SecurityGroupIngress" => TypeGrants {
+            ec2_arn_types: &["security-group", "security-group-rule", "prefix-list"],
+            grants: &[
+                (
+                    Any,
+                    &[
+                        "ec2:DescribeSecurityGroups",
+                        "ec2:DescribeSecurityGroupRules",
+                    ],
+                ),
+                (
+                    Ec2,
+                    &[
+                        "ec2:AuthorizeSecurityGroupIngress",
+                        "ec2:RevokeSecurityGroupIngress",
+                        "ec2:UpdateSecurityGroupRuleDescriptionsIngress",
+                    ],
+                ),
+            ],
+            ec2_create_action: None,
+        },
+        "AWS::EC2::SecurityGroupEgress" => TypeGrants {
+            ec2_arn_types: &["security-group", "security-group-rule", "prefix-list"],
+            grants: &[
+                (
+                    Any,
+                    &[
+                        "ec2:DescribeSecurityGroups",
+                        "ec2:DescribeSecurityGroupRules",
+                    ],
+                ),
+                (
+                    Ec2,
+                    &[
+                        "ec2:AuthorizeSecurityGroupEgress",
+                        "ec2:RevokeSecurityGroupEgress",
+                        "ec2:UpdateSecurityGroupRuleDescriptionsEgress",
+                    ],
+                ),
+            ],
+            ec2_create_action: None,
+        },
+        "AWS::EC2::VPCEndpoint" => TypeGrants {
+            ec2_arn_types: &[
+                "vpc-endpoint",
+                "vpc",
+                "subnet",
+                "security-group",
+                "route-table",
+                "vpc-endpoint-service",
+            ],
+            grants: &[
+                (Any, &["ec2:DescribeVpcEndpoints"]),
+                (
+                    Ec2,
+                    &[
+                        "ec2:CreateVpcEndpoint",
+                        "ec2:ModifyVpcEndpoint",
+                        "ec2:DeleteVpcEndpoints",
+                    ],
+                ),
+            ],
+            ec2_create_action: Some("CreateVpcEndpoint"),
+        },
+        "AWS::EC2::FlowLog" => TypeGrants {
+            ec2_arn_types: &["vpc-flow-log", "vpc", "subnet", "network-interface"],
+            grants: &[
+                (
+                    Any,
+                    &[
+                        "ec2:DescribeFlowLogs",
+                        "logs:CreateLogDelivery",
+                        "logs:DeleteLogDelivery",
+                    ],
+                ),
+                (Ec2, &["ec2:CreateFlowLogs", "ec2:DeleteFlowLogs"]),
+            ],
+            ec2_create_action: Some("CreateFlowLogs"),
+        },
+        "AWS::KMS::Key" => TypeGrants {
+            ec2_arn_types: &[],
+            grants: &[
+                (Any, &["kms:CreateKey", "kms:TagResource"]),
+                (
+                    Kms,
+                    &[
+                        "kms:DescribeKey",
+                        "kms:GetKeyPolicy",
+                        "kms:GetKeyRotationStatus",
+                        "kms:ListResourceTags",
+                        "kms:PutKeyPolicy",
+                        "kms:EnableKey",
+                        "kms:DisableKey",
+                        "kms:EnableKeyRotation",
+                        "kms:DisableKeyRotation",
+                        "kms:UpdateKeyDescription",
+                        "kms:TagResource",
+                        "kms:UntagResource",
+                        "kms:ScheduleKeyDeletion",
+                    ],
+                ),
+            ],
+            ec2_create_action: None,
+        },
+        "AWS::Logs::LogGroup" => TypeGrants {
+            ec2_arn_types: &[],
+            grants: &[
+                (LogGroupList, &["logs:DescribeLogGroups"]),
+                (
+                    LogGroups,
+                    &[
+                        "logs:CreateLogGroup",
+                        "logs:DeleteLogGroup",
+                        "logs:PutRetentionPolicy",
+                        "logs:DeleteRetentionPolicy",
+                        "logs:AssociateKmsKey",
+                        "logs:DisassociateKmsKey",
+                        "logs:TagResource",
+                        "logs:UntagResource",
+                        "logs:ListTagsForResource",
+                        "logs:GetDataProtectionPolicy",
+                        "logs:DeleteDataProtectionPolicy",
+                    ],
+                ),
+            ],
+            ec2_create_action: None,
+        },
+        "AWS::IAM::Role" => TypeGrants {
+            ec2_arn_types: &[],
+            grants: &[(
+                Roles,
+                &[
+                    "iam:CreateRole",
+                    "iam:GetRole",
+                    "iam:DeleteRole",
+                    "iam:UpdateRole",
+                    "iam:UpdateRoleDescription",
+                    "iam:UpdateAssumeRolePolicy",
+                    "iam:PutRolePolicy",
+                    "iam:GetRolePolicy",
+                    "iam:DeleteRolePolicy",
+                    "iam:ListRolePolicies",
+                    "iam:ListAttachedRolePolicies",
+                    "iam:ListInstanceProfilesForRole",
+                    "iam:TagRole",
+                    "iam:UntagRole",
+                ],
+            )],
+            ec2_create_action: None,
+        },
+        "AWS::SSM::Parameter" => TypeGrants {
+            ec2_arn_types: &[],
+            grants: &[(
+                Parameters,
+                &[
+                    "ssm:PutParameter",
+                    "ssm:GetParameters",
+                    "ssm:DeleteParameter",
+                    "ssm:AddTagsToResource",
+                    "ssm:RemoveTagsFromResource",
+                    "ssm:ListTagsForResource",
+                ],
+            )],
+            ec2_create_action: None,
+        },
+        _ => return None,
+    })
+}
+
+/// The parts of a launch-role policy, gathered from the product templates before they become
+/// statements.
+#[derive(Debug, Default)]
+struct Needs {
+    actions: IndexMap<Scope, BTreeSet<&'static str>>,
+    extra_any: BTreeSet<&'static str>,
+    ec2_arn_types: BTreeSet<&'static str>,
+    ec2_create_actions: BTreeSet<&'static str>,
+    ec2_tagged_types: BTreeSet<&'static str>,
+    role_names: BTreeSet<String>,
+    log_group_names: BTreeSet<String>,
+    parameter_names: BTreeSet<String>,
+    pass_role_to: BTreeSet<&'static str>,
+    managed_policies: Vec<Value>,
+    managed_policies_literal: bool,
+    permissions_boundary: bool,
+    private_dns: bool,
+}
+
+/// Where the product templates are, for `s3:GetObject`: an `Fn::Sub` ARN pattern such as
+/// `arn:${AWS::Partition}:s3:::${TemplateBucket}/${KeyPrefix}products/*`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TemplateLocation(pub String);
+
+/// Derives the launch role's policy for products whose templates are `templates` (each with the
+/// product's name, for errors), loaded by Service Catalog from `location`.
+///
+/// ```
+/// use airgap::catalog::launch_role::{derive_policy, TemplateLocation};
+/// use airgap::template::{Resource, Stack};
+/// let mut stack = Stack::new("Net");
+/// stack.add_resource("Vpc", "Vpc", Resource::new("AWS::EC2::VPC").property("CidrBlock", "10.0.0.0/16"))?;
+/// let t = stack.synth()?.into_template();
+/// let at = TemplateLocation("arn:${AWS::Partition}:s3:::${TemplateBucket}/products/*".into());
+/// let policy = derive_policy(&[("net", &t)], &at)?;
+/// let json = policy.to_value().to_string();
+/// assert!(json.contains("ec2:CreateVpc"));
+/// assert!(!json.contains("\"*:*\""));
+/// # Ok::<(), airgap::Error>(())
+/// ```
+pub fn derive_policy(
+    templates: &[(&str, &Template)],
+    location: &TemplateLocation,
+) -> Result<PolicyDocument> {
+    let mut needs = Needs {
+        managed_policies_literal: true,
+        ..Needs::default()
+    };
+    for (product, template) in templates {
+        gather(product, template, &mut needs)?;
+    }
+    Ok(statements(&needs, location))
+}
+
+/// The launch-role actions for `template`, sorted: what the manifest and docs list.
+pub fn actions_for(product: &str, template: &Template) -> Result<Vec<String>> {
+    let at = TemplateLocation("arn:${AWS::Partition}:s3:::bucket/*".into());
+    let policy = derive_policy(&[(product, template)], &at)?;
+    let mut actions: BTreeSet<String> = BTreeSet::new();
+    for s in policy.statements() {
+        actions.extend(s.action_names().iter().cloned());
+    }
+    Ok(actions.into_iter().collect())
+}
+
+fn gather(product: &str, template: &Template, needs: &mut Needs) -> Result<()> {
+    for (id, r) in &template.resources {
+        let Some(grants) = grants_of(&r.resource_type) else {
+            return Err(Error::UnsupportedResourceType {
+                product: product.to_string(),
+                logical_id: id.clone(),
+                resource_type: r.resource_type.clone(),
+                supported: SUPPORTED_TYPES.join(", "),
+            });
+        };
+        for (scope, actions) in grants.grants {
+            needs
+                .actions
+                .entry(*scope)
+                .or_default()
+                .extend(actions.iter().copied());
+        }
+        needs
+            .ec2_arn_types
+            .extend(grants.ec2_arn_types.iter().copied());
+        if let Some(create) = grants.ec2_create_action {
+            needs.ec2_create_actions.insert(create);
+            // The first ARN type is the one the create call makes, and so tags.
+            needs
+                .ec2_tagged_types
+                .extend(grants.ec2_arn_types.first().copied());
+        }
+        let name_of =
+            |property: &str, generated: &str| name_pattern(r.properties.get(property), generated);
+        match r.resource_type.as_str() {
+            "AWS::IAM::Role" => {
+                let path = r
+                    .properties
+                    .get("Path")
+                    .and_then(Value::as_str)
+                    .unwrap_or("/")
+                    .trim_start_matches('/')
+                    .to_string();
+                let name = name_of("RoleName", &format!("{STACK_PREFIX}*"));
+                needs.role_names.insert(format!("{path}{name}"));
+                if let Some(arns) = r.properties.get("ManagedPolicyArns") {
+                    match arns.as_array() {
+                        Some(list) => {
+                            for a in list {
+                                needs.managed_policies_literal &= a.is_string();
+                                needs.managed_policies.push(a.clone());
+                            }
+                        }
+                        None => needs.managed_policies_literal = false,
+                    }
+                }
+                needs.permissions_boundary |= r.properties.contains_key("PermissionsBoundary");
+            }
+            "AWS::Logs::LogGroup" => {
+                needs
+                    .log_group_names
+                    .insert(name_of("LogGroupName", &format!("{STACK_PREFIX}*")));
+            }
+            "AWS::SSM::Parameter" => {
+                let name = name_of("Name", "CFN-*");
+                needs
+                    .parameter_names
+                    .insert(name.trim_start_matches('/').to_string());
+            }
+            "AWS::EC2::FlowLog" => {
+                if r.properties.contains_key("DeliverLogsPermissionArn") {
+                    needs.pass_role_to.insert("vpc-flow-logs.amazonaws.com");
+                }
+            }
+            "AWS::EC2::VPCEndpoint" => {
+                needs.private_dns |=
+                    r.properties.get("PrivateDnsEnabled") == Some(&Value::Bool(true));
+            }
+            _ => {}
+        }
+    }
+    // CloudFormation resolves some things with the caller's credentials before any handler
+    // runs: `Fn::GetAZs`, and the AWS-specific parameter types it checks exist.
+    if uses_get_azs(template) {
+        needs.extra_any.insert("ec2:DescribeAvailabilityZones");
+    }
+    for p in template.parameters.values() {
+        let ty = p.parameter_type.as_str();
+        let inner = ty
+            .strip_prefix("List<")
+            .and_then(|t| t.strip_suffix('>'))
+            .unwrap_or(ty);
+        let describe = match inner {
+            "AWS::EC2::VPC::Id" => Some("ec2:DescribeVpcs"),
+            "AWS::EC2::Subnet::Id" => Some("ec2:DescribeSubnets"),
+            "AWS::EC2::SecurityGroup::Id" => Some("ec2:DescribeSecurityGroups"),
+            "AWS::EC2::AvailabilityZone::Name" => Some("ec2:DescribeAvailabilityZones"),
+            "AWS::EC2::KeyPair::KeyName" => Some("ec2:DescribeKeyPairs"),
+            "AWS::EC2::Image::Id" => Some("ec2:DescribeImages"),
+            "AWS::EC2::Instance::Id" => Some("ec2:DescribeInstances"),
+            "AWS::EC2::Volume::Id" => Some("ec2:DescribeVolumes"),
+            _ => None,
+        };
+        if let Some(a) = describe {
+            needs.extra_any.insert(a);
+        }
+        if inner.starts_with("AWS::SSM::Parameter::") {
+            needs
+                .actions
+                .entry(Scope::Parameters)
+                .or_default()
+                .insert("ssm:GetParameters");
+            let name = p
+                .default
+                .as_ref()
+                .and_then(Value::as_str)
+                .map_or("*".to_string(), |n| n.trim_start_matches('/').to_string());
+            needs.parameter_names.insert(name);
+        }
+    }
+    Ok(())
+}
+
+/// The name pattern of a resource: the literal name, an `Fn::Sub` with every variable as `*`,
+/// `generated` when the template gives none, `*` when it is computed otherwise.
+fn name_pattern(v: Option<&Value>, generated: &str) -> String {
+    match v {
+        None => generated.to_string(),
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Object(m)) => match m.get("Fn::Sub") {
+            Some(Value::String(s)) => wildcard_variables(s),
+            Some(Value::Array(parts)) => parts
+                .first()
+                .and_then(Value::as_str)
+                .map_or("*".to_string(), wildcard_variables),
+            _ => "*".to_string(),
+        },
+        Some(_) => "*".to_string(),
+    }
+}
+
+fn wildcard_variables(s: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let Some(end) = after.find('}') else {
+            rest = after;
+            break;
+        };
+        let var = &after[..end];
+        if let Some(literal) = var.strip_prefix('!') {
+            out.push_str("${");
+            out.push_str(literal);
+            out.push('}');
+        } else if var == "AWS::StackName" {
+            out.push_str(STACK_PREFIX);
+            out.push('*');
+        } else if !out.ends_with('*') {
+            out.push('*');
+        }
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn uses_get_azs(template: &Template) -> bool {
+    fn walk(v: &Value) -> bool {
+        match v {
+            Value::Object(m) => m.contains_key("Fn::GetAZs") || m.values().any(walk),
+            Value::Array(a) => a.iter().any(walk),
+            _ => false,
+        }
+    }
+    template
+        .resources
+        .values()
+        .any(|r| r.properties.values().any(walk))
+        || template.outputs.values().any(|o| walk(&o.value))
+}
+
+fn arn(text: String) -> Arn {
+    Arn::new(text).expect("launch-role ARNs are built from well-formed parts")
+}
+
+fn cond(op: ConditionOperator, key: &str, values: Vec<Expr>) -> Condition {
+    Condition::new(op, key, values).expect("well-formed condition keys")
+}
+
+fn in_this_region() -> Condition {
+    cond(
+        ConditionOperator::StringEquals,
+        "aws:RequestedRegion",
+        vec![Expr::pseudo(Pseudo::Region)],
+    )
+}
+
+const REGIONAL: &str = "${AWS::Region}:${AWS::AccountId}";
+
+fn statements(needs: &Needs, location: &TemplateLocation) -> PolicyDocument {
+    let actions = |scope: Scope| -> Vec<&'static str> {
+        needs
+            .actions
+            .get(&scope)
+            .map(|s| s.iter().copied().collect())
+            .unwrap_or_default()
+    };
+    let mut doc = PolicyDocument::new()
+        .statement(
+            Statement::allow()
+                .sid("ManageServiceCatalogStacks")
+                .actions([
+                    "cloudformation:CreateStack",
+                    "cloudformation:UpdateStack",
+                    "cloudformation:DeleteStack",
+                    "cloudformation:DescribeStacks",
+                    "cloudformation:DescribeStackEvents",
+                    "cloudformation:GetTemplate",
+                    "cloudformation:SetStackPolicy",
+                    "cloudformation:CreateChangeSet",
+                    "cloudformation:DescribeChangeSet",
+                    "cloudformation:ExecuteChangeSet",
+                    "cloudformation:DeleteChangeSet",
+                    "cloudformation:ListChangeSets",
+                    "cloudformation:TagResource",
+                    "cloudformation:UntagResource",
+                ])
+                .resource(arn(format!(
+                    "arn:${{AWS::Partition}}:cloudformation:{REGIONAL}:stack/{STACK_PREFIX}*/*"
+                ))),
+        )
+        .statement(
+            // Neither action takes a resource.
+            Statement::allow()
+                .sid("CheckTemplates")
+                .actions([
+                    "cloudformation:GetTemplateSummary",
+                    "cloudformation:ValidateTemplate",
+                ])
+                .any_resource()
+                .condition(in_this_region()),
+        )
+        .statement(
+            Statement::allow()
+                .sid("ReadProductTemplates")
+                .action("s3:GetObject")
+                .resource(arn(location.0.clone())),
+        );
+    let mut any: BTreeSet<&str> = actions(Scope::Any).into_iter().collect();
+    any.extend(needs.extra_any.iter().copied());
+    if !any.is_empty() {
+        doc = doc.statement(
+            Statement::allow()
+                .sid("CallsWithoutResourceArns")
+                .actions(any)
+                .any_resource()
+                .condition(in_this_region()),
+        );
+    }
+    let ec2_arns = |types: &BTreeSet<&'static str>| {
+        types
+            .iter()
+            .map(|t| {
+                // AWS owns the endpoint services and managed prefix lists the network uses.
+                let account = if matches!(*t, "vpc-endpoint-service" | "prefix-list") {
+                    "*"
+                } else {
+                    "${AWS::AccountId}"
+                };
+                arn(format!(
+                    "arn:${{AWS::Partition}}:ec2:${{AWS::Region}}:{account}:{t}/*"
+                ))
+            })
+            .collect::<Vec<_>>()
+    };
+    let ec2 = actions(Scope::Ec2);
+    if !ec2.is_empty() {
+        doc = doc.statement(
+            Statement::allow()
+                .sid("ManageNetworkResources")
+                .actions(ec2)
+                .resources(ec2_arns(&needs.ec2_arn_types)),
+        );
+    }
+    if !needs.ec2_tagged_types.is_empty() {
+        let taggable: Vec<Arn> = ec2_arns(&needs.ec2_tagged_types);
+        doc = doc
+            .statement(
+                Statement::allow()
+                    .sid("TagNetworkResourcesOnCreate")
+                    .action("ec2:CreateTags")
+                    .resources(taggable.clone())
+                    .condition(cond(
+                        ConditionOperator::StringEquals,
+                        "ec2:CreateAction",
+                        needs
+                            .ec2_create_actions
+                            .iter()
+                            .map(|a| Expr::str(*a))
+                            .collect(),
+                    )),
+            )
+            .statement(
+                Statement::allow()
+                    .sid("RetagNetworkResourcesOfServiceCatalogStacks")
+                    .actions(["ec2:CreateTags", "ec2:DeleteTags"])
+                    .resources(taggable)
+                    .condition(cond(
+                        ConditionOperator::ArnLike,
+                        "aws:ResourceTag/aws:cloudformation:stack-id",
+                        vec![Expr::sub(format!(
+                            "arn:${{AWS::Partition}}:cloudformation:{REGIONAL}:stack/{STACK_PREFIX}*/*"
+                        ))],
+                    )),
+            );
+    }
+    if needs.private_dns {
+        doc = doc.statement(
+            Statement::allow()
+                .sid("PrivateDnsOfInterfaceEndpoints")
+                .action("route53:AssociateVPCWithHostedZone")
+                .resources([
+                    arn("arn:${AWS::Partition}:route53:::hostedzone/*".into()),
+                    arn(format!("arn:${{AWS::Partition}}:ec2:{REGIONAL}:vpc/*")),
+                ]),
+        );
+    }
+    let kms = actions(Scope::Kms);
+    if !kms.is_empty() {
+        doc = doc.statement(
+            Statement::allow()
+                .sid("ManageKeys")
+                .actions(kms)
+                .resource(arn(format!("arn:${{AWS::Partition}}:kms:{REGIONAL}:key/*"))),
+        );
+    }
+    let list = actions(Scope::LogGroupList);
+    if !list.is_empty() {
+        doc = doc.statement(
+            Statement::allow()
+                .sid("FindLogGroups")
+                .actions(list)
+                .resource(arn(format!(
+                    "arn:${{AWS::Partition}}:logs:{REGIONAL}:log-group:*"
+                ))),
+        );
+    }
+    let logs = actions(Scope::LogGroups);
+    if !logs.is_empty() {
+        doc = doc.statement(
+            Statement::allow()
+                .sid("ManageLogGroups")
+                .actions(logs)
+                .resources(needs.log_group_names.iter().map(|n| {
+                    // `log-group:NAME` for the newer APIs, `log-group:NAME:*` for the older.
+                    let n = if n.ends_with('*') {
+                        n.clone()
+                    } else {
+                        format!("{n}*")
+                    };
+                    arn(format!(
+                        "arn:${{AWS::Partition}}:logs:{REGIONAL}:log-group:{n}"
+                    ))
+                })),
+        );
+    }
+    let role_arns = || {
+        needs
+            .role_names
+            .iter()
+            .map(|n| {
+                arn(format!(
+                    "arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:role/{n}"
+                ))
+            })
+            .collect::<Vec<_>>()
+    };
+    let mut roles = actions(Scope::Roles);
+    if needs.permissions_boundary {
+        roles.extend([
+            "iam:PutRolePermissionsBoundary",
+            "iam:DeleteRolePermissionsBoundary",
+        ]);
+    }
+    if !roles.is_empty() {
+        doc = doc.statement(
+            Statement::allow()
+                .sid("ManageProductRoles")
+                .actions(roles)
+                .resources(role_arns()),
+        );
+    }
+    if !needs.managed_policies.is_empty() {
+        let mut s = Statement::allow()
+            .sid("AttachNamedManagedPolicies")
+            .actions(["iam:AttachRolePolicy", "iam:DetachRolePolicy"])
+            .resources(role_arns());
+        if needs.managed_policies_literal {
+            s = s.condition(cond(
+                ConditionOperator::ArnEquals,
+                "iam:PolicyARN",
+                needs
+                    .managed_policies
+                    .iter()
+                    .map(|v| Expr::Literal(v.clone()))
+                    .collect(),
+            ));
+        }
+        doc = doc.statement(s);
+    }
+    if !needs.pass_role_to.is_empty() {
+        doc = doc.statement(
+            Statement::allow()
+                .sid("PassProductRolesToTheirServices")
+                .action("iam:PassRole")
+                .resources(role_arns())
+                .condition(cond(
+                    ConditionOperator::StringEquals,
+                    "iam:PassedToService",
+                    needs.pass_role_to.iter().map(|s| Expr::str(*s)).collect(),
+                )),
+        );
+    }
+    let ssm = actions(Scope::Parameters);
+    if !ssm.is_empty() {
+        doc = doc.statement(
+            Statement::allow()
+                .sid("ManageParameters")
+                .actions(ssm)
+                .resources(needs.parameter_names.iter().map(|n| {
+                    arn(format!(
+                        "arn:${{AWS::Partition}}:ssm:{REGIONAL}:parameter/{n}"
+                    ))
+                })),
+        );
+    }
+    doc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sub_variables_become_wildcards_and_the_stack_name_sc() {
+        assert_eq!(
+            wildcard_variables("/airgap/${Project}/${Env}/vpc-id"),
+            "/airgap/*/vpc-id"
+        );
+        assert_eq!(
+            wildcard_variables("${AWS::StackName}-flow-logs"),
+            "SC-*-flow-logs"
+        );
+        assert_eq!(wildcard_variables("plain"), "plain");
+    }
+
+    #[test]
+    fn unnamed_resources_get_the_generated_prefix() {
+        assert_eq!(name_pattern(None, "SC-*"), "SC-*");
+        assert_eq!(
+            name_pattern(Some(&serde_json::json!({"Ref": "Name"})), "SC-*"),
+            "*"
+        );
+    }
+}

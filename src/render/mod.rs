@@ -1,0 +1,2 @@
+//! Text rendered from the templates in `templates/` with minijinja.
+pub mod publish;

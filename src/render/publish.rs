@@ -1,0 +1,157 @@
+//! `publish.sh`: the script that uploads a package's product templates to S3 and deploys its
+//! portfolio stack, rendered from `templates/publish.sh.j2`.
+
+use std::path::Path;
+
+use heck::{ToKebabCase, ToUpperCamelCase};
+use minijinja::syntax::SyntaxConfig;
+use minijinja::{Environment, Value as JinjaValue};
+use serde_json::{Value, json};
+
+use crate::catalog::Release;
+use crate::catalog::package::{self, PackageSummary, WriteOptions};
+use crate::error::{Error, Result};
+
+const TEMPLATE_NAME: &str = "publish.sh.j2";
+const TEMPLATE: &str = include_str!("../../templates/publish.sh.j2");
+
+/// Quotes `s` for a POSIX shell: single quotes, with `'` written as `'\''`.
+pub fn shell_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+fn render_error(e: &minijinja::Error) -> Error {
+    Error::Render {
+        template: TEMPLATE_NAME,
+        message: e.to_string(),
+    }
+}
+
+fn to_jinja(v: &Value) -> JinjaValue {
+    match v {
+        Value::Null => JinjaValue::from(()),
+        Value::Bool(b) => JinjaValue::from(*b),
+        Value::Number(n) => n
+            .as_i64()
+            .map(JinjaValue::from)
+            .or_else(|| n.as_f64().map(JinjaValue::from))
+            .unwrap_or_else(|| JinjaValue::from(n.to_string())),
+        Value::String(s) => JinjaValue::from(s.as_str()),
+        Value::Array(items) => items.iter().map(to_jinja).collect(),
+        Value::Object(m) => {
+            JinjaValue::from_pairs(m.iter().map(|(k, v)| (k.as_str(), to_jinja(v))))
+        }
+    }
+}
+
+/// Renders `publish.sh` for the package described by `manifest` (as written by
+/// [`package::manifest`]).
+///
+/// Every value taken from the manifest is shell-quoted where the script uses it.
+pub fn publish_script(manifest: &Value) -> Result<String> {
+    let portfolio = &manifest["portfolio"];
+    let display_name = portfolio["display_name"].as_str().unwrap_or("portfolio");
+    let one_line = display_name.replace(['\n', '\r'], " ");
+    let stack_name = format!("{}-portfolio", display_name.to_upper_camel_case()).to_kebab_case();
+    let principals: Vec<Value> = portfolio["principals"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+        .map(|(i, p)| {
+            let param = p["parameter"].as_str().unwrap_or_default();
+            json!({
+                "var": format!("principal_{}", i + 1),
+                "parameter": param,
+                "option": format!("--{}", param.to_kebab_case()),
+                "env": p["env"],
+                "label": p["label"].as_str().unwrap_or_default().replace(['\n', '\r'], " "),
+                "default": p["default"],
+            })
+        })
+        .collect();
+    let mut products_in_order = Vec::new();
+    let mut checks = Vec::new();
+    let order: Vec<&str> = manifest["launch_order"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    let products = manifest["products"].as_array().cloned().unwrap_or_default();
+    for name in &order {
+        if let Some(p) = products.iter().find(|p| p["name"] == *name) {
+            for v in p["versions"].as_array().into_iter().flatten() {
+                products_in_order.push(v["file"].clone());
+                checks.push(json!({"file": v["file"], "sha256": v["sha256"]}));
+            }
+        }
+    }
+    checks.push(json!({"file": portfolio["file"], "sha256": portfolio["sha256"]}));
+    let context = json!({
+        "display_name": one_line,
+        "default_stack_name": stack_name,
+        "default_prefix": portfolio["default_key_prefix"],
+        "portfolio_file": portfolio["file"],
+        "capabilities": portfolio["capabilities"],
+        "principals": principals,
+        "product_files": products_in_order,
+        "launch_order": order,
+        "checks": checks,
+        "org_nodes": manifest["shares"]["organization_nodes"],
+    });
+    let mut env = Environment::new();
+    // Trim the newline after a block tag, as shell scripts want; keep the script's last one.
+    env.set_syntax(
+        SyntaxConfig::builder()
+            .trim_blocks(true)
+            .keep_trailing_newline(true)
+            .build()
+            .map_err(|e| render_error(&e))?,
+    );
+    env.add_filter("sq", |v: JinjaValue| -> String {
+        match v.as_str() {
+            Some(s) => shell_quote(s),
+            None => shell_quote(&v.to_string()),
+        }
+    });
+    env.add_template(TEMPLATE_NAME, TEMPLATE)
+        .map_err(|e| render_error(&e))?;
+    let tmpl = env
+        .get_template(TEMPLATE_NAME)
+        .map_err(|e| render_error(&e))?;
+    tmpl.render(to_jinja(&context))
+        .map_err(|e| render_error(&e))
+}
+
+/// Writes the whole package for `release` to `dir`: product templates, portfolio template,
+/// manifest and `publish.sh` (what `airgap package --out DIR` does).
+///
+/// ```no_run
+/// # fn release() -> airgap::catalog::Release { unimplemented!() }
+/// use airgap::catalog::package::WriteOptions;
+/// let summary = airgap::render::publish::write_package(
+///     std::path::Path::new("release"), &release(), WriteOptions::default())?;
+/// println!("{} files", summary.files.len());
+/// # Ok::<(), airgap::Error>(())
+/// ```
+pub fn write_package(
+    dir: &Path,
+    release: &Release,
+    options: WriteOptions,
+) -> Result<PackageSummary> {
+    let manifest = package::manifest(release)?;
+    let script = publish_script(&manifest)?;
+    package::write_package(dir, release, &script, options)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoting_survives_single_quotes() {
+        assert_eq!(shell_quote("it's"), r"'it'\''s'");
+        assert_eq!(shell_quote("$HOME"), "'$HOME'");
+    }
+}
