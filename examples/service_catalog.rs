@@ -78,10 +78,9 @@ pub fn release() -> airgap::Result<Release> {
 }
 
 fn main() {
-    let mut args = std::env::args().skip(1);
     let mut out = std::path::PathBuf::from("release");
     let mut options = WriteOptions::default();
-    while let Some(arg) = args.next() {
+    for arg in std::env::args().skip(1) {
         match arg.as_str() {
             "--force" => options.force = true,
             _ => out = arg.into(),

@@ -468,10 +468,8 @@ fn gather(product: &str, template: &Template, needs: &mut Needs) -> Result<()> {
                     .parameter_names
                     .insert(name.trim_start_matches('/').to_string());
             }
-            "AWS::EC2::FlowLog" => {
-                if r.properties.contains_key("DeliverLogsPermissionArn") {
-                    needs.pass_role_to.insert("vpc-flow-logs.amazonaws.com");
-                }
+            "AWS::EC2::FlowLog" if r.properties.contains_key("DeliverLogsPermissionArn") => {
+                needs.pass_role_to.insert("vpc-flow-logs.amazonaws.com");
             }
             "AWS::EC2::VPCEndpoint" => {
                 needs.private_dns |=
@@ -848,8 +846,9 @@ mod tests {
     fn sub_variables_become_wildcards_and_the_stack_name_sc() {
         assert_eq!(
             wildcard_variables("/airgap/${Project}/${Env}/vpc-id"),
-            "/airgap/*/vpc-id"
+            "/airgap/*/*/vpc-id"
         );
+        assert_eq!(wildcard_variables("${A}${B}-x"), "*-x");
         assert_eq!(
             wildcard_variables("${AWS::StackName}-flow-logs"),
             "SC-*-flow-logs"

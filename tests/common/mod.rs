@@ -262,3 +262,34 @@ pub fn assert_yaml_reads_back(forms: &[(String, String, serde_json::Value)]) {
         }
     }
 }
+
+/// Checks a shell script with `bash -n` and `shellcheck`; fails on any finding.
+pub fn check_shell_script(path: &std::path::Path) {
+    let out = Command::new("bash")
+        .arg("-n")
+        .arg(path)
+        .output()
+        .expect("run bash -n");
+    assert!(
+        out.status.success(),
+        "bash -n {} failed:\n{}",
+        path.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let exe = tool("SHELLCHECK", "shellcheck");
+    if Command::new(&exe).arg("--version").output().is_err() {
+        return missing("shellcheck");
+    }
+    let out = Command::new(&exe)
+        .args(["--shell=bash", "--severity=style"])
+        .arg(path)
+        .output()
+        .expect("run shellcheck");
+    assert!(
+        out.status.success(),
+        "shellcheck found problems in {}:\n{}{}",
+        path.display(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
