@@ -6,46 +6,70 @@ use airgap::catalog::{
     LaunchRule, Portfolio, PortfolioPrincipal, Product, ProductVersion, Release,
 };
 use airgap::net::Service;
-use airgap::patterns::sagemaker::{SecureSageMakerNetwork, Workload};
-use airgap::template::{Stack, Template};
+use airgap::patterns::sagemaker::{NetworkProducts, SecureSageMakerNetwork};
+use airgap::template::Stack;
 use serde_json::json;
 
 const OWNER: &str = "ML platform team";
+const VERSION: &str = "1.0.0";
 
-/// One version of the network product: the pattern, synthesized to a template.
-fn network(with_ecr: bool) -> airgap::Result<Template> {
-    let mut stack = Stack::new("SageMakerSecureNetwork")
-        .description("Private network for Amazon SageMaker: no internet path, VPC endpoints with policies, flow logs")
-        .tag("Project", "data-science");
-    let mut network = SecureSageMakerNetwork::new("DataScience").read_bucket("my_secure_bucket");
-    if with_ecr {
-        network = network
-            .endpoints([
-                Service::SAGEMAKER_API,
-                Service::SAGEMAKER_RUNTIME,
-                Service::STS,
-                Service::LOGS,
-            ])
-            .endpoint(Service::ECR_API)
-            .endpoint(Service::ECR_DKR)
-            .workload(Workload::EcrImages);
-    }
-    network.add_to(&mut stack)?;
-    Ok(stack.synth()?.into_template())
+/// The network, described once: the seed's network as a product that asks at launch for the
+/// project, environment, VPC block, zones and optional endpoints, with IDs in SSM.
+fn network() -> SecureSageMakerNetwork {
+    SecureSageMakerNetwork::new("DataScience")
+        .read_bucket("my_secure_bucket")
+        .optional_endpoint(Service::MONITORING)
+        .optional_endpoint(Service::SSM)
+        .parameterized()
+        .ssm_parameters("/${ProjectName}/${EnvType}/network")
 }
 
-/// The products of the portfolio, in launch order. Today the network is one product; once the
-/// pattern splits it into VPC, security groups and endpoints, this returns those three, each
-/// `.after(...)` the one before it, and nothing else here changes.
+fn base() -> airgap::Result<Stack> {
+    Stack::new("SageMakerNetwork")
+        .description("Private network for Amazon SageMaker, as a Service Catalog product")
+        .export_prefix("${ProjectName}-${EnvType}")
+}
+
+/// The products, in launch order: the whole network as one product, and the same description
+/// split into the VPC, its security groups and its endpoints, each launched after the one
+/// before it.
 pub fn products() -> airgap::Result<Vec<Product>> {
-    Ok(vec![
+    let mut whole = base()?;
+    network().add_to(&mut whole)?;
+    let mut products = vec![
         Product::new("sagemaker-network", OWNER)
             .display_name("Secure SageMaker network")
             .description("A VPC with no path to the internet, VPC endpoints with policies and flow logs, for SageMaker")
             .support_email("ml-platform@example.com")
-            .version(ProductVersion::new("1.0.0").description("SageMaker API and Runtime, STS and Logs endpoints").template(network(false)?))
-            .version(ProductVersion::new("1.1.0").description("Adds the ECR endpoints, for images of your own").template(network(true)?)),
-    ])
+            .version(ProductVersion::new(VERSION).template(whole.synth()?.into_template())),
+    ];
+    let split = network().split(&base()?)?;
+    let mut before: Option<String> = None;
+    for (name, stack) in split.in_launch_order() {
+        let mut product = Product::new(format!("network-{name}"), OWNER)
+            .display_name(format!("SageMaker network: {name}"))
+            .description(format!(
+                "The {name} of the secure SageMaker network, one of {} products launched in order",
+                NetworkProducts::LAUNCH_ORDER.len()
+            ))
+            .version(ProductVersion::new(VERSION).template(stack.synth()?.into_template()));
+        if let Some(b) = &before {
+            product = product.after(b.clone());
+        }
+        before = Some(format!("network-{name}"));
+        products.push(product);
+    }
+    Ok(products)
+}
+
+/// Production networks span at least two zones.
+fn prod_rule() -> LaunchRule {
+    LaunchRule::new("ProductionSpansTwoZones")
+        .when(json!({"Fn::Equals": [{"Ref": "EnvType"}, "prod"]}))
+        .assert(
+            json!({"Fn::Contains": [["2", "3", "4", "5", "6"], {"Ref": "Zones"}]}),
+            "A production network spans at least two zones",
+        )
 }
 
 /// The portfolio: who may launch the products, tag options, a launch rule.
@@ -67,13 +91,8 @@ pub fn release() -> airgap::Result<Release> {
         ))
         .tag_option("CostCenter", "ml-research")
         .tag_option("CostCenter", "ml-production")
-        .launch_rule(
-            "sagemaker-network",
-            LaunchRule::new("S3PrefixListIsGiven").assert(
-                json!({"Fn::Not": [{"Fn::Equals": [{"Ref": "S3PrefixListId"}, ""]}]}),
-                "Give the ID of S3's managed prefix list in this region (pl-...)",
-            ),
-        )
+        .launch_rule("sagemaker-network", prod_rule())
+        .launch_rule("network-vpc", prod_rule())
         .build()
 }
 

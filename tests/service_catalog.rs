@@ -64,7 +64,11 @@ fn every_template_of_the_package_passes_cfn_lint() {
     for f in product_files(&manifest) {
         templates.push((f.replace('/', "-"), read(&dir, &f)));
     }
-    assert_eq!(templates.len(), 3, "the portfolio and two product versions");
+    assert_eq!(
+        templates.len(),
+        5,
+        "the portfolio, the whole network and its three parts"
+    );
     common::cfn_lint(&templates);
 }
 
@@ -94,22 +98,49 @@ fn the_package_has_one_file_per_product_version_and_the_manifest_describes_them(
             let name = v["name"].as_str().unwrap();
             let label = v["label"].as_str().unwrap();
             assert_eq!(name, format!("{label}-{}", &sha256_hex(&bytes)[..8]));
+            let parameters: Vec<&Value> = v["parameters"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| &p["name"])
+                .collect();
             assert!(
-                v["parameters"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .any(|p| p["name"] == "S3PrefixListId"),
-                "the network's parameters are listed"
+                parameters.contains(&&Value::from("ProjectName"))
+                    && parameters.contains(&&Value::from("EnvType")),
+                "the launch form's parameters are listed: {parameters:?}"
             );
-            assert!(v["resource_types"]["AWS::EC2::VPC"] == 1);
+            assert!(v["resources"].as_u64().unwrap() > 0);
         }
     }
     let portfolio = std::fs::read(dir.join("portfolio.template.json")).unwrap();
     assert_eq!(manifest["portfolio"]["sha256"], sha256_hex(&portfolio));
     assert_eq!(
         manifest["launch_order"],
-        serde_json::json!(["sagemaker-network"])
+        serde_json::json!([
+            "sagemaker-network",
+            "network-vpc",
+            "network-security-groups",
+            "network-endpoints"
+        ])
+    );
+    let vpc = &manifest["products"][1];
+    assert_eq!(vpc["versions"][0]["resource_types"]["AWS::EC2::VPC"], 1);
+    assert!(vpc["versions"][0]["resource_types"]["AWS::EC2::VPCEndpoint"].is_null());
+    let endpoints = &manifest["products"][3];
+    assert_eq!(
+        endpoints["after"],
+        serde_json::json!(["network-security-groups"])
+    );
+    let whole = &manifest["products"][0]["versions"][0];
+    assert!(
+        whole["bytes"].as_u64().unwrap() > 51_200,
+        "the whole network is over the inline limit"
+    );
+    assert!(
+        whole["notes"][0]
+            .as_str()
+            .unwrap()
+            .contains("loads products from S3")
     );
     let actions = manifest["products"][0]["launch_role_actions"]
         .as_array()
@@ -310,7 +341,8 @@ fn the_launch_role_allows_only_what_the_network_creates() {
                     "kms",
                     "logs",
                     "iam",
-                    "route53"
+                    "route53",
+                    "ssm"
                 ]
                 .contains(&service),
                 "{a} is not needed by the network"
@@ -361,8 +393,41 @@ fn the_launch_role_allows_only_what_the_network_creates() {
         assert!(all_actions.contains(&needed), "{needed} is missing");
     }
     assert!(
-        !all_actions.iter().any(|a| a.starts_with("ssm:")),
-        "the network makes no SSM parameter"
+        all_actions.contains(&"ssm:PutParameter"),
+        "the network publishes IDs in SSM"
+    );
+    let parameters = policy["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["Sid"] == "ManageParameters")
+        .expect("a statement for the SSM parameters");
+    for arn in parameters["Resource"].as_array().unwrap() {
+        let arn = arn["Fn::Sub"].as_str().unwrap();
+        assert!(
+            arn.contains(":parameter/*/*/network/"),
+            "only the network's own names: {arn}"
+        );
+    }
+    let actions_of = |product: &str| -> Vec<String> {
+        release.launch_role_policies[product]
+            .statements()
+            .iter()
+            .flat_map(|s| s.action_names().to_vec())
+            .collect()
+    };
+    assert!(
+        !actions_of("network-vpc").contains(&"ec2:CreateVpcEndpoint".to_string()),
+        "the VPC product creates no endpoint"
+    );
+    let groups = actions_of("network-security-groups");
+    assert!(
+        !groups.contains(&"ec2:CreateVpc".to_string()),
+        "the groups product creates no VPC"
+    );
+    assert!(
+        !groups.iter().any(|a| a.starts_with("kms:")),
+        "the groups product creates no key"
     );
     assert!(
         !all_actions.contains(&"iam:AttachRolePolicy"),

@@ -132,6 +132,14 @@ pub fn manifest(release: &Release) -> Result<Value> {
             })
         })
         .collect();
+    let mut portfolio_notes = Vec::new();
+    if portfolio.len() > quota::INLINE_BODY_BYTES {
+        portfolio_notes.push(format!(
+            "{} bytes, over the {} bytes CloudFormation takes inline: publish.sh deploys it through the template bucket (--s3-bucket)",
+            portfolio.len(),
+            quota::INLINE_BODY_BYTES
+        ));
+    }
     Ok(json!({
         "manifest_version": 1,
         "portfolio": {
@@ -143,6 +151,7 @@ pub fn manifest(release: &Release) -> Result<Value> {
             "default_key_prefix": release.key_prefix,
             "parameters": parameters_json(release.portfolio.template()),
             "principals": principals,
+            "notes": portfolio_notes,
         },
         "products": products,
         "launch_order": release.launch_order,
