@@ -1,6 +1,8 @@
 //! What the catalog layer refuses, and what it says: each limit of the issue is a typed error
 //! that names the product, the version or the principal and how to fix it.
 
+mod common;
+
 use airgap::Error;
 use airgap::catalog::launch_role::{TemplateLocation, derive_policy};
 use airgap::catalog::package::{WriteOptions, write_package};
@@ -279,5 +281,13 @@ fn an_existing_package_folder_is_not_clobbered_without_force() {
     );
     write_package(&dir, &release, "#!/bin/sh\n", WriteOptions { force: true }).unwrap();
     assert!(!dir.join("keep.txt").exists());
-    assert!(dir.join("manifest.json").exists());
+    let read = |f: &str| std::fs::read_to_string(dir.join(f)).unwrap();
+    let product = release.products[0].versions[0].file("net");
+    common::cfn_lint(&[
+        (
+            "existing-portfolio.json".into(),
+            read("portfolio.template.json"),
+        ),
+        ("existing-product.json".into(), read(&product)),
+    ]);
 }
