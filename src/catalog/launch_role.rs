@@ -857,6 +857,52 @@ mod tests {
     }
 
     #[test]
+    fn every_action_and_condition_key_of_every_launch_role_is_a_real_one() {
+        use crate::template::Resource;
+        let mut t = Template::default();
+        for ty in SUPPORTED_TYPES {
+            t.resources.insert(ty.replace("::", ""), Resource::new(ty));
+        }
+        let role = t.resources.get_mut("AWSIAMRole").expect("the role");
+        role.properties.insert(
+            "ManagedPolicyArns".into(),
+            serde_json::json!(["arn:aws:iam::aws:policy/ReadOnlyAccess"]),
+        );
+        role.properties.insert(
+            "PermissionsBoundary".into(),
+            "arn:aws:iam::1:policy/b".into(),
+        );
+        let flow_log = t.resources.get_mut("AWSEC2FlowLog").expect("the flow log");
+        flow_log
+            .properties
+            .insert("DeliverLogsPermissionArn".into(), "arn".into());
+        let endpoint = t
+            .resources
+            .get_mut("AWSEC2VPCEndpoint")
+            .expect("the endpoint");
+        endpoint
+            .properties
+            .insert("PrivateDnsEnabled".into(), true.into());
+        let at = TemplateLocation("arn:${AWS::Partition}:s3:::b/*".into());
+        let policy = derive_policy(&[("all", &t)], &at).unwrap();
+        for s in policy.statements() {
+            for a in s.action_names() {
+                assert!(
+                    crate::iam::catalog::check_action(a).is_ok(),
+                    "{a} is not an IAM action"
+                );
+            }
+            for c in s.conditions() {
+                assert!(
+                    crate::iam::catalog::is_condition_key(c.key.as_str()),
+                    "{} is not a condition key",
+                    c.key.as_str()
+                );
+            }
+        }
+    }
+
+    #[test]
     fn unnamed_resources_get_the_generated_prefix() {
         assert_eq!(name_pattern(None, "SC-*"), "SC-*");
         assert_eq!(
