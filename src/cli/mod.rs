@@ -7,6 +7,7 @@
 
 mod completions;
 mod io;
+mod package;
 mod policy;
 mod synth;
 
@@ -33,6 +34,7 @@ Examples:
   airgap synth > stack.json
   airgap synth --zones 2 --bucket my_secure_bucket --format yaml --out stack.yaml
   airgap synth --config network.json --tag team=ml-platform
+  airgap package --out release --bucket my_secure_bucket
   airgap policy validate endpoint-policy.json
   airgap policy simulate --policy endpoint-policy.json --action s3:GetObject --resource arn:aws:s3:::b/k
   airgap completions bash > /etc/bash_completion.d/airgap
@@ -70,6 +72,8 @@ that admit HTTPS from the workloads only; flow logs to an encrypted log group. F
 the config file's values and add to its lists."
     )]
     Synth(Box<synth::Args>),
+    /// The Service Catalog release folder: product templates, portfolio, manifest, publish.sh.
+    Package(Box<package::Args>),
     /// Check an IAM policy, or evaluate a request against it.
     Policy(policy::Args),
     /// Shell completions for bash, zsh, fish, elvish or PowerShell.
@@ -90,6 +94,7 @@ pub fn run() -> ExitCode {
     let ui = Ui::from_env();
     let result = match cli.command {
         Command::Synth(args) => synth::run(*args, &ui),
+        Command::Package(args) => package::run(*args),
         Command::Policy(args) => policy::run(args),
         Command::Completions(args) => completions::run(args),
     };

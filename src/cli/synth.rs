@@ -34,6 +34,25 @@ ecr.api, ecr.dkr, kms, codecommit, git-codecommit, servicecatalog, s3, dynamodb.
 Workloads: jobs, notebook-instances, ecr-images, projects.
 The config file's fields are described in docs/synth-config.md.")]
 pub struct Args {
+    #[command(flatten)]
+    network: NetworkArgs,
+
+    /// The template's format [default: yaml when --out ends in .yaml or .yml, else json].
+    #[arg(long, value_enum)]
+    format: Option<Format>,
+
+    /// Compact JSON on one line.
+    #[arg(long)]
+    minify: bool,
+
+    /// Write to FILE (atomically) instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    out: Option<PathBuf>,
+}
+
+/// The settings of the network, shared by the commands that build it.
+#[derive(Debug, clap::Args)]
+pub struct NetworkArgs {
     /// JSON config with the network's settings (`-` reads stdin).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
@@ -123,18 +142,6 @@ pub struct Args {
     /// Also publish the IDs as SSM parameters under this path, e.g. /ds-network.
     #[arg(long, value_name = "PATH")]
     ssm_prefix: Option<String>,
-
-    /// The template's format [default: yaml when --out ends in .yaml or .yml, else json].
-    #[arg(long, value_enum)]
-    format: Option<Format>,
-
-    /// Compact JSON on one line.
-    #[arg(long)]
-    minify: bool,
-
-    /// Write to FILE (atomically) instead of stdout.
-    #[arg(long, short, value_name = "FILE")]
-    out: Option<PathBuf>,
 }
 
 /// The message of a library error about one value, for clap to show after the flag's name.
@@ -174,9 +181,11 @@ impl Args {
             }
         })
     }
+}
 
+impl NetworkArgs {
     /// The config file's settings with the flags laid over them.
-    fn config(&self) -> Result<NetworkConfig, Failure> {
+    pub fn config(&self) -> Result<NetworkConfig, Failure> {
         let mut c = match &self.config {
             Some(path) => {
                 NetworkConfig::from_json(&read_input(path)?).map_err(|error| Failure::Library {
@@ -235,7 +244,7 @@ pub fn run(args: Args, ui: &Ui) -> Result<Outcome, Failure> {
             "--minify makes compact JSON; leave it out with --format yaml".into(),
         ));
     }
-    let synth = args.config()?.synth()?;
+    let synth = args.network.config()?.synth()?;
     for warning in synth.warnings() {
         ui.warning(&warning.to_string());
     }

@@ -339,8 +339,8 @@ impl NetworkConfig {
         Ok(())
     }
 
-    /// Builds the network in a stack of its own and synthesizes the template.
-    pub fn synth(&self) -> Result<Synthesized> {
+    /// The stack the network goes in: description, tags, export prefix, region.
+    pub fn stack(&self) -> Result<Stack> {
         self.check_tags()?;
         let mut stack = Stack::new(STACK_NAME).description(self.description.clone());
         for (k, v) in &self.tags {
@@ -352,6 +352,11 @@ impl NetworkConfig {
         if let Some(r) = &self.region {
             stack = stack.in_region(r.clone())?;
         }
+        Ok(stack)
+    }
+
+    /// The network the settings describe.
+    pub fn network(&self) -> SecureSageMakerNetwork {
         let mut net = SecureSageMakerNetwork::new(self.name.clone());
         if let Some(cidr) = &self.cidr {
             net = net.cidr(cidr.clone());
@@ -398,7 +403,13 @@ impl NetworkConfig {
         if self.parameterized {
             net = net.parameterized();
         }
-        net.add_to(&mut stack)?;
+        net
+    }
+
+    /// Builds the network in a stack of its own and synthesizes the template.
+    pub fn synth(&self) -> Result<Synthesized> {
+        let mut stack = self.stack()?;
+        self.network().add_to(&mut stack)?;
         stack.synth()
     }
 }

@@ -1,0 +1,118 @@
+//! `airgap package`: the Service Catalog release folder of the secure SageMaker network.
+
+use std::path::PathBuf;
+
+use airgap::catalog::package::WriteOptions;
+use airgap::patterns::portfolio::NetworkPortfolio;
+
+use super::io::write_stdout;
+use super::synth::NetworkArgs;
+use super::{Failure, Outcome};
+
+/// The flags of `airgap package`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  airgap package --out release
+  airgap package --out release --force --bucket my_secure_bucket --principal DataScientists
+  airgap package --out release --config network.json --release-version 1.1.0 --tag-option CostCenter=ml-research
+  release/publish.sh --help
+
+The folder holds products/<product>-<version>.template.json, portfolio.template.json,
+manifest.json (versions, sha256, sizes, parameters, launch order) and publish.sh, which uploads
+the products to S3 and deploys the portfolio with the AWS CLI. The network is always a
+parameterized product; the network flags are those of `airgap synth`.")]
+pub struct Args {
+    /// The folder to write (built beside it and renamed into place).
+    #[arg(long, short, value_name = "DIR")]
+    out: PathBuf,
+
+    /// Replace the folder if it exists.
+    #[arg(long)]
+    force: bool,
+
+    /// The release's version label [default: 1.0.0]; version names add a hash of each template.
+    #[arg(long, value_name = "LABEL", default_value = "1.0.0")]
+    release_version: String,
+
+    /// Who owns and provides the products.
+    #[arg(long, default_value = "ML platform team")]
+    owner: String,
+
+    /// The portfolio's name in the console.
+    #[arg(long, value_name = "NAME", default_value = "Data science networks")]
+    portfolio_name: String,
+
+    /// Where users ask for help with the products.
+    #[arg(long, value_name = "EMAIL")]
+    support_email: Option<String>,
+
+    /// An IAM role allowed to launch the products, asked for when the portfolio is deployed as
+    /// the parameter NAMEPrincipalArn (repeat) [default: DataScientists].
+    #[arg(long, value_name = "NAME")]
+    principal: Vec<String>,
+
+    /// A TagOption users choose from at launch (repeat).
+    #[arg(long, value_name = "KEY=VALUE", value_parser = parse_tag)]
+    tag_option: Vec<(String, String)>,
+
+    /// Only the whole network as one product, not also as three composable products.
+    #[arg(long)]
+    no_split: bool,
+
+    #[command(flatten)]
+    network: NetworkArgs,
+}
+
+fn parse_tag(s: &str) -> Result<(String, String), String> {
+    s.split_once('=')
+        .filter(|(k, v)| !k.is_empty() && !v.is_empty())
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .ok_or_else(|| format!("expected KEY=VALUE, such as CostCenter=ml-research; got `{s}`"))
+}
+
+/// Builds the release and writes the folder.
+pub fn run(args: Args) -> Result<Outcome, Failure> {
+    let config = args.network.config()?;
+    let mut portfolio = NetworkPortfolio::new(config.stack()?, config.network())
+        .display_name(args.portfolio_name.clone())
+        .owner(args.owner.clone())
+        .version(args.release_version.clone());
+    if let Some(e) = &args.support_email {
+        portfolio = portfolio.support_email(e.clone());
+    }
+    let principals = if args.principal.is_empty() {
+        vec!["DataScientists".to_string()]
+    } else {
+        args.principal.clone()
+    };
+    for p in principals {
+        let label = format!("{p} IAM role ARN");
+        portfolio = portfolio.principal(p, label);
+    }
+    for (k, v) in &args.tag_option {
+        portfolio = portfolio.tag_option(k.clone(), v.clone());
+    }
+    if args.no_split {
+        portfolio = portfolio.without_split();
+    }
+    let release = portfolio.release()?;
+    let summary = airgap::render::publish::write_package(
+        &args.out,
+        &release,
+        WriteOptions { force: args.force },
+    )?;
+    let mut out = String::new();
+    for (file, bytes) in &summary.files {
+        out.push_str(&format!(
+            "{bytes:>8}  {}\n",
+            summary.dir.join(file).display()
+        ));
+    }
+    out.push_str(&format!(
+        "next: {}/publish.sh --help\n",
+        summary.dir.display()
+    ));
+    write_stdout(out.as_bytes())?;
+    Ok(Outcome::Success)
+}

@@ -1,0 +1,197 @@
+//! The secure SageMaker network as a Service Catalog portfolio: the whole network as one
+//! product, and the same description split into three products launched in order.
+
+use serde_json::json;
+
+use super::sagemaker::{NetworkProducts, SecureSageMakerNetwork};
+use crate::catalog::{LaunchRule, Portfolio, PortfolioPrincipal, Product, ProductVersion, Release};
+use crate::error::Result;
+use crate::template::Stack;
+
+/// The name of the product that holds the whole network.
+pub const WHOLE_PRODUCT: &str = "sagemaker-network";
+
+/// The portfolio of the secure SageMaker network, ready for
+/// [`render::publish::write_package`](crate::render::publish::write_package).
+///
+/// The network is made [parameterized](SecureSageMakerNetwork::parameterized) whatever it was:
+/// a product asks at launch for what differs between launches. Products: `sagemaker-network`
+/// (everything in one stack) and `network-vpc`, `network-security-groups`,
+/// `network-endpoints` (the same resources in three stacks, each launched after the one
+/// before it). A launch rule makes production networks span at least two zones.
+///
+/// ```
+/// use airgap::patterns::portfolio::NetworkPortfolio;
+/// use airgap::patterns::sagemaker::SecureSageMakerNetwork;
+/// use airgap::template::Stack;
+/// let release = NetworkPortfolio::new(
+///     Stack::new("SageMakerNetwork").export_prefix("${ProjectName}-${EnvType}")?,
+///     SecureSageMakerNetwork::new("DataScience").read_bucket("my_secure_bucket"),
+/// )
+/// .principal("DataScientists", "Data scientists' IAM role ARN")
+/// .release()?;
+/// assert_eq!(release.launch_order, ["sagemaker-network", "network-vpc", "network-security-groups", "network-endpoints"]);
+/// # Ok::<(), airgap::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct NetworkPortfolio {
+    base: Stack,
+    network: SecureSageMakerNetwork,
+    display_name: String,
+    owner: String,
+    version: String,
+    support_email: Option<String>,
+    principals: Vec<PortfolioPrincipal>,
+    tag_options: Vec<(String, String)>,
+    split: bool,
+}
+
+impl NetworkPortfolio {
+    /// The portfolio of `network`, whose products are siblings of `base` (its description,
+    /// tags, export prefix and region).
+    pub fn new(base: Stack, network: SecureSageMakerNetwork) -> Self {
+        Self {
+            base,
+            network: network.parameterized(),
+            display_name: "Data science networks".into(),
+            owner: "ML platform team".into(),
+            version: "1.0.0".into(),
+            support_email: None,
+            principals: Vec::new(),
+            tag_options: Vec::new(),
+            split: true,
+        }
+    }
+
+    /// The portfolio's name in the console (default "Data science networks").
+    pub fn display_name(mut self, name: impl Into<String>) -> Self {
+        self.display_name = name.into();
+        self
+    }
+
+    /// Who owns and provides the products (default "ML platform team").
+    pub fn owner(mut self, owner: impl Into<String>) -> Self {
+        self.owner = owner.into();
+        self
+    }
+
+    /// The version label of this release (default `1.0.0`); the published version names add
+    /// a hash of each template.
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.version = version.into();
+        self
+    }
+
+    /// Where users ask for help with the products.
+    pub fn support_email(mut self, email: impl Into<String>) -> Self {
+        self.support_email = Some(email.into());
+        self
+    }
+
+    /// A principal (an IAM role) allowed to launch the products, asked for as the portfolio
+    /// stack's parameter `<name>PrincipalArn`.
+    pub fn principal(mut self, name: impl Into<String>, label: impl Into<String>) -> Self {
+        self.principals.push(PortfolioPrincipal::new(name, label));
+        self
+    }
+
+    /// A TagOption: a tag value users choose from at launch.
+    pub fn tag_option(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.tag_options.push((key.into(), value.into()));
+        self
+    }
+
+    /// Leaves out the three composable products: only the whole network.
+    pub fn without_split(mut self) -> Self {
+        self.split = false;
+        self
+    }
+
+    fn product(
+        &self,
+        name: &str,
+        display: String,
+        description: String,
+        stack: &Stack,
+    ) -> Result<Product> {
+        let mut p = Product::new(name, self.owner.clone())
+            .display_name(display)
+            .description(description)
+            .version(
+                ProductVersion::new(self.version.clone()).template(stack.synth()?.into_template()),
+            );
+        if let Some(e) = &self.support_email {
+            p = p.support_email(e.clone());
+        }
+        Ok(p)
+    }
+
+    /// The products, in launch order.
+    pub fn products(&self) -> Result<Vec<Product>> {
+        let mut whole = self.base.sibling(self.base.name());
+        if let Some(d) = &self.base.template().description {
+            whole = whole.description(d.clone());
+        }
+        self.network.clone().add_to(&mut whole)?;
+        let mut products = vec![self.product(
+            WHOLE_PRODUCT,
+            "Secure SageMaker network".into(),
+            "A VPC with no path to the internet, VPC endpoints with policies and flow logs, for SageMaker".into(),
+            &whole,
+        )?];
+        if self.split {
+            let split = self.network.clone().split(&self.base)?;
+            let mut before: Option<String> = None;
+            for (name, stack) in split.in_launch_order() {
+                let product_name = format!("network-{name}");
+                let mut product = self.product(
+                    &product_name,
+                    format!("SageMaker network: {name}"),
+                    format!(
+                        "The {name} of the secure SageMaker network, one of {} products launched in order",
+                        NetworkProducts::LAUNCH_ORDER.len()
+                    ),
+                    stack,
+                )?;
+                if let Some(b) = before.replace(product_name) {
+                    product = product.after(b);
+                }
+                products.push(product);
+            }
+        }
+        Ok(products)
+    }
+
+    /// Production networks span at least two zones.
+    fn production_rule() -> LaunchRule {
+        LaunchRule::new("ProductionSpansTwoZones")
+            .when(json!({"Fn::Equals": [{"Ref": "EnvType"}, "prod"]}))
+            .assert(
+                json!({"Fn::Contains": [["2", "3", "4", "5", "6"], {"Ref": "Zones"}]}),
+                "A production network spans at least two zones",
+            )
+    }
+
+    /// The portfolio and its products, checked and ready to write.
+    pub fn release(&self) -> Result<Release> {
+        let mut portfolio = Portfolio::new(self.display_name.clone(), self.owner.clone())
+            .description(
+                "Private networks for SageMaker, launched with roles derived from what they create",
+            );
+        for product in self.products()? {
+            portfolio = portfolio.product(product);
+        }
+        for p in &self.principals {
+            portfolio = portfolio.principal(p.clone());
+        }
+        for (k, v) in &self.tag_options {
+            portfolio = portfolio.tag_option(k.clone(), v.clone());
+        }
+        portfolio = portfolio.launch_rule(WHOLE_PRODUCT, Self::production_rule());
+        if self.split {
+            portfolio = portfolio.launch_rule("network-vpc", Self::production_rule());
+        }
+        portfolio.build()
+    }
+}
