@@ -318,6 +318,35 @@ pub enum Error {
         /// What went wrong.
         message: String,
     },
+    /// A template read from text is not well-formed JSON or YAML.
+    #[error(
+        "{format} template, line {line}, column {column}: {message}; fix the text at that place"
+    )]
+    TemplateSyntax {
+        /// `JSON` or `YAML`.
+        format: &'static str,
+        /// The line of the problem, counted from 1.
+        line: usize,
+        /// The column of the problem, counted from 1.
+        column: usize,
+        /// What the parser found wrong.
+        message: String,
+    },
+    /// An error-level privacy check failed on the synthesized template.
+    #[error(
+        "resource `{resource}` fails check {rule}, {message}; fix: {fix}; if this is intended, suppress {rule} on `{resource}` with a reason"
+    )]
+    CheckFailed {
+        /// The rule's stable ID, e.g. `AG-NET-001`.
+        rule: String,
+        /// The logical ID of the resource at fault.
+        resource: String,
+        /// The rule's title and what is wrong with the resource (and how many other
+        /// error-level findings there are).
+        message: String,
+        /// How to fix it.
+        fix: String,
+    },
 }
 
 fn did_you_mean(suggestion: &Option<impl fmt::Display>) -> String {

@@ -17,7 +17,7 @@ pub enum DeletionPolicy {
 }
 
 impl DeletionPolicy {
-    fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             DeletionPolicy::Delete => "Delete",
             DeletionPolicy::Retain => "Retain",
@@ -43,6 +43,9 @@ pub struct Resource {
     pub update_replace_policy: Option<DeletionPolicy>,
     /// `Metadata` (check suppressions live here).
     pub metadata: IndexMap<String, Value>,
+    /// Attributes this model does not know (`CreationPolicy`, `UpdatePolicy`, ...), kept as
+    /// read so that a template read from a file loses nothing the analysis may need.
+    pub other: IndexMap<String, Value>,
 }
 
 impl Resource {
@@ -56,6 +59,7 @@ impl Resource {
             deletion_policy: None,
             update_replace_policy: None,
             metadata: IndexMap::new(),
+            other: IndexMap::new(),
         }
     }
 
@@ -107,6 +111,9 @@ impl Resource {
         }
         if !self.metadata.is_empty() {
             m.insert("Metadata".into(), map_value(&self.metadata));
+        }
+        for (k, v) in &self.other {
+            m.insert(k.clone(), v.clone());
         }
         if !self.properties.is_empty() {
             m.insert("Properties".into(), map_value(&self.properties));
@@ -376,6 +383,8 @@ pub struct Template {
     pub resources: IndexMap<String, Resource>,
     /// `Outputs`.
     pub outputs: IndexMap<String, Output>,
+    /// Top-level sections this model does not know (`Transform`, ...), kept as read.
+    pub other: IndexMap<String, Value>,
 }
 
 /// CloudFormation's quotas that a synthesized template is checked against.
@@ -401,6 +410,9 @@ impl Template {
         m.insert("AWSTemplateFormatVersion".into(), "2010-09-09".into());
         if let Some(d) = &self.description {
             m.insert("Description".into(), d.clone().into());
+        }
+        for (k, v) in &self.other {
+            m.insert(k.clone(), v.clone());
         }
         if !self.metadata.is_empty() {
             m.insert("Metadata".into(), map_value(&self.metadata));

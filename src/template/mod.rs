@@ -4,6 +4,7 @@
 mod document;
 mod expr;
 mod logical_id;
+mod read;
 mod stack;
 mod yaml;
 
@@ -12,4 +13,5 @@ pub use document::{
 };
 pub use expr::{Expr, Pseudo, sub_variables};
 pub use logical_id::LogicalId;
+pub use read::yaml_to_value;
 pub use stack::{ExportPrefix, Partition, ResourceRef, Stack, Synthesized, TagFormat, Warning};

@@ -139,6 +139,17 @@ pub enum Warning {
         /// The body's size in bytes.
         bytes: usize,
     },
+    /// A check below error level found something (or an error-level one was suppressed).
+    Check {
+        /// The rule's stable ID, e.g. `AG-NET-011`.
+        rule: String,
+        /// `warning`, `info`, or `suppressed`.
+        level: String,
+        /// The logical ID of the resource concerned.
+        resource: String,
+        /// What was found, and how to fix it.
+        message: String,
+    },
 }
 
 impl fmt::Display for Warning {
@@ -153,6 +164,12 @@ impl fmt::Display for Warning {
                 "the template body is {bytes} bytes, over the {} bytes allowed inline: upload it to S3 and launch it from there",
                 quota::INLINE_BODY_BYTES
             ),
+            Warning::Check {
+                rule,
+                level,
+                resource,
+                message,
+            } => write!(f, "{rule} ({level}) on `{resource}`: {message}"),
         }
     }
 }
@@ -194,6 +211,11 @@ impl Synthesized {
     /// The template, consumed.
     pub fn into_template(self) -> Template {
         self.template
+    }
+
+    /// Adds a warning (for layers above that check what they know about).
+    pub fn push_warning(&mut self, warning: Warning) {
+        self.warnings.push(warning);
     }
 }
 
@@ -331,7 +353,7 @@ impl Stack {
         self.region.as_deref().map(Partition::of_region)
     }
 
-    /// The template built so far (before tags and checks are applied by [`Stack::synth`]).
+    /// The template built so far (before tags and checks are applied by `Stack::synth`).
     pub fn template(&self) -> &Template {
         &self.template
     }
@@ -556,9 +578,74 @@ impl Stack {
         }
     }
 
-    /// Finishes the template: applies tags, checks every reference and CloudFormation's quotas,
-    /// and renders JSON.
-    pub fn synth(&self) -> Result<Synthesized> {
+    /// Records that check `rule_id` does not apply to resource `r`, and why.
+    ///
+    /// The suppression is written into the resource's `Metadata` as
+    /// `airgap: {suppressions: [{id, reason}]}` (the shape cdk-nag and cfn-lint use), so it
+    /// travels with the template: a reviewer sees it, and `airgap check` honours it on the file.
+    /// Suppressed findings still appear in reports, marked as suppressed.
+    ///
+    /// ```
+    /// use airgap::template::{Resource, Stack};
+    /// let mut stack = Stack::new("Demo");
+    /// let igw = stack.add_resource("Igw", "InternetGateway 'Igw'", Resource::new("AWS::EC2::InternetGateway"))?;
+    /// stack.suppress(&igw, "AG-NET-001", "shared-services VPC: egress proxy lives here")?;
+    /// let meta = &stack.template().resources["Igw"].metadata["airgap"];
+    /// assert_eq!(meta["suppressions"][0]["id"], "AG-NET-001");
+    /// # Ok::<(), airgap::Error>(())
+    /// ```
+    pub fn suppress(&mut self, r: &ResourceRef, rule_id: &str, reason: &str) -> Result<()> {
+        let at = || Location::new(r.construct.to_string(), "suppress");
+        self.check_owned(r, at())?;
+        if rule_id.trim().is_empty() {
+            return Err(Error::Invalid {
+                at: at(),
+                message: "name the check to suppress by its ID, e.g. `AG-NET-001`".into(),
+            });
+        }
+        if reason.trim().is_empty() {
+            return Err(Error::Invalid {
+                at: at(),
+                message: format!(
+                    "a suppression of {rule_id} needs a reason a reviewer can judge; say why the check does not apply"
+                ),
+            });
+        }
+        let resource = self
+            .template
+            .resources
+            .get_mut(r.id.as_str())
+            .ok_or_else(|| Error::DanglingReference {
+                at: at(),
+                target: r.id.to_string(),
+            })?;
+        let airgap = resource
+            .metadata
+            .entry("airgap".to_string())
+            .or_insert_with(|| json!({}));
+        if !airgap.is_object() {
+            *airgap = json!({});
+        }
+        let list = airgap
+            .as_object_mut()
+            .expect("made an object above")
+            .entry("suppressions")
+            .or_insert_with(|| json!([]));
+        if !list.is_array() {
+            *list = json!([]);
+        }
+        let list = list.as_array_mut().expect("made an array above");
+        list.retain(|s| s.get("id").and_then(Value::as_str) != Some(rule_id));
+        list.push(json!({"id": rule_id, "reason": reason}));
+        Ok(())
+    }
+
+    /// Finishes the template **without the privacy checks**: applies tags, checks every
+    /// reference and CloudFormation's quotas, and renders JSON.
+    ///
+    /// `Stack::synth` (defined by the analysis layer, which may look at networks) runs this and
+    /// then the checks; use this one only where the checks are run some other way.
+    pub fn synth_unchecked(&self) -> Result<Synthesized> {
         let mut template = self.template.clone();
         for (id, tagging) in &self.tagging {
             if let Some(r) = template.resources.get_mut(id) {
