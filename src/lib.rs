@@ -7,9 +7,12 @@
 //! The layers, lowest first: [`template`] (the CloudFormation document), [`iam`] (policy
 //! documents), [`net`] (VPC, subnets, security groups, endpoints, flow logs), [`catalog`] (Service
 //! Catalog portfolios and the release folder), [`patterns`] (ready architectures, first of all
-//! [`patterns::sagemaker::SecureSageMakerNetwork`]) and [`render`] (text from `templates/`).
+//! [`patterns::sagemaker::SecureSageMakerNetwork`]), [`analysis`] (privacy checks and
+//! reachability over any template) and [`render`] (text from `templates/`: the publish script,
+//! the review report and its diagram).
 #![warn(missing_docs)]
 
+pub mod analysis;
 pub mod catalog;
 pub mod error;
 pub mod iam;

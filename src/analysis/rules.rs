@@ -1,0 +1,707 @@
+//! The rule set: stable IDs, a severity, a one-line rationale and a fix for each rule.
+
+use std::fmt;
+
+use ipnet::IpNet;
+use serde_json::{Value, json};
+
+use super::model::{Network, display, ref_target, resolve_str, truthy};
+use super::policy::{any_principal, has_condition, one_or_many, policy_documents, statements};
+use super::reach::is_no_traffic_rule;
+use crate::template::{Resource, Template};
+
+/// How bad a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// The network is not private, or a control it depends on is missing: synthesis fails
+    /// unless the rule is suppressed on that resource.
+    Error,
+    /// Works, but weaker than it should be.
+    Warning,
+    /// Worth knowing.
+    Info,
+}
+
+impl Severity {
+    /// `error`, `warning` or `info`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What part of the network a rule is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Category {
+    /// Paths to and from the internet.
+    Internet,
+    /// Security group rules.
+    SecurityGroups,
+    /// VPC endpoints.
+    Endpoints,
+    /// Flow logs.
+    Logging,
+    /// SageMaker resources.
+    SageMaker,
+    /// Policy documents.
+    Policies,
+}
+
+/// A check with a stable ID.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Rule {
+    /// Stable ID, e.g. `AG-NET-001`: suppressions and CI configurations refer to it.
+    pub id: &'static str,
+    /// What part of the network it is about.
+    pub category: Category,
+    /// How bad a finding is.
+    pub severity: Severity,
+    /// Short title.
+    pub title: &'static str,
+    /// Why it matters, in one line.
+    pub rationale: &'static str,
+    /// How to fix it.
+    pub fix: &'static str,
+}
+
+macro_rules! rules {
+    ($($name:ident = $id:literal, $cat:ident, $sev:ident, $title:literal, $why:literal, $fix:literal;)*) => {
+        $(const $name: &Rule = &Rule {
+            id: $id,
+            category: Category::$cat,
+            severity: Severity::$sev,
+            title: $title,
+            rationale: $why,
+            fix: $fix,
+        };)*
+        /// Every rule, in ID order.
+        pub static RULES: &[&Rule] = &[$($name),*];
+    };
+}
+
+rules! {
+    NET_IGW = "AG-NET-001", Internet, Error, "Internet gateway",
+        "an Internet Gateway (or its attachment) gives the VPC a path to and from the internet",
+        "remove the InternetGateway and VPCGatewayAttachment; reach AWS services through VPC endpoints";
+    NET_NAT = "AG-NET-002", Internet, Error, "NAT gateway",
+        "a NAT gateway lets private subnets open connections to the internet",
+        "remove the NatGateway and its routes; add VPC endpoints for the AWS services the workloads need";
+    NET_EGRESS_ONLY = "AG-NET-003", Internet, Error, "Egress-only internet gateway",
+        "an egress-only internet gateway sends IPv6 traffic to the internet",
+        "remove the EgressOnlyInternetGateway and its ::/0 routes";
+    NET_EIP = "AG-NET-004", Internet, Error, "Elastic IP address",
+        "an Elastic IP makes something reachable from the internet",
+        "remove the EIP (and EIPAssociation); private resources need no public address";
+    NET_VPN = "AG-NET-005", Internet, Error, "VPN connection or gateway",
+        "a VPN gateway or connection joins the VPC to networks outside AWS this template cannot vouch for",
+        "remove the VPN resources, or suppress this rule with the reason the remote network is trusted";
+    NET_TGW = "AG-NET-006", Internet, Error, "Transit gateway attachment",
+        "a transit gateway attachment joins the VPC to other networks, possibly ones with internet access",
+        "remove the attachment, or suppress this rule with the reason the attached networks are private";
+    NET_DEFAULT_ROUTE = "AG-NET-007", Internet, Error, "Route to anywhere",
+        "a route to 0.0.0.0/0 or ::/0 sends traffic out of the VPC to any address",
+        "remove the route; private subnets need only the local route and gateway endpoint routes";
+    NET_PUBLIC_SUBNET = "AG-NET-008", Internet, Error, "Subnet gives public IPs",
+        "MapPublicIpOnLaunch gives every instance launched in the subnet a public address",
+        "set MapPublicIpOnLaunch to false (or leave it out)";
+    NET_PUBLIC_ENI = "AG-NET-009", Internet, Error, "Public IP on a network interface",
+        "AssociatePublicIpAddress gives the instance a public address",
+        "set AssociatePublicIpAddress to false (or leave it out)";
+    NET_ZONES = "AG-NET-010", Internet, Warning, "Hard-coded availability zone",
+        "a named zone such as ${AWS::Region}c does not exist in every region, so the template fails to launch there",
+        "pick zones with !Select [i, !GetAZs ''] or take them as parameters";
+    SG_OPEN_INGRESS = "AG-SG-001", SecurityGroups, Error, "Ingress from anywhere",
+        "an ingress rule from 0.0.0.0/0 or ::/0 admits any address that can route to the group",
+        "admit a security group or the VPC's block instead";
+    SG_DEFAULT_EGRESS = "AG-SG-002", SecurityGroups, Error, "No explicit egress",
+        "a group without egress rules gets CloudFormation's default, which allows all outbound traffic",
+        "add egress rules for what the members must reach (e.g. 443 to the endpoints' group), or the no-traffic rule";
+    SG_OPEN_EGRESS = "AG-SG-003", SecurityGroups, Error, "Egress to anywhere on all ports",
+        "egress to 0.0.0.0/0 or ::/0 on every port lets members send anything anywhere a route leads",
+        "allow only the ports and destinations the members need";
+    SG_ALL_PROTOCOLS = "AG-SG-004", SecurityGroups, Error, "All-protocol rule between groups",
+        "a rule for every protocol between groups admits far more than any service needs",
+        "allow the one protocol and port range the service uses, or suppress with the reason";
+    EP_PRIVATE_DNS = "AG-EP-001", Endpoints, Error, "Interface endpoint without private DNS",
+        "without private DNS, the service's public name resolves to public addresses and calls leave through whatever path exists",
+        "set PrivateDnsEnabled: true (the VPC needs EnableDnsSupport and EnableDnsHostnames)";
+    EP_GROUP = "AG-EP-002", Endpoints, Error, "Endpoint security group admits non-VPC sources",
+        "an interface endpoint should answer only callers inside the VPC",
+        "give the endpoint a security group whose ingress names groups or blocks inside the VPC only";
+    EP_POLICY = "AG-EP-003", Endpoints, Error, "Endpoint policy allows everything",
+        "an endpoint policy of * on * (or none, AWS's default) lets the endpoint reach any account's resources, a path for data to leave",
+        "write a policy naming the actions and resources (or the account) the workloads need";
+    EP_S3_ROUTES = "AG-EP-004", Endpoints, Error, "S3 gateway endpoint missing from a route table",
+        "a private route table without the S3 gateway endpoint cannot reach S3 privately",
+        "add the route table to the S3 gateway endpoint's RouteTableIds";
+    LOG_FLOW = "AG-LOG-001", Logging, Error, "VPC without flow logs",
+        "without flow logs nobody can tell afterwards what talked to what",
+        "add an AWS::EC2::FlowLog for the VPC (TrafficType ALL)";
+    LOG_RETENTION = "AG-LOG-002", Logging, Error, "Flow log group without retention",
+        "a log group without RetentionInDays keeps logs forever, or is deleted with the stack when not retained",
+        "set RetentionInDays on the flow logs' log group";
+    SM_VPC = "AG-SM-001", SageMaker, Error, "SageMaker resource outside the VPC",
+        "a SageMaker resource without VPC settings runs in a network AWS manages, with internet access",
+        "set SubnetId and SecurityGroupIds (notebooks), VpcId and SubnetIds (domains) or VpcConfig (models)";
+    SM_INTERNET = "AG-SM-002", SageMaker, Error, "SageMaker direct internet access",
+        "DirectInternetAccess Enabled / AppNetworkAccessType PublicInternetOnly (both the defaults) give the notebook a path to the internet",
+        "set DirectInternetAccess: Disabled (notebooks) or AppNetworkAccessType: VpcOnly (domains)";
+    SM_ROOT = "AG-SM-003", SageMaker, Error, "Notebook root access",
+        "root access (the default) lets notebook users change the instance, its network settings and its agents",
+        "set RootAccess: Disabled";
+    SM_KMS = "AG-SM-004", SageMaker, Error, "SageMaker storage without a KMS key",
+        "without KmsKeyId the volume is encrypted with an AWS-managed key that no key policy of yours controls",
+        "set KmsKeyId to a customer-managed key";
+    IAM_NOT_SOURCE_VPCE = "AG-IAM-001", Policies, Error, "Allow with StringNotEquals aws:SourceVpce",
+        "an Allow whose condition is 'not from this endpoint' grants access from everywhere else, the opposite of what is meant",
+        "make it a Deny with StringNotEquals, or an Allow with StringEquals aws:SourceVpce";
+    IAM_ANY_PRINCIPAL = "AG-IAM-002", Policies, Error, "Wildcard principal without conditions",
+        "a resource policy that allows * without a condition grants access to every AWS account",
+        "name the principals, or add a condition such as aws:PrincipalAccount or aws:SourceVpce";
+}
+
+/// The rule with ID `id`.
+pub fn rule(id: &str) -> Option<&'static Rule> {
+    RULES.iter().copied().find(|r| r.id == id)
+}
+
+/// One thing a rule found about one resource.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// The rule.
+    pub rule: &'static Rule,
+    /// The logical ID of the resource at fault.
+    pub resource: String,
+    /// What exactly is wrong with it.
+    pub message: String,
+    /// The reason given, when the rule is suppressed on the resource.
+    pub suppressed: Option<String>,
+}
+
+impl Finding {
+    /// Whether this finding stops synthesis: error level and not suppressed.
+    pub fn is_blocking(&self) -> bool {
+        self.rule.severity == Severity::Error && self.suppressed.is_none()
+    }
+
+    /// The finding as JSON (for machine-readable output).
+    pub fn to_value(&self) -> Value {
+        json!({
+            "rule": self.rule.id,
+            "severity": self.rule.severity.as_str(),
+            "title": self.rule.title,
+            "resource": self.resource,
+            "message": self.message,
+            "rationale": self.rule.rationale,
+            "fix": self.rule.fix,
+            "suppressed": self.suppressed,
+        })
+    }
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} {} `{}`: {} (fix: {})",
+            self.rule.severity, self.rule.id, self.resource, self.message, self.rule.fix
+        )?;
+        if let Some(reason) = &self.suppressed {
+            write!(f, " [suppressed: {reason}]")?;
+        }
+        Ok(())
+    }
+}
+
+/// The reason `rule` is suppressed on `r`, from `Metadata.airgap.suppressions` (airgap's own),
+/// `Metadata.cdk_nag.rules_to_suppress` or `Metadata.cfn-lint.config.ignore_checks`.
+fn suppression(r: &Resource, rule: &str) -> Option<String> {
+    let listed = |v: Option<&Value>| -> Option<String> {
+        one_or_many(v).into_iter().find_map(|s| {
+            (s.get("id").and_then(Value::as_str) == Some(rule)).then(|| {
+                s.get("reason")
+                    .and_then(Value::as_str)
+                    .unwrap_or("(no reason given)")
+                    .to_string()
+            })
+        })
+    };
+    listed(r.metadata.get("airgap").and_then(|a| a.get("suppressions")))
+        .or_else(|| {
+            listed(
+                r.metadata
+                    .get("cdk_nag")
+                    .and_then(|a| a.get("rules_to_suppress")),
+            )
+        })
+        .or_else(|| {
+            let ignored = r
+                .metadata
+                .get("cfn-lint")
+                .and_then(|c| c.get("config"))
+                .and_then(|c| c.get("ignore_checks"));
+            one_or_many(ignored)
+                .iter()
+                .any(|c| c.as_str() == Some(rule))
+                .then(|| "(listed in cfn-lint ignore_checks)".to_string())
+        })
+}
+
+struct Ctx<'a> {
+    t: &'a Template,
+    out: Vec<Finding>,
+}
+
+impl Ctx<'_> {
+    fn find(&mut self, rule: &'static Rule, resource: &str, message: impl Into<String>) {
+        let suppressed = self
+            .t
+            .resources
+            .get(resource)
+            .and_then(|r| suppression(r, rule.id));
+        self.out.push(Finding {
+            rule,
+            resource: resource.to_string(),
+            message: message.into(),
+            suppressed,
+        });
+    }
+}
+
+fn cidr_of(t: &Template, rule: &serde_json::Map<String, Value>) -> Option<String> {
+    ["CidrIp", "CidrIpv6"]
+        .iter()
+        .find_map(|k| rule.get(*k))
+        .and_then(|v| resolve_str(t, v))
+}
+
+fn is_anywhere(c: &str) -> bool {
+    c == "0.0.0.0/0" || c == "::/0"
+}
+
+fn all_ports(rule: &serde_json::Map<String, Value>) -> bool {
+    let proto = rule.get("IpProtocol").map(display).unwrap_or_default();
+    if proto == "-1" || proto.eq_ignore_ascii_case("all") {
+        return true;
+    }
+    let from = rule.get("FromPort").map(display).unwrap_or_default();
+    let to = rule.get("ToPort").map(display).unwrap_or_default();
+    (from == "0" || from == "-1") && (to == "65535" || to == "-1")
+}
+
+/// Security group rules of the template: (owning group or rule resource, rule, is egress).
+fn sg_rules(t: &Template) -> Vec<(String, String, serde_json::Map<String, Value>, bool)> {
+    let mut out = Vec::new();
+    for (id, r) in t.resources_of_type("AWS::EC2::SecurityGroup") {
+        for (key, egress) in [
+            ("SecurityGroupIngress", false),
+            ("SecurityGroupEgress", true),
+        ] {
+            for rule in r
+                .properties
+                .get(key)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                if let Some(m) = rule.as_object() {
+                    out.push((id.to_string(), id.to_string(), m.clone(), egress));
+                }
+            }
+        }
+    }
+    for (kind, egress) in [
+        ("AWS::EC2::SecurityGroupIngress", false),
+        ("AWS::EC2::SecurityGroupEgress", true),
+    ] {
+        for (id, r) in t.resources_of_type(kind) {
+            let m: serde_json::Map<String, Value> = r
+                .properties
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            let group = r
+                .properties
+                .get("GroupId")
+                .and_then(ref_target)
+                .unwrap_or(id)
+                .to_string();
+            out.push((id.to_string(), group, m, egress));
+        }
+    }
+    out
+}
+
+fn internet(c: &mut Ctx) {
+    let t = c.t;
+    for (id, r) in &t.resources {
+        let p = &r.properties;
+        match r.resource_type.as_str() {
+            "AWS::EC2::InternetGateway" => c.find(NET_IGW, id, "declares an Internet Gateway"),
+            "AWS::EC2::VPCGatewayAttachment" => {
+                if p.contains_key("InternetGatewayId") {
+                    c.find(NET_IGW, id, "attaches an Internet Gateway to the VPC");
+                }
+                if p.contains_key("VpnGatewayId") {
+                    c.find(NET_VPN, id, "attaches a VPN gateway to the VPC");
+                }
+            }
+            "AWS::EC2::NatGateway" => c.find(NET_NAT, id, "declares a NAT gateway"),
+            "AWS::EC2::EgressOnlyInternetGateway" => c.find(
+                NET_EGRESS_ONLY,
+                id,
+                "declares an egress-only internet gateway",
+            ),
+            "AWS::EC2::EIP" | "AWS::EC2::EIPAssociation" => {
+                c.find(NET_EIP, id, format!("declares an {}", r.resource_type))
+            }
+            "AWS::EC2::VPNGateway"
+            | "AWS::EC2::VPNConnection"
+            | "AWS::EC2::CustomerGateway"
+            | "AWS::EC2::ClientVpnEndpoint" => {
+                c.find(NET_VPN, id, format!("declares an {}", r.resource_type))
+            }
+            "AWS::EC2::TransitGatewayAttachment" | "AWS::EC2::TransitGatewayVpcAttachment" => {
+                c.find(NET_TGW, id, "attaches the VPC to a transit gateway")
+            }
+            "AWS::EC2::Route" => {
+                for key in ["DestinationCidrBlock", "DestinationIpv6CidrBlock"] {
+                    if let Some(d) = p.get(key).and_then(|v| resolve_str(t, v))
+                        && is_anywhere(&d)
+                    {
+                        c.find(NET_DEFAULT_ROUTE, id, format!("routes {d} out of the VPC"));
+                    }
+                }
+            }
+            "AWS::EC2::Subnet" if truthy(p.get("MapPublicIpOnLaunch")) == Some(true) => {
+                c.find(NET_PUBLIC_SUBNET, id, "sets MapPublicIpOnLaunch: true");
+            }
+            "AWS::EC2::Instance" | "AWS::EC2::LaunchTemplate" => {
+                let interfaces = p.get("NetworkInterfaces").or_else(|| {
+                    p.get("LaunchTemplateData")
+                        .and_then(|d| d.get("NetworkInterfaces"))
+                });
+                if one_or_many(interfaces)
+                    .iter()
+                    .flat_map(|i| one_or_many(Some(i)))
+                    .any(|i| truthy(i.get("AssociatePublicIpAddress")) == Some(true))
+                {
+                    c.find(
+                        NET_PUBLIC_ENI,
+                        id,
+                        "sets AssociatePublicIpAddress: true on a network interface",
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+    for s in Network::of(t).subnets {
+        if s.zone_hard_coded {
+            c.find(NET_ZONES, &s.id, format!("is pinned to zone `{}`", s.zone));
+        }
+    }
+}
+
+fn security_groups(c: &mut Ctx) {
+    let t = c.t;
+    let rules = sg_rules(t);
+    for (id, _) in t.resources_of_type("AWS::EC2::SecurityGroup") {
+        let explicit = rules.iter().any(|(_, g, _, egress)| *egress && g == id);
+        if !explicit {
+            c.find(
+                SG_DEFAULT_EGRESS,
+                id,
+                "has no egress rule, so it allows all outbound traffic",
+            );
+        }
+    }
+    for (at, group, rule, egress) in &rules {
+        if is_no_traffic_rule(rule) {
+            continue;
+        }
+        let cidr = cidr_of(t, rule);
+        if !egress && let Some(c0) = cidr.as_deref().filter(|c0| is_anywhere(c0)) {
+            c.find(SG_OPEN_INGRESS, at, format!("admits {c0} into `{group}`"));
+        }
+        if *egress
+            && let Some(c0) = cidr.as_deref().filter(|c0| is_anywhere(c0))
+            && all_ports(rule)
+        {
+            c.find(
+                SG_OPEN_EGRESS,
+                at,
+                format!("lets `{group}` send to {c0} on all ports"),
+            );
+        }
+        let peer_group = [
+            "SourceSecurityGroupId",
+            "DestinationSecurityGroupId",
+            "SourceSecurityGroupName",
+        ]
+        .iter()
+        .find_map(|k| rule.get(*k));
+        let proto = rule.get("IpProtocol").map(display).unwrap_or_default();
+        if let Some(peer) = peer_group
+            && (proto == "-1" || proto.eq_ignore_ascii_case("all"))
+        {
+            c.find(
+                SG_ALL_PROTOCOLS,
+                at,
+                format!(
+                    "allows every protocol between `{group}` and `{}`",
+                    display(peer)
+                ),
+            );
+        }
+    }
+}
+
+fn endpoints(c: &mut Ctx) {
+    let t = c.t;
+    let network = Network::of(t);
+    let vpc_net = |vpc: Option<&String>| -> Option<IpNet> {
+        let r = t.resources.get(vpc?)?;
+        resolve_str(t, r.properties.get("CidrBlock")?)?.parse().ok()
+    };
+    let rules = sg_rules(t);
+    for e in &network.endpoints {
+        if e.is_interface() {
+            if !e.private_dns {
+                c.find(
+                    EP_PRIVATE_DNS,
+                    &e.id,
+                    format!("the {} endpoint has PrivateDnsEnabled off", e.service),
+                );
+            }
+            if e.security_groups.is_empty() && !e.foreign_security_groups {
+                c.find(
+                    EP_GROUP,
+                    &e.id,
+                    "has no security group, so it gets the VPC's default group",
+                );
+            }
+            let vpc = vpc_net(e.vpc.as_ref());
+            for g in &e.security_groups {
+                for (_, _, rule, _) in rules
+                    .iter()
+                    .filter(|(_, owner, _, egress)| owner == g && !egress)
+                {
+                    let outside = match cidr_of(t, rule).and_then(|s| s.parse::<IpNet>().ok()) {
+                        Some(net) => vpc.is_none_or(|v| !v.contains(&net)),
+                        None => false,
+                    };
+                    if outside {
+                        c.find(
+                            EP_GROUP,
+                            &e.id,
+                            format!(
+                                "its group `{g}` admits {}, which is not inside the VPC",
+                                cidr_of(t, rule).unwrap_or_default()
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+        let wide = match &e.policy {
+            None => {
+                let supports =
+                    !e.service.ends_with("notebook") && e.service != "sagemaker.notebook";
+                supports && (e.is_interface() || e.kind == "Gateway")
+            }
+            Some(doc) => statements(doc).iter().any(|s| {
+                s.get("Effect").and_then(Value::as_str) == Some("Allow")
+                    && one_or_many(s.get("Action"))
+                        .iter()
+                        .any(|a| a.as_str() == Some("*"))
+                    && one_or_many(s.get("Resource"))
+                        .iter()
+                        .any(|r| r.as_str() == Some("*"))
+                    && !has_condition(s)
+            }),
+        };
+        if wide {
+            let what = if e.policy.is_none() {
+                "has no policy (AWS's default allows everything)"
+            } else {
+                "has a policy allowing * on * without conditions"
+            };
+            c.find(
+                EP_POLICY,
+                &e.id,
+                format!("the {} endpoint {what}", e.service),
+            );
+        }
+    }
+    // Every route table that serves subnets of a VPC with an S3 gateway endpoint carries it.
+    for e in network
+        .endpoints
+        .iter()
+        .filter(|e| e.kind == "Gateway" && e.service == "s3")
+    {
+        for rt in &network.route_tables {
+            if rt.vpc == e.vpc && !rt.subnets.is_empty() && !e.route_tables.contains(&rt.id) {
+                let public = rt.routes.iter().any(|r| is_anywhere(&r.destination));
+                if !public {
+                    c.find(
+                        EP_S3_ROUTES,
+                        &rt.id,
+                        format!("is not in the RouteTableIds of `{}`", e.id),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn logging(c: &mut Ctx) {
+    let t = c.t;
+    let flow_logs: Vec<(&str, &Resource)> = t.resources_of_type("AWS::EC2::FlowLog").collect();
+    for (vpc, _) in t.resources_of_type("AWS::EC2::VPC") {
+        let logged = flow_logs.iter().any(|(_, f)| {
+            f.properties.get("ResourceId").and_then(ref_target) == Some(vpc)
+                || one_or_many(f.properties.get("ResourceIds"))
+                    .iter()
+                    .any(|r| ref_target(r) == Some(vpc))
+        });
+        if !logged {
+            c.find(LOG_FLOW, vpc, "has no flow log");
+        }
+    }
+    for (id, f) in &flow_logs {
+        let group = f
+            .properties
+            .get("LogGroupName")
+            .and_then(ref_target)
+            .or_else(|| f.properties.get("LogDestination").and_then(ref_target));
+        if let Some(g) = group
+            && let Some(r) = t.resources.get(g)
+            && r.resource_type == "AWS::Logs::LogGroup"
+            && !r.properties.contains_key("RetentionInDays")
+        {
+            c.find(
+                LOG_RETENTION,
+                g,
+                format!("receives the flow log `{id}` and has no RetentionInDays"),
+            );
+        }
+    }
+}
+
+fn sagemaker(c: &mut Ctx) {
+    let t = c.t;
+    for (id, r) in &t.resources {
+        let p = &r.properties;
+        let s = |k: &str| p.get(k).map(display);
+        match r.resource_type.as_str() {
+            "AWS::SageMaker::NotebookInstance" => {
+                if !p.contains_key("SubnetId") {
+                    c.find(SM_VPC, id, "has no SubnetId");
+                }
+                if s("DirectInternetAccess").as_deref() != Some("Disabled") {
+                    c.find(
+                        SM_INTERNET,
+                        id,
+                        "does not set DirectInternetAccess: Disabled",
+                    );
+                }
+                if s("RootAccess").as_deref() != Some("Disabled") {
+                    c.find(SM_ROOT, id, "does not set RootAccess: Disabled");
+                }
+                if !p.contains_key("KmsKeyId") {
+                    c.find(SM_KMS, id, "has no KmsKeyId");
+                }
+            }
+            "AWS::SageMaker::Domain" => {
+                if !p.contains_key("VpcId") || !p.contains_key("SubnetIds") {
+                    c.find(SM_VPC, id, "has no VpcId or SubnetIds");
+                }
+                if s("AppNetworkAccessType").as_deref() != Some("VpcOnly") {
+                    c.find(
+                        SM_INTERNET,
+                        id,
+                        "does not set AppNetworkAccessType: VpcOnly",
+                    );
+                }
+                if !p.contains_key("KmsKeyId") {
+                    c.find(SM_KMS, id, "has no KmsKeyId");
+                }
+            }
+            "AWS::SageMaker::Model" if !p.contains_key("VpcConfig") => {
+                c.find(SM_VPC, id, "has no VpcConfig");
+            }
+            _ => {}
+        }
+    }
+}
+
+fn policies(c: &mut Ctx) {
+    for doc in policy_documents(c.t) {
+        for s in statements(&doc.document) {
+            if s.get("Effect").and_then(Value::as_str) != Some("Allow") {
+                continue;
+            }
+            let negated = s
+                .get("Condition")
+                .and_then(Value::as_object)
+                .is_some_and(|ops| {
+                    ops.iter().any(|(op, keys)| {
+                        op.starts_with("StringNot")
+                            && keys.as_object().is_some_and(|k| {
+                                k.keys()
+                                    .any(|key| key.eq_ignore_ascii_case("aws:SourceVpce"))
+                            })
+                    })
+                });
+            if negated {
+                c.find(
+                    IAM_NOT_SOURCE_VPCE,
+                    &doc.resource,
+                    format!(
+                        "{} allows when aws:SourceVpce is NOT the endpoint",
+                        doc.property
+                    ),
+                );
+            }
+            if !doc.endpoint_policy && any_principal(s) && !has_condition(s) {
+                c.find(
+                    IAM_ANY_PRINCIPAL,
+                    &doc.resource,
+                    format!("{} allows any principal without a condition", doc.property),
+                );
+            }
+        }
+    }
+}
+
+/// Runs every rule over `t`. Findings come in rule order, then template order; suppressed ones
+/// are included, with their reason.
+pub fn check(t: &Template) -> Vec<Finding> {
+    let mut c = Ctx { t, out: Vec::new() };
+    internet(&mut c);
+    security_groups(&mut c);
+    endpoints(&mut c);
+    logging(&mut c);
+    sagemaker(&mut c);
+    policies(&mut c);
+    let order = |f: &Finding| {
+        RULES
+            .iter()
+            .position(|r| r.id == f.rule.id)
+            .unwrap_or(usize::MAX)
+    };
+    let position = |f: &Finding| t.resources.get_index_of(&f.resource).unwrap_or(usize::MAX);
+    c.out.sort_by_key(|f| (order(f), position(f)));
+    c.out.dedup();
+    c.out
+}
