@@ -310,7 +310,7 @@ pub enum Error {
         /// The operating system's message.
         message: String,
     },
-    /// A text template (publish script, report) failed to render.
+    /// A text template (publish script, review report, diagram) failed to render.
     #[error("could not render {template}: {message}")]
     Render {
         /// The template's name, e.g. `publish.sh.j2`.
