@@ -42,7 +42,10 @@ fn every_rule_has_a_stable_id_a_rationale_and_a_fix() {
         assert!(!r.rationale.is_empty() && !r.fix.is_empty(), "{}", r.id);
         assert_eq!(rule(r.id), Some(*r));
     }
-    assert_eq!(rule("AG-NET-010").map(|r| r.severity), Some(Severity::Warning));
+    assert_eq!(
+        rule("AG-NET-010").map(|r| r.severity),
+        Some(Severity::Warning)
+    );
 }
 
 #[test]
@@ -58,14 +61,18 @@ fn net_001_internet_gateway_and_its_attachment() {
 
 #[test]
 fn net_002_nat_gateway() {
-    let bad = with_vpc("  Nat: {Type: AWS::EC2::NatGateway, Properties: {SubnetId: subnet-1, ConnectivityType: private}}\n");
+    let bad = with_vpc(
+        "  Nat: {Type: AWS::EC2::NatGateway, Properties: {SubnetId: subnet-1, ConnectivityType: private}}\n",
+    );
     assert_eq!(fired("AG-NET-002", &bad), ["Nat"]);
     assert!(fired("AG-NET-002", &with_vpc("")).is_empty());
 }
 
 #[test]
 fn net_003_egress_only_gateway() {
-    let bad = with_vpc("  Eigw: {Type: AWS::EC2::EgressOnlyInternetGateway, Properties: {VpcId: !Ref Vpc}}\n");
+    let bad = with_vpc(
+        "  Eigw: {Type: AWS::EC2::EgressOnlyInternetGateway, Properties: {VpcId: !Ref Vpc}}\n",
+    );
     assert_eq!(fired("AG-NET-003", &bad), ["Eigw"]);
     assert!(fired("AG-NET-003", &with_vpc("")).is_empty());
 }
@@ -143,7 +150,10 @@ fn net_010_hard_coded_zone() {
             "  Subnet: {{Type: AWS::EC2::Subnet, Properties: {{VpcId: !Ref Vpc, CidrBlock: 10.0.0.0/24, AvailabilityZone: {zone}}}}}\n"
         ))
     };
-    assert_eq!(fired("AG-NET-010", &subnet("!Sub '${AWS::Region}c'")), ["Subnet"]);
+    assert_eq!(
+        fired("AG-NET-010", &subnet("!Sub '${AWS::Region}c'")),
+        ["Subnet"]
+    );
     assert_eq!(fired("AG-NET-010", &subnet("eu-west-1a")), ["Subnet"]);
     assert!(fired("AG-NET-010", &subnet("!Select [2, !GetAZs '']")).is_empty());
 }
@@ -171,11 +181,20 @@ const HTTPS_OUT: &str = "{IpProtocol: tcp, FromPort: 443, ToPort: 443, CidrIp: 1
 
 #[test]
 fn sg_001_ingress_from_anywhere() {
-    let open = group("{IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: 0.0.0.0/0}", HTTPS_OUT);
+    let open = group(
+        "{IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: 0.0.0.0/0}",
+        HTTPS_OUT,
+    );
     assert_eq!(fired("AG-SG-001", &open), ["Sg"]);
-    let open6 = group("{IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIpv6: '::/0'}", HTTPS_OUT);
+    let open6 = group(
+        "{IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIpv6: '::/0'}",
+        HTTPS_OUT,
+    );
     assert_eq!(fired("AG-SG-001", &open6), ["Sg"]);
-    let vpc_only = group("{IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: 10.0.0.0/16}", HTTPS_OUT);
+    let vpc_only = group(
+        "{IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: 10.0.0.0/16}",
+        HTTPS_OUT,
+    );
     assert!(fired("AG-SG-001", &vpc_only).is_empty());
 }
 
@@ -197,15 +216,24 @@ fn sg_002_group_without_explicit_egress() {
 fn sg_003_egress_anywhere_on_all_ports() {
     let all = group(HTTPS_OUT, "{IpProtocol: '-1', CidrIp: 0.0.0.0/0}");
     assert_eq!(fired("AG-SG-003", &all), ["Sg"]);
-    let all_tcp = group(HTTPS_OUT, "{IpProtocol: tcp, FromPort: 0, ToPort: 65535, CidrIp: 0.0.0.0/0}");
+    let all_tcp = group(
+        HTTPS_OUT,
+        "{IpProtocol: tcp, FromPort: 0, ToPort: 65535, CidrIp: 0.0.0.0/0}",
+    );
     assert_eq!(fired("AG-SG-003", &all_tcp), ["Sg"]);
-    let https = group(HTTPS_OUT, "{IpProtocol: tcp, FromPort: 443, ToPort: 443, CidrIp: 0.0.0.0/0}");
+    let https = group(
+        HTTPS_OUT,
+        "{IpProtocol: tcp, FromPort: 443, ToPort: 443, CidrIp: 0.0.0.0/0}",
+    );
     assert!(fired("AG-SG-003", &https).is_empty());
 }
 
 #[test]
 fn sg_004_all_protocols_between_groups() {
-    let all = group("{IpProtocol: '-1', SourceSecurityGroupId: !GetAtt Other.GroupId}", HTTPS_OUT);
+    let all = group(
+        "{IpProtocol: '-1', SourceSecurityGroupId: !GetAtt Other.GroupId}",
+        HTTPS_OUT,
+    );
     assert_eq!(fired("AG-SG-004", &all), ["Sg"]);
     let https = group(
         "{IpProtocol: tcp, FromPort: 443, ToPort: 443, SourceSecurityGroupId: !GetAtt Other.GroupId}",
@@ -237,16 +265,22 @@ const GOOD_ENDPOINT: &str = "      PrivateDnsEnabled: true
 
 #[test]
 fn ep_001_interface_endpoint_without_private_dns() {
-    let off = endpoint(&GOOD_ENDPOINT.replace("PrivateDnsEnabled: true", "PrivateDnsEnabled: false"));
+    let off =
+        endpoint(&GOOD_ENDPOINT.replace("PrivateDnsEnabled: true", "PrivateDnsEnabled: false"));
     assert_eq!(fired("AG-EP-001", &off), ["Sts"]);
     let unset = endpoint(&GOOD_ENDPOINT.replace("      PrivateDnsEnabled: true\n", ""));
-    assert_eq!(fired("AG-EP-001", &unset), ["Sts"], "CloudFormation's default is off");
+    assert_eq!(
+        fired("AG-EP-001", &unset),
+        ["Sts"],
+        "CloudFormation's default is off"
+    );
     assert!(fired("AG-EP-001", &endpoint(GOOD_ENDPOINT)).is_empty());
 }
 
 #[test]
 fn ep_002_endpoint_group_must_admit_only_the_vpc() {
-    let none = endpoint(&GOOD_ENDPOINT.replace("      SecurityGroupIds: [!GetAtt Sg.GroupId]\n", ""));
+    let none =
+        endpoint(&GOOD_ENDPOINT.replace("      SecurityGroupIds: [!GetAtt Sg.GroupId]\n", ""));
     assert_eq!(fired("AG-EP-002", &none), ["Sts"]);
     let outside = endpoint(GOOD_ENDPOINT).replace(
         "SourceSecurityGroupId: !GetAtt Other.GroupId",
@@ -274,7 +308,10 @@ fn ep_003_endpoint_policy_star_on_star_or_none() {
     ));
     assert_eq!(fired("AG-EP-003", &none), ["Sts"]);
     let star_in_account = endpoint(&GOOD_ENDPOINT.replace("Action: 'sts:*'", "Action: '*'"));
-    assert!(fired("AG-EP-003", &star_in_account).is_empty(), "a condition narrows * on *");
+    assert!(
+        fired("AG-EP-003", &star_in_account).is_empty(),
+        "a condition narrows * on *"
+    );
     assert!(fired("AG-EP-003", &endpoint(GOOD_ENDPOINT)).is_empty());
 }
 
@@ -353,7 +390,10 @@ const DOMAIN_OK: &str = "  Studio:
 
 #[test]
 fn sm_001_sagemaker_outside_the_vpc() {
-    assert_eq!(fired("AG-SM-001", &notebook_without("SubnetId: subnet-1")), ["Notebook"]);
+    assert_eq!(
+        fired("AG-SM-001", &notebook_without("SubnetId: subnet-1")),
+        ["Notebook"]
+    );
     let domain = with_vpc(&DOMAIN_OK.replace("      VpcId: !Ref Vpc\n", ""));
     assert_eq!(fired("AG-SM-001", &domain), ["Studio"]);
     assert!(fired("AG-SM-001", &with_vpc(&format!("{NOTEBOOK_OK}{DOMAIN_OK}"))).is_empty());
@@ -362,7 +402,10 @@ fn sm_001_sagemaker_outside_the_vpc() {
 #[test]
 fn sm_002_direct_internet_access() {
     assert_eq!(
-        fired("AG-SM-002", &notebook_without("DirectInternetAccess: Disabled")),
+        fired(
+            "AG-SM-002",
+            &notebook_without("DirectInternetAccess: Disabled")
+        ),
         ["Notebook"],
         "the default is Enabled"
     );
@@ -373,13 +416,19 @@ fn sm_002_direct_internet_access() {
 
 #[test]
 fn sm_003_notebook_root_access() {
-    assert_eq!(fired("AG-SM-003", &notebook_without("RootAccess: Disabled")), ["Notebook"]);
+    assert_eq!(
+        fired("AG-SM-003", &notebook_without("RootAccess: Disabled")),
+        ["Notebook"]
+    );
     assert!(fired("AG-SM-003", &with_vpc(NOTEBOOK_OK)).is_empty());
 }
 
 #[test]
 fn sm_004_sagemaker_storage_without_kms_key() {
-    assert_eq!(fired("AG-SM-004", &notebook_without("KmsKeyId: alias/notebooks")), ["Notebook"]);
+    assert_eq!(
+        fired("AG-SM-004", &notebook_without("KmsKeyId: alias/notebooks")),
+        ["Notebook"]
+    );
     let domain = with_vpc(&DOMAIN_OK.replace("      KmsKeyId: alias/studio\n", ""));
     assert_eq!(fired("AG-SM-004", &domain), ["Studio"]);
     assert!(fired("AG-SM-004", &with_vpc(&format!("{NOTEBOOK_OK}{DOMAIN_OK}"))).is_empty());
@@ -403,7 +452,10 @@ fn key_policy(effect: &str, operator: &str) -> String {
 
 #[test]
 fn iam_001_allow_with_string_not_equals_source_vpce() {
-    assert_eq!(fired("AG-IAM-001", &key_policy("Allow", "StringNotEquals")), ["Key"]);
+    assert_eq!(
+        fired("AG-IAM-001", &key_policy("Allow", "StringNotEquals")),
+        ["Key"]
+    );
     assert!(fired("AG-IAM-001", &key_policy("Deny", "StringNotEquals")).is_empty());
     assert!(fired("AG-IAM-001", &key_policy("Allow", "StringEquals")).is_empty());
 }

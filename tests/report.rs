@@ -97,7 +97,7 @@ fn mermaid_renders(diagrams: &[(&str, String)]) {
         std::env::var("PUPPETEER_EXECUTABLE_PATH").unwrap_or_else(|_| "/usr/bin/chromium".into());
     std::fs::write(
         &config,
-        serde_json::json!({"executablePath": browser, "args": ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]}).to_string(),
+        serde_json::json!({"executablePath": browser, "args": ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"]}).to_string(),
     )
     .unwrap();
     for (name, diagram) in diagrams {

@@ -1,0 +1,202 @@
+//! The checks, the reachability and the report over real templates that airgap did not write:
+//! the AWS samples the seed network comes from (tests/fixtures/reference, see its README).
+//! Their known weaknesses must be found, each where it is, and nothing else.
+
+use std::path::{Path, PathBuf};
+
+use airgap::analysis::{Party, Reachability, check};
+use airgap::render::{ReportOptions, review_report};
+use airgap::template::Template;
+
+const ROOT: &str = "tests/fixtures/reference";
+
+fn read(path: &str) -> Template {
+    let text = std::fs::read_to_string(Path::new(ROOT).join(path)).expect("fixture present");
+    Template::parse(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn findings(path: &str) -> Vec<(String, String)> {
+    check(&read(path))
+        .into_iter()
+        .map(|f| (f.rule.id.to_string(), f.resource))
+        .collect()
+}
+
+fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
+    expected
+        .iter()
+        .map(|(r, id)| (r.to_string(), id.to_string()))
+        .collect()
+}
+
+fn every_fixture() -> Vec<PathBuf> {
+    let mut all = Vec::new();
+    for dir in std::fs::read_dir(ROOT).unwrap() {
+        let dir = dir.unwrap().path();
+        if dir.is_dir() {
+            for f in std::fs::read_dir(&dir).unwrap() {
+                all.push(f.unwrap().path());
+            }
+        }
+    }
+    all.sort();
+    all
+}
+
+#[test]
+fn every_reference_template_reads_checks_and_reports() {
+    let all = every_fixture();
+    assert_eq!(all.len(), 26, "13 templates from each sample");
+    for path in all {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let t = Template::parse(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert!(!t.resources.is_empty(), "{}", path.display());
+        let report = review_report(&t, &ReportOptions::default()).unwrap();
+        assert!(report.contains("```mermaid"), "{}", path.display());
+    }
+}
+
+#[test]
+fn the_reference_network_keeps_its_known_weaknesses() {
+    let endpoints = [
+        "VPCEndpointSSM",
+        "VPCEndpointCW",
+        "VPCEndpointCWL",
+        "VPCEndpointSagemakerAPI",
+        "VPCEndpointSageMakerRuntime",
+        "VPCEndpointSageMakerNotebook",
+        "VPCEndpointSTS",
+        "VPCEndpointCodeCommit",
+        "VPCEndpointCodeCommitAPI",
+        "SharedServicesPyPIMirrorVPCEndpoint",
+    ];
+    let mut expected = pairs(&[
+        // Zones hard-coded as ${AWS::Region}a/b/c.
+        ("AG-NET-010", "PrivateSubnetA"),
+        ("AG-NET-010", "PrivateSubnetB"),
+        ("AG-NET-010", "PrivateSubnetC"),
+        // Security groups without egress: all outbound traffic allowed.
+        ("AG-SG-002", "VPCEndpointSecurityGroup"),
+        ("AG-SG-002", "SageMakerSecurityGroup"),
+        ("AG-SG-002", "SharedServicesVPCEndpointSecurityGroup"),
+        // The PyPI mirror's PrivateLink endpoint has private DNS off.
+        ("AG-EP-001", "SharedServicesPyPIMirrorVPCEndpoint"),
+    ]);
+    // Interface endpoint policies of * on * (SSM and the PyPI mirror have none: the same).
+    expected.extend(
+        endpoints
+            .iter()
+            .map(|e| ("AG-EP-003".to_string(), e.to_string())),
+    );
+    expected.push(("AG-LOG-001".into(), "SageMakerVPC".into()));
+    assert_eq!(
+        findings("secure-data-science-reference-architecture/ds_env_network.yaml"),
+        expected
+    );
+}
+
+#[test]
+fn the_shared_services_vpc_has_an_internet_gateway() {
+    assert_eq!(
+        findings("secure-data-science-reference-architecture/ds_shared_services_network.yaml"),
+        pairs(&[
+            ("AG-NET-001", "SharedServicesIGW"),
+            ("AG-NET-001", "SharedServicesIGWAttachment"),
+            ("AG-NET-007", "SharedServicesPublicRoute"),
+            ("AG-NET-010", "SharedServicesSubnetA"),
+            ("AG-NET-010", "SharedServicesSubnetB"),
+            ("AG-NET-010", "SharedServicesSubnetC"),
+            ("AG-LOG-001", "SharedServicesVPC"),
+        ])
+    );
+}
+
+#[test]
+fn the_notebooks_leave_root_access_on() {
+    for v in ["v1", "v2"] {
+        assert_eq!(
+            findings(&format!(
+                "secure-data-science-reference-architecture/ds_notebook_{v}.yaml"
+            )),
+            pairs(&[("AG-SM-003", "NotebookInstance")])
+        );
+    }
+}
+
+#[test]
+fn the_kms_key_policies_allow_with_string_not_equals_source_vpce() {
+    for (path, key) in [
+        (
+            "secure-data-science-reference-architecture/ds_env_backing_store.yaml",
+            "KMSCMK",
+        ),
+        (
+            "studio-secure-data-science-workshop/ds_env_backing_store.yaml",
+            "KMSCMK",
+        ),
+        (
+            "studio-secure-data-science-workshop/ds_shared_data_lake.yaml",
+            "KMSCMK",
+        ),
+        (
+            "studio-secure-data-science-workshop/ds_env_sagemaker_studio.yaml",
+            "SagemakerStudioKMS",
+        ),
+    ] {
+        assert_eq!(findings(path), pairs(&[("AG-IAM-001", key)]), "{path}");
+    }
+}
+
+#[test]
+fn the_studio_network_repeats_the_weaknesses_and_adds_an_all_protocol_rule() {
+    let found = findings("studio-secure-data-science-workshop/ds_shared_sagemaker_network.yaml");
+    let count = |rule: &str| found.iter().filter(|(r, _)| r == rule).count();
+    assert_eq!(count("AG-NET-010"), 3);
+    assert_eq!(count("AG-SG-002"), 4);
+    assert_eq!(count("AG-EP-003"), 12);
+    assert_eq!(count("AG-LOG-001"), 1);
+    assert!(found.contains(&("AG-SG-004".into(), "UserProfileSecurityGroupIngress".into())));
+    assert!(found.contains(&("AG-EP-001".into(), "VPCEndpointCodeArtifactApi".into())));
+    assert_eq!(found.len(), 3 + 4 + 12 + 1 + 2);
+}
+
+#[test]
+fn templates_without_network_or_policy_weaknesses_have_no_findings() {
+    for path in every_fixture() {
+        let name = path.file_name().unwrap().to_str().unwrap();
+        let quiet = [
+            "ds_admin_detective.yaml",
+            "ds_admin_principals.yaml",
+            "ds_administration.yaml",
+            "ds_env_catalog.yaml",
+            "ds_env_principals.yaml",
+            "ds_env_sagemaker.yaml",
+            "ds_environment.yaml",
+            "ds_env_studio_user_profile_v1.yaml",
+            "ds_env_studio_user_profile_v2.yaml",
+            "ds_shared_code_artifact.yaml",
+            "ds_shared_ecr.yaml",
+        ];
+        if quiet.contains(&name) {
+            let t = Template::parse(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            assert_eq!(check(&t), [], "{}", path.display());
+        }
+    }
+}
+
+#[test]
+fn in_the_reference_network_notebooks_reach_the_endpoints_on_443_only() {
+    let t = read("secure-data-science-reference-architecture/ds_env_network.yaml");
+    let reach = Reachability::of(&t);
+    let notebooks = Party::Group("SageMakerSecurityGroup".into());
+    let sts = Party::Endpoint("VPCEndpointSTS".into());
+    let pypi = Party::Endpoint("SharedServicesPyPIMirrorVPCEndpoint".into());
+    assert!(reach.can_reach(&notebooks, &sts, 443));
+    assert!(!reach.can_reach(&notebooks, &sts, 80));
+    assert!(reach.can_reach(&notebooks, &pypi, 80));
+    // The endpoints' group keeps CloudFormation's allow-all egress, yet no group admits it.
+    assert!(reach.has_default_egress("VPCEndpointSecurityGroup"));
+    assert!(!reach.can_reach(&Party::Endpoint("VPCEndpointSTS".into()), &notebooks, 443));
+    // No route leaves the VPC, so allow-all egress reaches nothing outside it.
+    assert!(!reach.can_reach(&notebooks, &Party::Cidr("0.0.0.0/0".into()), 443));
+}

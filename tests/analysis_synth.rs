@@ -1,0 +1,147 @@
+//! Checks at synth time: a template that breaks an error-level rule does not synthesize unless
+//! the rule is suppressed on that resource with a reason, and the suppression travels in the
+//! template's Metadata.
+
+mod common;
+
+#[allow(dead_code)]
+#[path = "../examples/sagemaker_vpc.rs"]
+mod example;
+
+use airgap::Error;
+use airgap::analysis::check;
+use airgap::net::{Peer, Port, SecurityGroup, Vpc};
+use airgap::template::{Resource, Stack, Template, Warning};
+
+#[test]
+fn the_example_synthesizes_with_no_findings_at_all() {
+    let t = Template::from_json(&example::build().unwrap()).unwrap();
+    assert_eq!(check(&t), []);
+}
+
+fn stack_with_internet_gateway() -> (Stack, airgap::template::ResourceRef) {
+    let mut stack = Stack::new("Egress");
+    let igw = stack
+        .add_resource(
+            "Igw",
+            "InternetGateway 'Igw'",
+            Resource::new("AWS::EC2::InternetGateway"),
+        )
+        .unwrap();
+    (stack, igw)
+}
+
+#[test]
+fn an_error_level_finding_stops_synthesis_naming_rule_resource_and_fix() {
+    let (stack, _) = stack_with_internet_gateway();
+    let err = stack.synth().unwrap_err();
+    match &err {
+        Error::CheckFailed {
+            rule,
+            resource,
+            fix,
+            ..
+        } => {
+            assert_eq!(rule, "AG-NET-001");
+            assert_eq!(resource, "Igw");
+            assert!(fix.contains("VPC endpoints"), "{fix}");
+        }
+        other => panic!("expected CheckFailed, got {other:?}"),
+    }
+    assert!(
+        err.to_string()
+            .contains("suppress AG-NET-001 on `Igw` with a reason")
+    );
+    // Without the checks it synthesizes: the caller asked for that explicitly.
+    assert!(stack.synth_unchecked().is_ok());
+}
+
+#[test]
+fn a_suppression_with_a_reason_lets_it_through_and_is_reported() {
+    let (mut stack, igw) = stack_with_internet_gateway();
+    stack
+        .suppress(
+            &igw,
+            "AG-NET-001",
+            "the shared-services VPC hosts the egress proxy",
+        )
+        .unwrap();
+    let out = stack.synth().unwrap();
+    assert_eq!(
+        out.warnings(),
+        [Warning::Check {
+            rule: "AG-NET-001".into(),
+            level: "suppressed: the shared-services VPC hosts the egress proxy".into(),
+            resource: "Igw".into(),
+            message: "declares an Internet Gateway".into(),
+        }]
+    );
+    let json: serde_json::Value = serde_json::from_str(out.to_json_pretty()).unwrap();
+    assert_eq!(
+        json["Resources"]["Igw"]["Metadata"]["airgap"]["suppressions"],
+        serde_json::json!([{"id": "AG-NET-001", "reason": "the shared-services VPC hosts the egress proxy"}])
+    );
+    // Read back from the file, the template is still suppressed.
+    let again = Template::from_json(out.to_json_pretty()).unwrap();
+    assert!(check(&again).iter().all(|f| !f.is_blocking()));
+    common::cfn_lint(&[(
+        "suppressed_igw.json".into(),
+        out.to_json_pretty().to_string(),
+    )]);
+}
+
+#[test]
+fn a_suppression_needs_a_rule_and_a_reason() {
+    let (mut stack, igw) = stack_with_internet_gateway();
+    let no_reason = stack.suppress(&igw, "AG-NET-001", "  ").unwrap_err();
+    assert!(
+        no_reason.to_string().contains("needs a reason"),
+        "{no_reason}"
+    );
+    assert!(stack.suppress(&igw, "", "because").is_err());
+    let (_, foreign) = stack_with_internet_gateway();
+    assert!(matches!(
+        stack.suppress(&foreign, "AG-NET-001", "because"),
+        Err(Error::ForeignConstruct { .. })
+    ));
+}
+
+#[test]
+fn warnings_do_not_stop_synthesis_but_are_handed_over() {
+    let mut stack = Stack::new("Pinned");
+    stack
+        .add_resource(
+            "Subnet",
+            "Subnet 'Pinned'",
+            Resource::new("AWS::EC2::Subnet")
+                .property("VpcId", "vpc-123")
+                .property("CidrBlock", "10.0.0.0/24")
+                .property("AvailabilityZone", "eu-west-1c"),
+        )
+        .unwrap();
+    let out = stack.synth().unwrap();
+    assert!(
+        out.warnings()
+            .iter()
+            .any(|w| matches!(w, Warning::Check { rule, level, .. } if rule == "AG-NET-010" && level == "warning"))
+    );
+}
+
+#[test]
+fn a_loose_group_built_with_the_library_is_caught_at_synth() {
+    let mut stack = Stack::new("Loose");
+    let vpc = Vpc::new("Net")
+        .cidr("10.0.0.0/16")
+        .zones(2)
+        .add_to(&mut stack)
+        .unwrap();
+    // The net layer refuses open ingress unless asked; asked, the checks still catch it.
+    SecurityGroup::new("Bastion", &vpc)
+        .ingress(Peer::any_ipv4(), Port::tcp(22))
+        .egress(Peer::vpc_cidr(&vpc), Port::tcp(443))
+        .allow_open_ingress()
+        .add_to(&mut stack)
+        .unwrap();
+    let err = stack.synth().unwrap_err();
+    assert!(err.to_string().contains("AG-SG-001"), "{err}");
+}
