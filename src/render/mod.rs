@@ -243,6 +243,22 @@ pub fn mermaid_diagram(t: &Template) -> Result<String> {
     render("diagram.mmd.j2", &diagram_context(t))
 }
 
+/// Makes every string fit in a Markdown table cell: one line, no unescaped `|`.
+fn table_safe(v: &mut Value) {
+    match v {
+        Value::String(s) => {
+            *s = s
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .replace('|', "\\|");
+        }
+        Value::Array(items) => items.iter_mut().for_each(table_safe),
+        Value::Object(m) => m.values_mut().for_each(table_safe),
+        _ => {}
+    }
+}
+
 fn usd(x: f64) -> String {
     format!("{x:.2}")
 }
@@ -389,7 +405,7 @@ pub fn review_report(t: &Template, options: &ReportOptions) -> Result<String> {
         .clone()
         .or_else(|| t.description.clone())
         .unwrap_or_else(|| "CloudFormation template".into());
-    let context = json!({
+    let mut context = json!({
         "title": title,
         "private": private,
         "why": why,
@@ -409,7 +425,8 @@ pub fn review_report(t: &Template, options: &ReportOptions) -> Result<String> {
         "matrix": matrix,
         "default_egress": default_egress,
         "findings": findings,
-        "diagram": mermaid_diagram(t)?,
     });
+    table_safe(&mut context);
+    context["diagram"] = Value::String(mermaid_diagram(t)?);
     render("review.md.j2", &context)
 }
