@@ -7,7 +7,7 @@
 //! use airgap::template::Template;
 //! let t = Template::from_yaml("Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    Properties: {CidrBlock: 10.0.0.0/16}\n")?;
 //! let md = review_report(&t, &ReportOptions::default())?;
-//! assert!(md.contains("**Private: yes**"));
+//! assert!(md.contains("**Private: yes.**"));
 //! assert!(md.contains("```mermaid"));
 //! # Ok::<(), airgap::Error>(())
 //! ```
