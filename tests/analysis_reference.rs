@@ -68,7 +68,6 @@ fn the_reference_network_keeps_its_known_weaknesses() {
         "VPCEndpointSTS",
         "VPCEndpointCodeCommit",
         "VPCEndpointCodeCommitAPI",
-        "SharedServicesPyPIMirrorVPCEndpoint",
     ];
     let mut expected = pairs(&[
         // Zones hard-coded as ${AWS::Region}a/b/c.
@@ -79,10 +78,9 @@ fn the_reference_network_keeps_its_known_weaknesses() {
         ("AG-SG-002", "VPCEndpointSecurityGroup"),
         ("AG-SG-002", "SageMakerSecurityGroup"),
         ("AG-SG-002", "SharedServicesVPCEndpointSecurityGroup"),
-        // The PyPI mirror's PrivateLink endpoint has private DNS off.
-        ("AG-EP-001", "SharedServicesPyPIMirrorVPCEndpoint"),
     ]);
-    // Interface endpoint policies of * on * (SSM and the PyPI mirror have none: the same).
+    // Interface endpoint policies of * on * (SSM has none: the same). The PyPI mirror is an
+    // endpoint service of the shared-services account: no AWS private DNS name, no IAM policy.
     expected.extend(
         endpoints
             .iter()

@@ -275,6 +275,12 @@ fn ep_001_interface_endpoint_without_private_dns() {
         "CloudFormation's default is off"
     );
     assert!(fired("AG-EP-001", &endpoint(GOOD_ENDPOINT)).is_empty());
+    // An endpoint service of your own has no AWS private DNS name to turn on.
+    let own = off.replace(
+        "!Sub com.amazonaws.${AWS::Region}.sts",
+        "com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0",
+    );
+    assert!(fired("AG-EP-001", &own).is_empty());
 }
 
 #[test]
@@ -312,6 +318,12 @@ fn ep_003_endpoint_policy_star_on_star_or_none() {
         fired("AG-EP-003", &star_in_account).is_empty(),
         "a condition narrows * on *"
     );
+    // The notebook endpoint takes no policy at all, so having none is no finding.
+    let notebook = none.replace(
+        "com.amazonaws.${AWS::Region}.sts",
+        "aws.sagemaker.${AWS::Region}.notebook",
+    );
+    assert!(fired("AG-EP-003", &notebook).is_empty());
     assert!(fired("AG-EP-003", &endpoint(GOOD_ENDPOINT)).is_empty());
 }
 
@@ -338,6 +350,9 @@ fn s3_gateway(route_tables: &str) -> String {
 fn ep_004_s3_gateway_endpoint_on_every_private_route_table() {
     assert_eq!(fired("AG-EP-004", &s3_gateway("!Ref Rt1")), ["Rt2"]);
     assert!(fired("AG-EP-004", &s3_gateway("!Ref Rt1, !Ref Rt2")).is_empty());
+    // A route table made under a condition is listed under the same condition.
+    let conditional = s3_gateway("!Ref Rt1, !If [HasZone2, !Ref Rt2, !Ref 'AWS::NoValue']");
+    assert!(fired("AG-EP-004", &conditional).is_empty());
 }
 
 fn flow_log(retention: &str) -> String {

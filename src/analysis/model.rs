@@ -75,16 +75,25 @@ pub(crate) fn display_resolved(t: &Template, v: &Value) -> String {
     }
 }
 
-/// The logical IDs named in a list of `Ref`s (or a single one).
+/// The logical IDs named in a list of `Ref`s (or a single one), including both branches of an
+/// `Fn::If` (a resource made under a condition is referred to that way).
 pub(crate) fn ref_list(v: Option<&Value>) -> Vec<String> {
-    match v {
-        Some(Value::Array(items)) => items
-            .iter()
-            .filter_map(|i| ref_target(i).map(str::to_string))
-            .collect(),
-        Some(other) => ref_target(other).map(str::to_string).into_iter().collect(),
-        None => Vec::new(),
+    fn collect(v: &Value, out: &mut Vec<String>) {
+        if let Some(target) = ref_target(v) {
+            if !target.starts_with("AWS::") {
+                out.push(target.to_string());
+            }
+        } else if let Some(Value::Array(parts)) = v.get("Fn::If") {
+            parts.iter().skip(1).for_each(|p| collect(p, out));
+        } else if let Value::Array(items) = v {
+            items.iter().for_each(|i| collect(i, out));
+        }
     }
+    let mut out = Vec::new();
+    if let Some(v) = v {
+        collect(v, &mut out);
+    }
+    out
 }
 
 /// A boolean property as CloudFormation reads it (`true`, `"true"`).
@@ -156,6 +165,10 @@ pub struct EndpointInfo {
     pub id: String,
     /// The service, short: `sagemaker.api`, `s3`, or the service name as written.
     pub service: String,
+    /// Whether the service is an AWS service (`com.amazonaws.REGION.x`, `aws.sagemaker.REGION.x`)
+    /// rather than a PrivateLink endpoint service of your own or a partner's, whose endpoints
+    /// have neither AWS's private DNS names nor IAM-enforced endpoint policies.
+    pub aws_service: bool,
     /// `Interface`, `Gateway` or `GatewayLoadBalancer` (CloudFormation's default is `Gateway`).
     pub kind: String,
     /// `PrivateDnsEnabled` (false when not set, CloudFormation's default).
@@ -230,6 +243,16 @@ pub(crate) fn service_short_name(v: Option<&Value>) -> String {
         return format!("sagemaker.{service}");
     }
     s
+}
+
+/// Whether an endpoint's service name is one of AWS's own services.
+pub(crate) fn is_aws_service(v: Option<&Value>) -> bool {
+    let Some(v) = v else { return false };
+    let s = display(v);
+    (s.starts_with("com.amazonaws.")
+        || s.starts_with("cn.com.amazonaws.")
+        || s.starts_with("aws.sagemaker."))
+        && !s.contains(".vpce.")
 }
 
 /// A policy value as a JSON document: written inline, or as a JSON string (possibly inside
@@ -338,6 +361,7 @@ impl Network {
                 EndpointInfo {
                     id: id.to_string(),
                     service: service_short_name(p.get("ServiceName")),
+                    aws_service: is_aws_service(p.get("ServiceName")),
                     kind: p
                         .get("VpcEndpointType")
                         .and_then(Value::as_str)

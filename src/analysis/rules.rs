@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use super::model::{Network, display, ref_target, resolve_str, truthy};
 use super::policy::{any_principal, has_condition, one_or_many, policy_documents, statements};
 use super::reach::is_no_traffic_rule;
+use crate::net::Service;
 use crate::template::{Resource, Template};
 
 /// How bad a finding is.
@@ -133,7 +134,7 @@ rules! {
         "allow the one protocol and port range the service uses, or suppress with the reason";
     EP_PRIVATE_DNS = "AG-EP-001", Endpoints, Error, "Interface endpoint without private DNS",
         "without private DNS, the service's public name resolves to public addresses and calls leave through whatever path exists",
-        "set PrivateDnsEnabled: true (the VPC needs EnableDnsSupport and EnableDnsHostnames)";
+        "set PrivateDnsEnabled: true (the VPC needs EnableDnsSupport and EnableDnsHostnames); endpoint services of your own are exempt";
     EP_GROUP = "AG-EP-002", Endpoints, Error, "Endpoint security group admits non-VPC sources",
         "an interface endpoint should answer only callers inside the VPC",
         "give the endpoint a security group whose ingress names groups or blocks inside the VPC only";
@@ -476,7 +477,7 @@ fn endpoints(c: &mut Ctx) {
     let rules = sg_rules(t);
     for e in &network.endpoints {
         if e.is_interface() {
-            if !e.private_dns {
+            if !e.private_dns && e.aws_service {
                 c.find(
                     EP_PRIVATE_DNS,
                     &e.id,
@@ -515,9 +516,14 @@ fn endpoints(c: &mut Ctx) {
         }
         let wide = match &e.policy {
             None => {
-                let supports =
-                    !e.service.ends_with("notebook") && e.service != "sagemaker.notebook";
-                supports && (e.is_interface() || e.kind == "Gateway")
+                // Services whose endpoints take no policy (SageMaker's notebook and Studio
+                // endpoints) cannot do better; services outside the catalog are assumed to.
+                let known = Service::by_id(&e.service).or_else(|| {
+                    e.service
+                        .strip_prefix("sagemaker.")
+                        .and_then(Service::by_id)
+                });
+                e.aws_service && known.is_none_or(|s| s.supports_policy())
             }
             Some(doc) => statements(doc).iter().any(|s| {
                 s.get("Effect").and_then(Value::as_str) == Some("Allow")

@@ -75,7 +75,7 @@ fn environment() -> Result<Environment<'static>> {
         .keep_trailing_newline(true)
         .build()
         .map_err(|e| Error::Render {
-            template: "(syntax)".into(),
+            template: "(syntax)",
             message: e.to_string(),
         })?;
     env.set_syntax(syntax);
