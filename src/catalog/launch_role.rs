@@ -371,7 +371,7 @@ pub struct TemplateLocation(pub String);
 /// use airgap::template::{Resource, Stack};
 /// let mut stack = Stack::new("Net");
 /// stack.add_resource("Vpc", "Vpc", Resource::new("AWS::EC2::VPC").property("CidrBlock", "10.0.0.0/16"))?;
-/// let t = stack.synth()?.into_template();
+/// let t = stack.synth_unchecked()?.into_template();
 /// let at = TemplateLocation("arn:${AWS::Partition}:s3:::${TemplateBucket}/products/*".into());
 /// let policy = derive_policy(&[("net", &t)], &at)?;
 /// let json = policy.to_value().to_string();

@@ -264,7 +264,7 @@ impl OrganizationNode {
 /// stack.add_resource("Vpc", "Vpc", Resource::new("AWS::EC2::VPC").property("CidrBlock", "10.0.0.0/16"))?;
 /// let release = Portfolio::new("Data science networks", "Platform team")
 ///     .product(Product::new("vpc", "Platform team")
-///         .version(ProductVersion::new("1.0.0").template(stack.synth()?.into_template())))
+///         .version(ProductVersion::new("1.0.0").template(stack.synth_unchecked()?.into_template())))
 ///     .principal(PortfolioPrincipal::new("DataScientists", "Data scientists' role ARN"))
 ///     .build()?;
 /// assert!(release.portfolio.to_json_pretty().contains("AWS::ServiceCatalog::Portfolio"));
