@@ -157,9 +157,10 @@ pub struct YamlReader {
     pub read: ReadYaml,
 }
 
-/// The readers YAML output is checked against: cfn-lint's own decoder (what the linter saw) and
-/// PyYAML with a constructor for each tag written from CloudFormation's documentation, so that a
-/// template is read back by two parsers that share no code with the writer.
+/// The readers YAML output is checked against: cfn-lint's own decoder (what the linter saw),
+/// PyYAML with a constructor for each tag written from CloudFormation's documentation, and
+/// airgap's own template reader, so that a template is read back by three parsers that share no
+/// code with the writer.
 pub fn yaml_readers() -> Vec<YamlReader> {
     vec![
         YamlReader {
@@ -169,6 +170,21 @@ pub fn yaml_readers() -> Vec<YamlReader> {
         YamlReader {
             name: "PyYAML with CloudFormation tags",
             read: |t| python_yaml("pyyaml", t),
+        },
+        // airgap's own reader (what `airgap check` and the report read files with): its YAML
+        // parser is yaml-rust2, which shares no code with the hand-written writer either.
+        YamlReader {
+            name: "airgap's template reader",
+            read: |t| {
+                Some(
+                    t.iter()
+                        .map(|(name, yaml)| {
+                            airgap::template::yaml_to_value(yaml)
+                                .unwrap_or_else(|e| panic!("airgap cannot read {name}: {e}"))
+                        })
+                        .collect(),
+                )
+            },
         },
     ]
 }
