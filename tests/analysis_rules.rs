@@ -520,3 +520,33 @@ fn suppressions_in_metadata_are_honoured_and_reported() {
     assert_eq!(nat.suppressed.as_deref(), Some("shared NAT"));
     assert_eq!(igw.to_value()["suppressed"], "egress proxy VPC");
 }
+
+fn role_policy(action: &str) -> String {
+    with_vpc(&format!(
+        "  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: {{Statement: [{{Effect: Allow, Principal: {{Service: sagemaker.amazonaws.com}}, Action: 'sts:AssumeRole'}}]}}
+      Policies:
+        - PolicyName: read
+          PolicyDocument: {{Statement: [{{Effect: Allow, Action: ['{action}'], Resource: '*'}}]}}
+"
+    ))
+}
+
+#[test]
+fn iam_003_actions_no_service_has() {
+    assert_eq!(fired("AG-IAM-003", &role_policy("s3:GetObjekt")), ["Role"]);
+    let t = Template::from_yaml(&role_policy("s3:GetObjekt")).unwrap();
+    let f = check(&t)
+        .into_iter()
+        .find(|f| f.rule.id == "AG-IAM-003")
+        .unwrap();
+    assert!(
+        f.message.contains("did you mean `s3:GetObject`?"),
+        "{}",
+        f.message
+    );
+    assert!(fired("AG-IAM-003", &role_policy("s3:GetObject")).is_empty());
+    assert!(fired("AG-IAM-003", &role_policy("s3:Get*")).is_empty());
+}

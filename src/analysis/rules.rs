@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use super::model::{Network, display, ref_target, resolve_str, truthy};
 use super::policy::{any_principal, has_condition, one_or_many, policy_documents, statements};
 use super::reach::is_no_traffic_rule;
+use crate::iam::catalog::check_action;
 use crate::net::Service;
 use crate::template::{Resource, Template};
 
@@ -168,6 +169,9 @@ rules! {
     IAM_ANY_PRINCIPAL = "AG-IAM-002", Policies, Error, "Wildcard principal without conditions",
         "a resource policy that allows * without a condition grants access to every AWS account",
         "name the principals, or add a condition such as aws:PrincipalAccount or aws:SourceVpce";
+    IAM_UNKNOWN_ACTION = "AG-IAM-003", Policies, Error, "Unknown action",
+        "an action no AWS service has matches nothing: the Allow or Deny it was meant for does not happen",
+        "spell the action as AWS does (the message names the nearest real one)";
 }
 
 /// The rule with ID `id`.
@@ -654,6 +658,27 @@ fn sagemaker(c: &mut Ctx) {
 fn policies(c: &mut Ctx) {
     for doc in policy_documents(c.t) {
         for s in statements(&doc.document) {
+            for key in ["Action", "NotAction"] {
+                for action in one_or_many(s.get(key))
+                    .into_iter()
+                    .filter_map(Value::as_str)
+                {
+                    if let Err(unknown) = check_action(action) {
+                        let hint = unknown
+                            .suggestion
+                            .map(|n| format!("; did you mean `{n}`?"))
+                            .unwrap_or_default();
+                        c.find(
+                            IAM_UNKNOWN_ACTION,
+                            &doc.resource,
+                            format!(
+                                "{} names `{action}`: {}{hint}",
+                                doc.property, unknown.reason
+                            ),
+                        );
+                    }
+                }
+            }
             if s.get("Effect").and_then(Value::as_str) != Some("Allow") {
                 continue;
             }
