@@ -5,10 +5,12 @@
 //! `run` below parses, dispatches and turns the outcome into the exit code: 0 success, 1
 //! findings, 2 bad input or usage (clap's own usage errors included).
 
+mod check;
 mod completions;
 mod io;
 mod package;
 mod policy;
+mod report;
 mod synth;
 
 use std::process::ExitCode;
@@ -34,6 +36,8 @@ Examples:
   airgap synth > stack.json
   airgap synth --zones 2 --bucket my_secure_bucket --format yaml --out stack.yaml
   airgap synth --config network.json --tag team=ml-platform
+  airgap check stack.json other-network.yaml
+  airgap report stack.json > REVIEW.md
   airgap package --out release --bucket my_secure_bucket
   airgap policy validate endpoint-policy.json
   airgap policy simulate --policy endpoint-policy.json --action s3:GetObject --resource arn:aws:s3:::b/k
@@ -72,6 +76,10 @@ that admit HTTPS from the workloads only; flow logs to an encrypted log group. F
 the config file's values and add to its lists."
     )]
     Synth(Box<synth::Args>),
+    /// Privacy checks on any template (JSON or YAML): exit 1 on error-level findings.
+    Check(check::Args),
+    /// The Markdown review report of a template, with its network diagram.
+    Report(report::Args),
     /// The Service Catalog release folder: product templates, portfolio, manifest, publish.sh.
     Package(Box<package::Args>),
     /// Check an IAM policy, or evaluate a request against it.
@@ -94,6 +102,8 @@ pub fn run() -> ExitCode {
     let ui = Ui::from_env();
     let result = match cli.command {
         Command::Synth(args) => synth::run(*args, &ui),
+        Command::Check(args) => check::run(args),
+        Command::Report(args) => report::run(args),
         Command::Package(args) => package::run(*args),
         Command::Policy(args) => policy::run(args),
         Command::Completions(args) => completions::run(args),
