@@ -464,15 +464,16 @@ impl Template {
 
     /// Pretty JSON with two-space indents and a final newline.
     pub fn to_json_pretty(&self) -> String {
-        let mut s = serde_json::to_string_pretty(&self.to_value())
-            .expect("a serde_json::Value always serializes");
+        let mut s = serde_json::to_string_pretty(&TemplateJson(self))
+            .expect("a template of JSON values always serializes");
         s.push('\n');
         s
     }
 
     /// Compact JSON, for bodies that must stay small.
     pub fn to_json_compact(&self) -> String {
-        serde_json::to_string(&self.to_value()).expect("a serde_json::Value always serializes")
+        serde_json::to_string(&TemplateJson(self))
+            .expect("a template of JSON values always serializes")
     }
 
     /// CloudFormation YAML with the short-form tags (`!Ref`, `!GetAtt Vpc.CidrBlock`, `!Sub`,
@@ -641,4 +642,104 @@ fn check_sub(
         }
     }
     Ok(())
+}
+
+/// The template written straight to JSON, in the order of [`Template::to_value`], without
+/// building the intermediate `Value` tree (synthesis writes every template it makes, so the
+/// copies would cost more than the writing).
+struct TemplateJson<'a>(&'a Template);
+
+/// A resource written straight to JSON, in the order of [`Resource::to_value`].
+struct ResourceJson<'a>(&'a Resource);
+
+/// An ordered map of values written as a JSON object.
+struct MapJson<'a, V>(&'a IndexMap<String, V>);
+
+/// The resources, each written straight to JSON.
+struct ResourcesJson<'a>(&'a IndexMap<String, Resource>);
+
+impl serde::Serialize for ResourcesJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|(k, r)| (k, ResourceJson(r))))
+    }
+}
+
+/// An ordered map whose items are written through their `to_value` (small sections).
+struct WithJson<'a, T>(&'a IndexMap<String, T>, fn(&T) -> Value);
+
+impl<T> serde::Serialize for WithJson<'_, T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|(k, v)| (k, (self.1)(v))))
+    }
+}
+
+impl<V: serde::Serialize> serde::Serialize for MapJson<'_, V> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter())
+    }
+}
+
+impl serde::Serialize for ResourceJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let r = self.0;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("Type", &r.resource_type)?;
+        if let Some(c) = &r.condition {
+            m.serialize_entry("Condition", c)?;
+        }
+        if !r.depends_on.is_empty() {
+            m.serialize_entry("DependsOn", &r.depends_on)?;
+        }
+        if let Some(p) = r.deletion_policy {
+            m.serialize_entry("DeletionPolicy", p.as_str())?;
+        }
+        if let Some(p) = r.update_replace_policy {
+            m.serialize_entry("UpdateReplacePolicy", p.as_str())?;
+        }
+        if !r.metadata.is_empty() {
+            m.serialize_entry("Metadata", &MapJson(&r.metadata))?;
+        }
+        for (k, v) in &r.other {
+            m.serialize_entry(k, v)?;
+        }
+        if !r.properties.is_empty() {
+            m.serialize_entry("Properties", &MapJson(&r.properties))?;
+        }
+        m.end()
+    }
+}
+
+impl serde::Serialize for TemplateJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let t = self.0;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("AWSTemplateFormatVersion", "2010-09-09")?;
+        if let Some(d) = &t.description {
+            m.serialize_entry("Description", d)?;
+        }
+        for (k, v) in &t.other {
+            m.serialize_entry(k, v)?;
+        }
+        if !t.metadata.is_empty() {
+            m.serialize_entry("Metadata", &MapJson(&t.metadata))?;
+        }
+        if !t.parameters.is_empty() {
+            m.serialize_entry("Parameters", &WithJson(&t.parameters, Parameter::to_value))?;
+        }
+        for (name, section) in [("Mappings", &t.mappings), ("Conditions", &t.conditions)] {
+            if !section.is_empty() {
+                m.serialize_entry(name, &MapJson(section))?;
+            }
+        }
+        if !t.rules.is_empty() {
+            m.serialize_entry("Rules", &MapJson(&t.rules))?;
+        }
+        m.serialize_entry("Resources", &ResourcesJson(&t.resources))?;
+        if !t.outputs.is_empty() {
+            m.serialize_entry("Outputs", &WithJson(&t.outputs, Output::to_value))?;
+        }
+        m.end()
+    }
 }
