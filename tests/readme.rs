@@ -44,3 +44,27 @@ fn the_readme_shows_the_doctested_policy_check() {
         );
     }
 }
+
+#[allow(dead_code)]
+#[path = "../examples/sagemaker_vpc.rs"]
+mod example;
+
+#[test]
+fn the_readme_quotes_the_example_report_as_it_is() {
+    let readme = include_str!("../README.md");
+    let t = airgap::template::Template::from_json(&example::build().unwrap()).unwrap();
+    let report =
+        airgap::render::review_report(&t, &airgap::render::ReportOptions::default()).unwrap();
+    let quoted: Vec<&str> = readme
+        .lines()
+        .filter_map(|l| l.strip_prefix("> "))
+        .filter(|l| l.starts_with('|') || l.starts_with("- ") || l.starts_with("**"))
+        .collect();
+    assert!(quoted.len() > 10, "the README quotes the example's report");
+    for line in quoted {
+        assert!(
+            report.lines().any(|r| r == line),
+            "README quotes `{line}`, which the report no longer says"
+        );
+    }
+}
