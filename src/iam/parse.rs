@@ -1,5 +1,6 @@
 //! Reading existing policy JSON into the typed model, with errors that give the JSON path.
 
+use crate::template::json_kind as kind;
 use serde_json::Value;
 
 use super::names::{Action, Arn, unescape_sub};
@@ -40,17 +41,6 @@ fn one_or_list<'a>(v: &'a Value, path: &str) -> Result<(Vec<(String, &'a Value)>
 fn string<'a>(v: &'a Value, path: &str, what: &str) -> Result<&'a str> {
     v.as_str()
         .ok_or_else(|| err(path, format!("{what} must be a string, not {}", kind(v))))
-}
-
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
-    }
 }
 
 /// Whether `v` is a CloudFormation intrinsic function (`{"Fn::Sub": ...}`, `{"Ref": ...}`).

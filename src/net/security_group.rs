@@ -555,84 +555,81 @@ fn add_group_rule(
     )
 }
 
-/// An ingress rule as its own resource: `group` admits `port` from `source`.
-///
-/// Use it to add rules after both groups exist, e.g. when two groups refer to each other.
+/// A rule between two groups, kept apart from both groups' resources.
 #[derive(Debug, Clone)]
-#[must_use]
-pub struct SecurityGroupIngress {
+struct GroupRule {
     group: SecurityGroupRef,
-    source: SecurityGroupRef,
+    peer: SecurityGroupRef,
     port: Port,
     description: Option<String>,
 }
 
-impl SecurityGroupIngress {
-    /// `group` admits `port` from `source`.
-    pub fn new(group: &SecurityGroupRef, source: &SecurityGroupRef, port: Port) -> Self {
+impl GroupRule {
+    fn new(group: &SecurityGroupRef, peer: &SecurityGroupRef, port: Port) -> Self {
         Self {
             group: group.clone(),
-            source: source.clone(),
+            peer: peer.clone(),
             port,
             description: None,
         }
     }
 
+    fn add_to(self, stack: &mut Stack, direction: Direction) -> Result<ResourceRef> {
+        add_group_rule(
+            stack,
+            direction,
+            &self.group,
+            &self.peer,
+            self.port,
+            self.description,
+        )
+    }
+}
+
+/// An ingress rule as its own resource: `group` admits `port` from `source`.
+///
+/// Use it to add rules after both groups exist, e.g. when two groups refer to each other.
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct SecurityGroupIngress(GroupRule);
+
+impl SecurityGroupIngress {
+    /// `group` admits `port` from `source`.
+    pub fn new(group: &SecurityGroupRef, source: &SecurityGroupRef, port: Port) -> Self {
+        Self(GroupRule::new(group, source, port))
+    }
+
     /// The rule's description.
     pub fn description(mut self, d: impl Into<String>) -> Self {
-        self.description = Some(d.into());
+        self.0.description = Some(d.into());
         self
     }
 
     /// Adds the rule to `stack`.
     pub fn add_to(self, stack: &mut Stack) -> Result<ResourceRef> {
-        add_group_rule(
-            stack,
-            Direction::Ingress,
-            &self.group,
-            &self.source,
-            self.port,
-            self.description,
-        )
+        self.0.add_to(stack, Direction::Ingress)
     }
 }
 
 /// An egress rule as its own resource: `group` may send `port` to `destination`.
 #[derive(Debug, Clone)]
 #[must_use]
-pub struct SecurityGroupEgress {
-    group: SecurityGroupRef,
-    destination: SecurityGroupRef,
-    port: Port,
-    description: Option<String>,
-}
+pub struct SecurityGroupEgress(GroupRule);
 
 impl SecurityGroupEgress {
     /// `group` may send `port` to `destination`.
     pub fn new(group: &SecurityGroupRef, destination: &SecurityGroupRef, port: Port) -> Self {
-        Self {
-            group: group.clone(),
-            destination: destination.clone(),
-            port,
-            description: None,
-        }
+        Self(GroupRule::new(group, destination, port))
     }
 
     /// The rule's description.
     pub fn description(mut self, d: impl Into<String>) -> Self {
-        self.description = Some(d.into());
+        self.0.description = Some(d.into());
         self
     }
 
     /// Adds the rule to `stack`.
     pub fn add_to(self, stack: &mut Stack) -> Result<ResourceRef> {
-        add_group_rule(
-            stack,
-            Direction::Egress,
-            &self.group,
-            &self.destination,
-            self.port,
-            self.description,
-        )
+        self.0.add_to(stack, Direction::Egress)
     }
 }

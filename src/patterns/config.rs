@@ -5,6 +5,7 @@
 //! The schema, field by field, is in `docs/synth-config.md`. Every field is optional; a field
 //! that is unknown or of the wrong kind is refused with an error that names it.
 
+use crate::template::json_kind as kind;
 use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
@@ -141,17 +142,6 @@ fn field_error(field: &str, message: impl Into<String>) -> Error {
     Error::Config {
         at: format!("field `{field}`"),
         message: message.into(),
-    }
-}
-
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
     }
 }
 

@@ -15,3 +15,16 @@ pub use expr::{Expr, Pseudo, sub_variables};
 pub use logical_id::LogicalId;
 pub use read::yaml_to_value;
 pub use stack::{ExportPrefix, Partition, ResourceRef, Stack, Synthesized, TagFormat, Warning};
+
+/// How a JSON value is described in error messages: `a string`, `a list`, ...
+pub(crate) fn json_kind(v: &serde_json::Value) -> &'static str {
+    use serde_json::Value;
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
