@@ -1,4 +1,4 @@
-//! What the catalog layer refuses, and what it says: each limit of the issue is a typed error
+//! What the catalog layer refuses, and what it says: each limit of a release is a typed error
 //! that names the product, the version or the principal and how to fix it.
 
 mod common;
