@@ -538,30 +538,23 @@ fn name_pattern(v: Option<&Value>, generated: &str) -> String {
     }
 }
 
+/// A name written with `Fn::Sub` as an IAM pattern: each variable becomes `*` (the stack name
+/// becomes the `SC-` prefix Service Catalog gives stacks), and runs of `*` fold into one.
 fn wildcard_variables(s: &str) -> String {
-    let mut out = String::new();
-    let mut rest = s;
-    while let Some(start) = rest.find("${") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 2..];
-        let Some(end) = after.find('}') else {
-            rest = after;
-            break;
-        };
-        let var = &after[..end];
-        if let Some(literal) = var.strip_prefix('!') {
-            out.push_str("${");
-            out.push_str(literal);
-            out.push('}');
-        } else if var == "AWS::StackName" {
-            out.push_str(STACK_PREFIX);
-            out.push('*');
-        } else if !out.ends_with('*') {
-            out.push('*');
+    let expanded = crate::template::expand_sub(s, |var| {
+        Ok::<_, std::convert::Infallible>(if var == "AWS::StackName" {
+            format!("{STACK_PREFIX}*")
+        } else {
+            "*".to_string()
+        })
+    })
+    .unwrap_or_else(|never| match never {});
+    let mut out = String::with_capacity(expanded.len());
+    for c in expanded.chars() {
+        if !(c == '*' && out.ends_with('*')) {
+            out.push(c);
         }
-        rest = &after[end + 1..];
     }
-    out.push_str(rest);
     out
 }
 

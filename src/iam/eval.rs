@@ -588,30 +588,10 @@ fn sub(
     vars: &IndexMap<String, String>,
     r: &Request,
 ) -> std::result::Result<String, String> {
-    let mut out = String::new();
-    let mut rest = s;
-    while let Some(start) = rest.find("${") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 2..];
-        let Some(end) = after.find('}') else {
-            out.push_str(&rest[start..]);
-            rest = "";
-            break;
-        };
-        let var = &after[..end];
-        if let Some(literal) = var.strip_prefix('!') {
-            out.push_str("${");
-            out.push_str(literal);
-            out.push('}');
-        } else if let Some(v) = vars.get(var) {
-            out.push_str(v);
-        } else {
-            out.push_str(&name_value(var, r)?);
-        }
-        rest = &after[end + 1..];
-    }
-    out.push_str(rest);
-    Ok(out)
+    crate::template::expand_sub(s, |var| match vars.get(var) {
+        Some(v) => Ok(v.clone()),
+        None => name_value(var, r),
+    })
 }
 
 /// Replaces IAM policy variables (`${aws:username}`, `${aws:PrincipalTag/team, 'none'}`,

@@ -234,6 +234,37 @@ pub fn sub_variables(s: &str) -> impl Iterator<Item = &str> {
     })
 }
 
+/// Writes an `Fn::Sub` string with each variable (`Name`, `Name.Attribute`, `AWS::Region`)
+/// replaced by what `value` gives for it, and each escaped `${!Literal}` written as `${Literal}`,
+/// as CloudFormation does. An unterminated `${` is kept as written.
+pub fn expand_sub<E>(
+    s: &str,
+    mut value: impl FnMut(&str) -> Result<String, E>,
+) -> Result<String, E> {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let Some(end) = after.find('}') else {
+            out.push_str(&rest[start..]);
+            return Ok(out);
+        };
+        let var = &after[..end];
+        match var.strip_prefix('!') {
+            Some(literal) => {
+                out.push_str("${");
+                out.push_str(literal);
+                out.push('}');
+            }
+            None => out.push_str(&value(var)?),
+        }
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -243,6 +274,15 @@ mod tests {
         let vars: Vec<_> =
             sub_variables("arn:${AWS::Partition}:s3:::${Bucket}/${!literal}/${Role.Arn}").collect();
         assert_eq!(vars, ["AWS::Partition", "Bucket", "Role.Arn"]);
+    }
+
+    #[test]
+    fn expand_sub_replaces_variables_and_unescapes_literals() {
+        let out: Result<String, ()> =
+            expand_sub("a-${X}-${!aws:username}-${AWS::Region}-${", |v| {
+                Ok(format!("<{v}>"))
+            });
+        assert_eq!(out.unwrap(), "a-<X>-${aws:username}-<AWS::Region>-${");
     }
 
     #[test]

@@ -11,7 +11,7 @@ mod yaml;
 pub use document::{
     AwsParameterType, DeletionPolicy, Output, Parameter, Resource, Template, quota,
 };
-pub use expr::{Expr, Pseudo, sub_variables};
+pub use expr::{Expr, Pseudo, expand_sub, sub_variables};
 pub use logical_id::LogicalId;
 pub use read::yaml_to_value;
 pub use stack::{ExportPrefix, Partition, ResourceRef, Stack, Synthesized, TagFormat, Warning};
