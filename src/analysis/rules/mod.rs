@@ -12,6 +12,10 @@ use crate::iam::catalog::check_action;
 use crate::net::Service;
 use crate::template::{Resource, Template};
 
+mod compute;
+mod identity;
+mod storage;
+
 /// How bad a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -56,6 +60,8 @@ pub enum Category {
     SageMaker,
     /// Policy documents.
     Policies,
+    /// Keys and encryption of data at rest.
+    Encryption,
 }
 
 /// A check with a stable ID.
@@ -116,11 +122,14 @@ rules! {
         "MapPublicIpOnLaunch gives every instance launched in the subnet a public address",
         "set MapPublicIpOnLaunch to false (or leave it out)";
     NET_PUBLIC_ENI = "AG-NET-009", Internet, Error, "Public IP on a network interface",
-        "AssociatePublicIpAddress gives the instance a public address",
+        "AssociatePublicIpAddress gives the instance (or every instance a launch configuration starts) a public address",
         "set AssociatePublicIpAddress to false (or leave it out)";
     NET_ZONES = "AG-NET-010", Internet, Warning, "Hard-coded availability zone",
         "a named zone such as ${AWS::Region}c does not exist in every region, so the template fails to launch there",
         "pick zones with !Select [i, !GetAZs ''] or take them as parameters";
+    NET_OUTSIDE_SUBNETS = "AG-NET-011", Internet, Error, "Instances outside the template's subnets",
+        "an instance without SubnetId (or an Auto Scaling group without VPCZoneIdentifier) launches in the default VPC, which has an Internet Gateway and public addresses",
+        "set SubnetId (instances) or VPCZoneIdentifier (Auto Scaling groups) to private subnets";
     SG_OPEN_INGRESS = "AG-SG-001", SecurityGroups, Error, "Ingress from anywhere",
         "an ingress rule from 0.0.0.0/0 or ::/0 admits any address that can route to the group",
         "admit a security group or the VPC's block instead";
@@ -150,7 +159,19 @@ rules! {
         "add an AWS::EC2::FlowLog for the VPC (TrafficType ALL)";
     LOG_RETENTION = "AG-LOG-002", Logging, Error, "Flow log group without retention",
         "a log group without RetentionInDays keeps logs forever, or is deleted with the stack when not retained",
-        "set RetentionInDays on the flow logs' log group";
+        "set RetentionInDays on the log group that receives the flow logs or SageMaker's logs";
+    LOG_TRAFFIC = "AG-LOG-003", Logging, Error, "Flow log does not record all traffic",
+        "a REJECT-only flow log misses every accepted connection, which is what exfiltration is; an ACCEPT-only one misses the probing",
+        "set TrafficType: ALL";
+    LOG_GROUP_KMS = "AG-LOG-004", Logging, Error, "Flow-log or SageMaker log group without a KMS key",
+        "without KmsKeyId the log data (who talked to whom, what the notebooks printed) is encrypted with a key no key policy of yours controls",
+        "set KmsKeyId to a customer-managed key whose policy lets logs.<region>.amazonaws.com use it";
+    LOG_GROUP_KMS_OTHER = "AG-LOG-005", Logging, Warning, "Log group without a KMS key",
+        "without KmsKeyId the log data is encrypted with a key no key policy of yours controls",
+        "set KmsKeyId to a customer-managed key whose policy lets logs.<region>.amazonaws.com use it";
+    LOG_RETENTION_OTHER = "AG-LOG-006", Logging, Warning, "Log group without retention",
+        "a log group without RetentionInDays keeps logs forever, or is deleted with the stack when not retained",
+        "set RetentionInDays";
     SM_VPC = "AG-SM-001", SageMaker, Error, "SageMaker resource outside the VPC",
         "a SageMaker resource without VPC settings runs in a network AWS manages, with internet access",
         "set SubnetId and SecurityGroupIds (notebooks), VpcId and SubnetIds (domains) or VpcConfig (models)";
@@ -161,8 +182,8 @@ rules! {
         "root access (the default) lets notebook users change the instance, its network settings and its agents",
         "set RootAccess: Disabled";
     SM_KMS = "AG-SM-004", SageMaker, Error, "SageMaker storage without a KMS key",
-        "without KmsKeyId the volume is encrypted with an AWS-managed key that no key policy of yours controls",
-        "set KmsKeyId to a customer-managed key";
+        "without its KMS key property the volume, store or output is encrypted with a key that no key policy of yours controls",
+        "set the KMS key property the message names to a customer-managed key (instance types with local NVMe storage are exempt: SageMaker refuses a key for them)";
     IAM_NOT_SOURCE_VPCE = "AG-IAM-001", Policies, Error, "Allow with StringNotEquals aws:SourceVpce",
         "an Allow whose condition is 'not from this endpoint' grants access from everywhere else, the opposite of what is meant",
         "make it a Deny with StringNotEquals, or an Allow with StringEquals aws:SourceVpce";
@@ -172,6 +193,21 @@ rules! {
     IAM_UNKNOWN_ACTION = "AG-IAM-003", Policies, Error, "Unknown action",
         "an action no AWS service has matches nothing: the Allow or Deny it was meant for does not happen",
         "spell the action as AWS does (the message names the nearest real one)";
+    IAM_SAGEMAKER_NETWORK = "AG-IAM-004", Policies, Error, "Identity policy lets SageMaker leave the network",
+        "allowing SageMaker create actions without the VPC and internet-access condition keys lets the role create a notebook with direct internet access or a job outside the VPC, whatever the network says",
+        "add conditions (sagemaker:VpcSubnets, sagemaker:DirectInternetAccess = Disabled, sagemaker:AppNetworkAccessType = VpcOnly) to the Allow, or a Deny when they are missing (Null: true)";
+    IAM_PASS_ROLE = "AG-IAM-005", Policies, Error, "PassRole on every role",
+        "iam:PassRole on every role without iam:PassedToService lets the holder hand any role, however powerful, to any service",
+        "name the roles it may pass, or add a condition on iam:PassedToService (e.g. sagemaker.amazonaws.com)";
+    IAM_NOT_ACTION = "AG-IAM-006", Policies, Error, "Allow with NotAction or NotResource",
+        "an Allow with NotAction or NotResource grants everything but a list, including every action and resource AWS adds later",
+        "list the actions and resources that are allowed";
+    IAM_ADMIN = "AG-IAM-007", Policies, Error, "Administrator access",
+        "an identity policy allowing * on * gives every permission, including those that change the network",
+        "grant the actions the role needs";
+    KMS_ROTATION = "AG-KMS-001", Encryption, Error, "KMS key without rotation",
+        "a symmetric key without automatic rotation keeps its key material for ever, so a leaked key stays useful",
+        "set EnableKeyRotation: true";
 }
 
 /// The rule with ID `id`.
@@ -628,9 +664,6 @@ fn sagemaker(c: &mut Ctx) {
                 if s("RootAccess").as_deref() != Some("Disabled") {
                     c.find(SM_ROOT, id, "does not set RootAccess: Disabled");
                 }
-                if !p.contains_key("KmsKeyId") {
-                    c.find(SM_KMS, id, "has no KmsKeyId");
-                }
             }
             "AWS::SageMaker::Domain" => {
                 if !p.contains_key("VpcId") || !p.contains_key("SubnetIds") {
@@ -642,9 +675,6 @@ fn sagemaker(c: &mut Ctx) {
                         id,
                         "does not set AppNetworkAccessType: VpcOnly",
                     );
-                }
-                if !p.contains_key("KmsKeyId") {
-                    c.find(SM_KMS, id, "has no KmsKeyId");
                 }
             }
             "AWS::SageMaker::Model" if !p.contains_key("VpcConfig") => {
@@ -725,6 +755,13 @@ pub fn check(t: &Template) -> Vec<Finding> {
     logging(&mut c);
     sagemaker(&mut c);
     policies(&mut c);
+    compute::launch_configurations(&mut c);
+    compute::outside_subnets(&mut c);
+    storage::kms_keys(&mut c);
+    storage::log_groups(&mut c);
+    storage::flow_log_traffic(&mut c);
+    storage::sagemaker_kms(&mut c);
+    identity::identity_policies(&mut c);
     let order = |f: &Finding| {
         RULES
             .iter()

@@ -1,0 +1,244 @@
+//! Identity policies that undo the network: a role that may create SageMaker resources outside
+//! the VPC or with internet access, pass any role, or do anything at all.
+//!
+//! Conditions are judged, not just wildcards: `sagemaker:*` on `*` is fine when the statement
+//! (or a Deny next to it) makes the VPC settings a condition, and an action that takes no
+//! resource is never blamed for its `*`.
+
+use serde_json::{Map, Value};
+
+use super::{Ctx, IAM_ADMIN, IAM_NOT_ACTION, IAM_PASS_ROLE, IAM_SAGEMAKER_NETWORK};
+use crate::analysis::model::display;
+use crate::analysis::policy::{PolicyStatement, one_or_many, policy_documents, statements};
+use crate::iam::wildcard_match;
+
+/// Resource types whose policies are identity policies (attached to users, groups or roles).
+const IDENTITY_TYPES: &[&str] = &[
+    "AWS::IAM::Role",
+    "AWS::IAM::Policy",
+    "AWS::IAM::ManagedPolicy",
+    "AWS::IAM::User",
+    "AWS::IAM::Group",
+    "AWS::IAM::RolePolicy",
+    "AWS::IAM::UserPolicy",
+    "AWS::IAM::GroupPolicy",
+];
+
+/// A condition a SageMaker create action must carry to keep what it creates in the network:
+/// the key and, where only one value is safe, that value.
+struct NetworkCondition {
+    key: &'static str,
+    safe_value: Option<&'static str>,
+}
+
+const IN_VPC: NetworkCondition = NetworkCondition {
+    key: "sagemaker:VpcSubnets",
+    safe_value: None,
+};
+const NO_DIRECT_INTERNET: NetworkCondition = NetworkCondition {
+    key: "sagemaker:DirectInternetAccess",
+    safe_value: Some("Disabled"),
+};
+const VPC_ONLY_APPS: NetworkCondition = NetworkCondition {
+    key: "sagemaker:AppNetworkAccessType",
+    safe_value: Some("VpcOnly"),
+};
+
+/// The SageMaker actions that create compute with a network, and the conditions keys of the
+/// Service Authorization Reference that keep it in the VPC ("Amazon SageMaker AI: actions,
+/// resources and condition keys": these actions list `sagemaker:VpcSubnets`;
+/// CreateNotebookInstance adds `sagemaker:DirectInternetAccess`, CreateDomain
+/// `sagemaker:AppNetworkAccessType`).
+const NETWORK_ACTIONS: &[(&str, &[NetworkCondition])] = &[
+    (
+        "sagemaker:CreateNotebookInstance",
+        &[IN_VPC, NO_DIRECT_INTERNET],
+    ),
+    ("sagemaker:CreateDomain", &[VPC_ONLY_APPS]),
+    ("sagemaker:CreateTrainingJob", &[IN_VPC]),
+    ("sagemaker:CreateProcessingJob", &[IN_VPC]),
+    ("sagemaker:CreateHyperParameterTuningJob", &[IN_VPC]),
+    ("sagemaker:CreateModel", &[IN_VPC]),
+    ("sagemaker:CreateAutoMLJob", &[IN_VPC]),
+    ("sagemaker:CreateAutoMLJobV2", &[IN_VPC]),
+];
+
+fn is_allow(s: &Value) -> bool {
+    s.get("Effect").and_then(Value::as_str) == Some("Allow")
+}
+
+fn strings(v: Option<&Value>) -> Vec<String> {
+    one_or_many(v).into_iter().map(display).collect()
+}
+
+/// Whether the statement's `Action` covers `action` (IAM matches actions case-insensitively).
+fn allows_action(s: &Value, action: &str) -> bool {
+    strings(s.get("Action"))
+        .iter()
+        .any(|p| wildcard_match(p, action, true))
+}
+
+fn conditions(s: &Value) -> Vec<(&str, &str, Vec<String>)> {
+    let Some(ops) = s.get("Condition").and_then(Value::as_object) else {
+        return Vec::new();
+    };
+    ops.iter()
+        .flat_map(|(op, keys)| {
+            keys.as_object()
+                .into_iter()
+                .flat_map(Map::iter)
+                .map(move |(k, v)| (op.as_str(), k.as_str(), strings(Some(v))))
+        })
+        .collect()
+}
+
+/// Whether an Allow statement only applies when the request carries `c.key` (with the safe
+/// value, where there is one). `...IfExists` and `ForAllValues:` also match a request without
+/// the key, so they prove nothing on their own.
+fn allow_requires(s: &Value, c: &NetworkCondition) -> bool {
+    conditions(s).iter().any(|(op, key, values)| {
+        if !key.eq_ignore_ascii_case(c.key) {
+            return false;
+        }
+        if *op == "Null" {
+            return c.safe_value.is_none() && values.iter().all(|v| v == "false");
+        }
+        if op.ends_with("IfExists") || op.starts_with("ForAllValues:") || op.contains("Not") {
+            return false;
+        }
+        c.safe_value
+            .is_none_or(|safe| values.iter().all(|v| v.eq_ignore_ascii_case(safe)))
+    })
+}
+
+/// Whether a Deny statement refuses `action` whenever the request lacks `c.key` (or, where
+/// one value is safe, carries any other).
+fn deny_enforces(s: &Value, action: &str, c: &NetworkCondition) -> bool {
+    if s.get("Effect").and_then(Value::as_str) != Some("Deny") || !allows_action(s, action) {
+        return false;
+    }
+    conditions(s).iter().any(|(op, key, values)| {
+        if !key.eq_ignore_ascii_case(c.key) {
+            return false;
+        }
+        if *op == "Null" {
+            return c.safe_value.is_none() && values.iter().all(|v| v == "true");
+        }
+        // `StringNotEquals k v` also matches a request without k, so it refuses both.
+        op.contains("Not")
+            && !op.ends_with("IfExists")
+            && !op.starts_with("ForAnyValue:")
+            && c.safe_value
+                .is_none_or(|safe| values.iter().all(|v| v.eq_ignore_ascii_case(safe)))
+    })
+}
+
+fn is_admin(s: &Value) -> bool {
+    is_allow(s)
+        && strings(s.get("Action"))
+            .iter()
+            .any(|a| a == "*" || a == "*:*")
+        && strings(s.get("Resource")).iter().any(|r| r == "*")
+}
+
+/// Whether a `Resource` names every role: `*`, or a role ARN whose name is `*`.
+fn any_role(resource: &str) -> bool {
+    resource == "*" || resource.ends_with(":role/*") || resource.ends_with(":*")
+}
+
+fn check_statement(c: &mut Ctx, doc: &PolicyStatement, at: &str, s: &Value, denies: &[&Value]) {
+    if !is_allow(s) {
+        return;
+    }
+    for (key, what) in [
+        ("NotAction", "every action but"),
+        ("NotResource", "every resource but"),
+    ] {
+        if let Some(v) = s.get(key) {
+            c.find(
+                IAM_NOT_ACTION,
+                &doc.resource,
+                format!("{at} allows {what} {} ({key})", strings(Some(v)).join(", ")),
+            );
+        }
+    }
+    if is_admin(s) {
+        c.find(IAM_ADMIN, &doc.resource, format!("{at} allows * on *"));
+        return;
+    }
+    let passes_any =
+        allows_action(s, "iam:PassRole") && strings(s.get("Resource")).iter().any(|r| any_role(r));
+    let limited = conditions(s)
+        .iter()
+        .any(|(_, k, _)| k.eq_ignore_ascii_case("iam:PassedToService"));
+    if passes_any && !limited {
+        c.find(
+            IAM_PASS_ROLE,
+            &doc.resource,
+            format!("{at} allows iam:PassRole on every role without iam:PassedToService"),
+        );
+    }
+    // For each missing condition, the actions allowed without it.
+    let mut open: Vec<(String, Vec<&str>)> = Vec::new();
+    for (action, needs) in NETWORK_ACTIONS {
+        if !allows_action(s, action) {
+            continue;
+        }
+        for need in needs.iter() {
+            if allow_requires(s, need) || denies.iter().any(|d| deny_enforces(d, action, need)) {
+                continue;
+            }
+            let want = need
+                .safe_value
+                .map(|v| format!("{} = {v}", need.key))
+                .unwrap_or_else(|| need.key.to_string());
+            let name = action.trim_start_matches("sagemaker:");
+            match open.iter_mut().find(|(w, _)| *w == want) {
+                Some((_, actions)) => actions.push(name),
+                None => open.push((want, vec![name])),
+            }
+        }
+    }
+    if !open.is_empty() {
+        let parts: Vec<String> = open
+            .iter()
+            .map(|(want, actions)| format!("{} without {want}", actions.join(", ")))
+            .collect();
+        c.find(
+            IAM_SAGEMAKER_NETWORK,
+            &doc.resource,
+            format!("{at} allows sagemaker:{}", parts.join("; sagemaker:")),
+        );
+    }
+}
+
+pub(super) fn identity_policies(c: &mut Ctx) {
+    let t = c.t;
+    let docs: Vec<PolicyStatement> = policy_documents(t)
+        .into_iter()
+        .filter(|d| {
+            t.resources.get(&d.resource).is_some_and(|r| {
+                IDENTITY_TYPES.contains(&r.resource_type.as_str())
+                    && !d.property.contains("AssumeRolePolicyDocument")
+            })
+        })
+        .collect();
+    for doc in &docs {
+        // A Deny anywhere in the same resource's identity policies applies with the Allow.
+        let denies: Vec<&Value> = docs
+            .iter()
+            .filter(|d| d.resource == doc.resource)
+            .flat_map(|d| statements(&d.document))
+            .filter(|s| s.get("Effect").and_then(Value::as_str) == Some("Deny"))
+            .collect();
+        let listed = doc.document.get("Statement").is_some_and(Value::is_array);
+        for (i, s) in statements(&doc.document).into_iter().enumerate() {
+            let at = if listed {
+                format!("{}.Statement[{i}]", doc.property)
+            } else {
+                format!("{}.Statement", doc.property)
+            };
+            check_statement(c, doc, &at, s, &denies);
+        }
+    }
+}
