@@ -388,7 +388,7 @@ const CONDITIONED: &[&str] = &[
 
 const DENIED: &[&str] = &[
     "{Effect: Allow, Action: 'sagemaker:*', Resource: '*'}",
-    "{Effect: Deny, Action: ['sagemaker:CreateNotebookInstance', 'sagemaker:CreateTrainingJob', 'sagemaker:CreateProcessingJob', 'sagemaker:CreateHyperParameterTuningJob', 'sagemaker:CreateModel', 'sagemaker:CreateAutoMLJob*'], Resource: '*', Condition: {'Null': {'sagemaker:VpcSubnets': 'true'}}}",
+    "{Effect: Deny, Action: ['sagemaker:CreateNotebookInstance', 'sagemaker:CreateTrainingJob', 'sagemaker:CreateProcessingJob', 'sagemaker:CreateHyperParameterTuningJob', 'sagemaker:CreateModel', 'sagemaker:CreateAutoMLJob*', 'sagemaker:CreateCluster', 'sagemaker:Create*QualityJobDefinition', 'sagemaker:CreateModelBiasJobDefinition', 'sagemaker:CreateModelExplainabilityJobDefinition', 'sagemaker:CreateMonitoringSchedule', 'sagemaker:CreateAIBenchmarkJob', 'sagemaker:CreateAIRecommendationJob', 'sagemaker:CreateAIWorkloadConfig'], Resource: '*', Condition: {'Null': {'sagemaker:VpcSubnets': 'true'}}}",
     "{Effect: Deny, Action: 'sagemaker:CreateNotebookInstance', Resource: '*', Condition: {StringNotEquals: {'sagemaker:DirectInternetAccess': Disabled}}}",
     "{Effect: Deny, Action: 'sagemaker:CreateDomain', Resource: '*', Condition: {StringNotEquals: {'sagemaker:AppNetworkAccessType': VpcOnly}}}",
 ];

@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use super::catalog::{action_info, is_retired_service};
 use super::eval::StatementRef;
 use super::policy::{ConditionOperator as Op, Effect, PolicyDocument, Principal};
 
@@ -19,6 +20,9 @@ pub enum FindingKind {
     /// An `Allow` of every action on every resource to anyone, with no condition: the policy
     /// restricts nothing.
     AllowsEverything,
+    /// An action (or a pattern over the actions of a service) that AWS has retired: the policy
+    /// is valid, but the statement grants or denies nothing through it any more.
+    RetiredAction,
 }
 
 impl FindingKind {
@@ -28,6 +32,7 @@ impl FindingKind {
             FindingKind::NegatedNetworkConditionOnAllow => "negated-network-condition-on-allow",
             FindingKind::AllowWithNegation => "allow-with-not-action-or-not-resource",
             FindingKind::AllowsEverything => "allows-everything",
+            FindingKind::RetiredAction => "retired-action",
         }
     }
 }
@@ -55,6 +60,35 @@ impl fmt::Display for Finding {
     }
 }
 
+/// Why `action` (`prefix:Name`, wildcards allowed in the name) matches nothing current, when
+/// AWS has retired it or its whole service; `None` for current and unknown actions.
+///
+/// ```
+/// use airgap::iam::retired_action;
+/// assert!(retired_action("elastic-inference:Connect").unwrap().contains("retired service"));
+/// assert!(retired_action("elastic-inference:*").is_some());
+/// assert_eq!(retired_action("s3:GetObject"), None);
+/// ```
+pub fn retired_action(action: &str) -> Option<String> {
+    let (prefix, name) = action.split_once(':')?;
+    if !prefix.contains(['*', '?']) && is_retired_service(prefix) {
+        return Some(format!(
+            "`{action}` belongs to a retired service (`{prefix}`): it grants or denies nothing any more"
+        ));
+    }
+    if name.contains(['*', '?']) {
+        return None;
+    }
+    action_info(action)
+        .filter(|info| info.is_retired())
+        .map(|info| {
+            format!(
+                "`{}:{}` is a retired action: it grants or denies nothing any more",
+                info.prefix, info.name
+            )
+        })
+}
+
 const NETWORK_KEYS: [&str; 4] = [
     "aws:sourcevpce",
     "aws:sourcevpc",
@@ -78,13 +112,22 @@ impl PolicyDocument {
     pub fn lint(&self) -> Vec<Finding> {
         let mut out = Vec::new();
         for (index, s) in self.statements.iter().enumerate() {
-            if s.effect != Effect::Allow {
-                continue;
-            }
             let at = || StatementRef {
                 index,
                 sid: s.sid.clone(),
             };
+            for a in s.actions.iter().chain(&s.not_actions) {
+                if let Some(why) = retired_action(a) {
+                    out.push(Finding {
+                        kind: FindingKind::RetiredAction,
+                        statement: at(),
+                        message: format!("{why}; remove it"),
+                    });
+                }
+            }
+            if s.effect != Effect::Allow {
+                continue;
+            }
             for c in &s.conditions {
                 let negated = matches!(
                     c.operator,

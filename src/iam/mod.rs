@@ -13,7 +13,7 @@ pub mod presets;
 mod wildcard;
 
 pub use eval::{Decision, Outcome, Request, StatementRef};
-pub use lint::{Finding, FindingKind};
+pub use lint::{Finding, FindingKind, retired_action};
 pub use names::{Action, Arn};
 pub use policy::{
     Condition, ConditionKey, ConditionOperator, Effect, PolicyDocument, PolicyKind, Principal,

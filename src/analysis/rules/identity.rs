@@ -44,11 +44,13 @@ const VPC_ONLY_APPS: NetworkCondition = NetworkCondition {
     safe_value: Some("VpcOnly"),
 };
 
-/// The SageMaker actions that create compute with a network, and the conditions keys of the
-/// Service Authorization Reference that keep it in the VPC ("Amazon SageMaker AI: actions,
-/// resources and condition keys": these actions list `sagemaker:VpcSubnets`;
-/// CreateNotebookInstance adds `sagemaker:DirectInternetAccess`, CreateDomain
-/// `sagemaker:AppNetworkAccessType`).
+/// The SageMaker actions that create compute with a network, and the condition keys that keep
+/// it in the VPC. They are the create actions for which the Service Authorization Reference
+/// lists `sagemaker:VpcSubnets` (a unit test holds the table to the IAM catalog), but for
+/// CreateEndpointConfig, whose endpoints take the VPC settings of their models. A domain needs
+/// its subnets anyway; what keeps its apps off the internet is `sagemaker:AppNetworkAccessType`.
+/// Update actions are left out: a request carries the key only when it changes the setting,
+/// so a condition demanding it would refuse every other update.
 const NETWORK_ACTIONS: &[(&str, &[NetworkCondition])] = &[
     (
         "sagemaker:CreateNotebookInstance",
@@ -61,6 +63,18 @@ const NETWORK_ACTIONS: &[(&str, &[NetworkCondition])] = &[
     ("sagemaker:CreateModel", &[IN_VPC]),
     ("sagemaker:CreateAutoMLJob", &[IN_VPC]),
     ("sagemaker:CreateAutoMLJobV2", &[IN_VPC]),
+    ("sagemaker:CreateCluster", &[IN_VPC]),
+    ("sagemaker:CreateDataQualityJobDefinition", &[IN_VPC]),
+    ("sagemaker:CreateModelBiasJobDefinition", &[IN_VPC]),
+    (
+        "sagemaker:CreateModelExplainabilityJobDefinition",
+        &[IN_VPC],
+    ),
+    ("sagemaker:CreateModelQualityJobDefinition", &[IN_VPC]),
+    ("sagemaker:CreateMonitoringSchedule", &[IN_VPC]),
+    ("sagemaker:CreateAIBenchmarkJob", &[IN_VPC]),
+    ("sagemaker:CreateAIRecommendationJob", &[IN_VPC]),
+    ("sagemaker:CreateAIWorkloadConfig", &[IN_VPC]),
 ];
 
 fn is_allow(s: &Value) -> bool {
@@ -239,6 +253,38 @@ pub(super) fn identity_policies(c: &mut Ctx) {
                 format!("{}.Statement", doc.property)
             };
             check_statement(c, doc, &at, s, &denies);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::iam::catalog::{action_info, actions};
+
+    /// The table against the IAM catalog (AWS's Service Authorization Reference): every create
+    /// action that takes `sagemaker:VpcSubnets` is in it, and every condition it demands is
+    /// one the action's requests can carry (a condition on any other key never matches).
+    #[test]
+    fn the_network_actions_are_those_the_reference_gives_vpc_conditions() {
+        let mut from_reference: Vec<String> = actions("sagemaker")
+            .unwrap()
+            .iter()
+            .map(|a| format!("sagemaker:{a}"))
+            .filter(|a| a.starts_with("sagemaker:Create") && a != "sagemaker:CreateEndpointConfig")
+            .filter(|a| {
+                action_info(a).is_some_and(|i| i.takes_condition_key("sagemaker:VpcSubnets"))
+            })
+            .collect();
+        let mut listed: Vec<String> = NETWORK_ACTIONS.iter().map(|(a, _)| a.to_string()).collect();
+        from_reference.sort();
+        listed.sort();
+        assert_eq!(listed, from_reference);
+        for (action, needs) in NETWORK_ACTIONS {
+            let info = action_info(action).unwrap();
+            for need in needs.iter() {
+                assert!(info.takes_condition_key(need.key), "{action} {}", need.key);
+            }
         }
     }
 }

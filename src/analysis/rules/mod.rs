@@ -9,6 +9,7 @@ use super::model::{Network, display, ref_target, resolve_str, truthy};
 use super::policy::{any_principal, has_condition, one_or_many, policy_documents, statements};
 use super::reach::is_no_traffic_rule;
 use crate::iam::catalog::check_action;
+use crate::iam::retired_action;
 use crate::net::Service;
 use crate::template::{Resource, Template};
 
@@ -190,9 +191,9 @@ rules! {
     IAM_ANY_PRINCIPAL = "AG-IAM-002", Policies, Error, "Wildcard principal without conditions",
         "a resource policy that allows * without a condition grants access to every AWS account",
         "name the principals, or add a condition such as aws:PrincipalAccount or aws:SourceVpce";
-    IAM_UNKNOWN_ACTION = "AG-IAM-003", Policies, Error, "Unknown action",
-        "an action no AWS service has matches nothing: the Allow or Deny it was meant for does not happen",
-        "spell the action as AWS does (the message names the nearest real one)";
+    IAM_UNKNOWN_ACTION = "AG-IAM-003", Policies, Error, "Unknown or retired action",
+        "an action no AWS service has, or one of a service AWS has retired, matches nothing: the Allow or Deny it was meant for does not happen",
+        "spell the action as AWS does (the message names the nearest real one), or remove a retired one";
     IAM_SAGEMAKER_NETWORK = "AG-IAM-004", Policies, Error, "Identity policy lets SageMaker leave the network",
         "allowing SageMaker create actions without the VPC and internet-access condition keys lets the role create a notebook with direct internet access or a job outside the VPC, whatever the network says",
         "add conditions (sagemaker:VpcSubnets, sagemaker:DirectInternetAccess = Disabled, sagemaker:AppNetworkAccessType = VpcOnly) to the Allow, or a Deny when they are missing (Null: true)";
@@ -693,7 +694,13 @@ fn policies(c: &mut Ctx) {
                     .into_iter()
                     .filter_map(Value::as_str)
                 {
-                    if let Err(unknown) = check_action(action) {
+                    if let Some(why) = retired_action(action) {
+                        c.find(
+                            IAM_UNKNOWN_ACTION,
+                            &doc.resource,
+                            format!("{}: {why}", doc.property),
+                        );
+                    } else if let Err(unknown) = check_action(action) {
                         let hint = unknown
                             .suggestion
                             .map(|n| format!("; did you mean `{n}`?"))
