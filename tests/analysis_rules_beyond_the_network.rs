@@ -537,3 +537,39 @@ fn the_quiet_templates_pass_cfn_lint() {
         .collect();
     common::cfn_lint(&files);
 }
+
+/// The README's rules table has a row for every rule, with its severity and a Guard Rules
+/// Registry equivalent (or "none"), and no row for a rule that does not exist.
+#[test]
+fn the_readme_lists_every_rule_with_its_guard_equivalent() {
+    let readme = include_str!("../README.md");
+    let rows: Vec<Vec<&str>> = readme
+        .lines()
+        .filter(|l| l.starts_with("| AG-"))
+        .map(|l| l.trim_matches('|').split(" | ").map(str::trim).collect())
+        .collect();
+    for r in airgap::analysis::RULES {
+        let row = rows
+            .iter()
+            .find(|row| row[0] == r.id)
+            .unwrap_or_else(|| panic!("{} has no row in the README's rules table", r.id));
+        assert_eq!(row.len(), 4, "{}: {row:?}", r.id);
+        assert_eq!(row[1], r.severity.as_str(), "{}", r.id);
+        let guard = row[3];
+        assert!(
+            guard == "none"
+                || guard.split('`').skip(1).step_by(2).all(|name| name
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')),
+            "{}: {guard}",
+            r.id
+        );
+    }
+    for row in &rows {
+        assert!(
+            rule(row[0]).is_some(),
+            "the README lists {}, which is no rule",
+            row[0]
+        );
+    }
+}
