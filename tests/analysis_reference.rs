@@ -156,6 +156,11 @@ fn the_kms_key_policies_allow_with_string_not_equals_source_vpce() {
         if path.starts_with("secure-data-science-reference-architecture") {
             expected.push(("AG-KMS-001".into(), key.into()));
         }
+        // Studio's default execution role attaches AmazonSageMakerFullAccess: every user can
+        // create notebooks with direct internet access and jobs outside the VPC.
+        if path.ends_with("ds_env_sagemaker_studio.yaml") {
+            expected.push(("AG-IAM-004".into(), "DataScientistDefaultRole".into()));
+        }
         assert_eq!(findings(path), expected, "{path}");
     }
 }
@@ -197,11 +202,21 @@ fn identity_policies_that_let_sagemaker_leave_the_network_are_found() {
                 ("AG-IAM-004", "DataScientistRole"),
             ],
         ),
-        // CreateNotebookInstance without sagemaker:VpcSubnets or DirectInternetAccess.
+        // CreateNotebookInstance without sagemaker:VpcSubnets or DirectInternetAccess, in its
+        // own policy and again through AWS's AmazonSageMakerFullAccess.
         (
             studio,
             "ds_env_principals.yaml",
-            &[("AG-IAM-004", "DataScientistAdminRole")],
+            &[
+                ("AG-IAM-004", "DataScientistAdminRole"),
+                ("AG-IAM-004", "DataScientistAdminRole"),
+            ],
+        ),
+        // The Service Catalog launch role attaches AmazonSageMakerFullAccess.
+        (
+            sdsra,
+            "ds_env_catalog.yaml",
+            &[("AG-IAM-004", "SCLaunchRole")],
         ),
         // v1: two statements allow training and processing jobs with only KMS conditions or
         // `ForAllValues:StringEqualsIfExists sagemaker:VpcSubnets`, which a request without
@@ -261,7 +276,6 @@ fn templates_without_network_or_policy_weaknesses_have_no_findings() {
         let quiet = [
             "ds_admin_detective.yaml",
             "ds_administration.yaml",
-            "ds_env_catalog.yaml",
             "ds_env_sagemaker.yaml",
             "ds_environment.yaml",
             "ds_shared_code_artifact.yaml",

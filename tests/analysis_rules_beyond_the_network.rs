@@ -339,6 +339,10 @@ fn net_011_instances_and_groups_outside_the_subnets_land_in_the_default_vpc() {
     let by_interface =
         instance("      NetworkInterfaces: [{DeviceIndex: '0', SubnetId: subnet-12345678}]\n");
     assert!(fired("AG-NET-011", &by_interface).is_empty());
+    let attached = instance(
+        "      NetworkInterfaces: [{DeviceIndex: '0', NetworkInterfaceId: eni-12345678}]\n",
+    );
+    assert!(fired("AG-NET-011", &attached).is_empty());
     // A launch template of the same template decides: without a subnet, the default VPC.
     let from_template = |interfaces: &str| {
         template(&format!(
@@ -572,4 +576,55 @@ fn the_readme_lists_every_rule_with_its_guard_equivalent() {
             row[0]
         );
     }
+}
+
+/// A role attaching AWS managed policies, and an inline policy of its own.
+fn role_with_managed(policies: &[&str], statements: &[&str]) -> String {
+    let arns: Vec<String> = policies
+        .iter()
+        .map(|p| format!("!Sub 'arn:${{AWS::Partition}}:iam::aws:policy/{p}'"))
+        .collect();
+    role(statements).replace(
+        "      Policies:\n",
+        &format!(
+            "      ManagedPolicyArns: [{}]\n      Policies:\n",
+            arns.join(", ")
+        ),
+    )
+}
+
+#[test]
+fn aws_managed_policies_that_undo_the_network_are_judged_by_what_they_allow() {
+    // The AWS Managed Policy Reference: AmazonSageMakerFullAccess allows "sagemaker:*" on
+    // every resource but domains, user profiles, apps and spaces, with no condition;
+    // AdministratorAccess "*" on "*"; PowerUserAccess every action but iam:*, organizations:*
+    // and account:*.
+    let read = "{Effect: Allow, Action: 's3:GetObject', Resource: 'arn:aws:s3:::data/*'}";
+    let full = role_with_managed(&["AmazonSageMakerFullAccess"], &[read]);
+    assert_eq!(fired("AG-IAM-004", &full), ["Scientist"]);
+    let said = &messages("AG-IAM-004", &full)[0];
+    assert!(said.starts_with("ManagedPolicyArns: AWS's AmazonSageMakerFullAccess allows sagemaker:CreateNotebookInstance"), "{said}");
+    assert!(!said.contains("CreateDomain"), "{said}");
+    assert_eq!(
+        fired(
+            "AG-IAM-007",
+            &role_with_managed(&["AdministratorAccess"], &[read])
+        ),
+        ["Scientist"]
+    );
+    assert_eq!(
+        fired(
+            "AG-IAM-006",
+            &role_with_managed(&["PowerUserAccess"], &[read])
+        ),
+        ["Scientist"]
+    );
+    // The Denies of the role's own policies still hold against a managed policy's Allow.
+    let mut guarded: Vec<&str> = DENIED[1..].to_vec();
+    guarded.push(read);
+    let fenced = role_with_managed(&["AmazonSageMakerFullAccess"], &guarded);
+    assert!(fired("AG-IAM-004", &fenced).is_empty());
+    let read_only = role_with_managed(&["AmazonSageMakerReadOnly", "ReadOnlyAccess"], &[read]);
+    let t = Template::from_yaml(&read_only).unwrap();
+    assert!(check(&t).is_empty(), "{:?}", check(&t));
 }

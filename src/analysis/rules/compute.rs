@@ -48,9 +48,10 @@ pub(super) fn outside_subnets(c: &mut Ctx) {
     for (id, r) in t.resources_of_type("AWS::EC2::Instance") {
         let p = &r.properties;
         let in_subnet = p.contains_key("SubnetId")
+            // An interface named by NetworkInterfaceId sits in the subnet it was made in.
             || one_or_many(p.get("NetworkInterfaces"))
                 .iter()
-                .any(|i| i.get("SubnetId").is_some())
+                .any(|i| i.get("SubnetId").is_some() || i.get("NetworkInterfaceId").is_some())
             || (p.contains_key("LaunchTemplate")
                 && launch_template_has_subnet(t, p.get("LaunchTemplate")));
         if !in_subnet {

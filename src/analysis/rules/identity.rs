@@ -5,7 +5,7 @@
 //! (or a Deny next to it) makes the VPC settings a condition, and an action that takes no
 //! resource is never blamed for its `*`.
 
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 
 use super::{Ctx, IAM_ADMIN, IAM_NOT_ACTION, IAM_PASS_ROLE, IAM_SAGEMAKER_NETWORK};
 use crate::analysis::model::display;
@@ -160,7 +160,7 @@ fn any_role(resource: &str) -> bool {
     resource == "*" || resource.ends_with(":role/*") || resource.ends_with(":*")
 }
 
-fn check_statement(c: &mut Ctx, doc: &PolicyStatement, at: &str, s: &Value, denies: &[&Value]) {
+fn check_statement(c: &mut Ctx, resource: &str, at: &str, s: &Value, denies: &[&Value]) {
     if !is_allow(s) {
         return;
     }
@@ -171,13 +171,13 @@ fn check_statement(c: &mut Ctx, doc: &PolicyStatement, at: &str, s: &Value, deni
         if let Some(v) = s.get(key) {
             c.find(
                 IAM_NOT_ACTION,
-                &doc.resource,
+                resource,
                 format!("{at} allows {what} {} ({key})", strings(Some(v)).join(", ")),
             );
         }
     }
     if is_admin(s) {
-        c.find(IAM_ADMIN, &doc.resource, format!("{at} allows * on *"));
+        c.find(IAM_ADMIN, resource, format!("{at} allows * on *"));
         return;
     }
     let passes_any =
@@ -188,7 +188,7 @@ fn check_statement(c: &mut Ctx, doc: &PolicyStatement, at: &str, s: &Value, deni
     if passes_any && !limited {
         c.find(
             IAM_PASS_ROLE,
-            &doc.resource,
+            resource,
             format!("{at} allows iam:PassRole on every role without iam:PassedToService"),
         );
     }
@@ -220,10 +220,45 @@ fn check_statement(c: &mut Ctx, doc: &PolicyStatement, at: &str, s: &Value, deni
             .collect();
         c.find(
             IAM_SAGEMAKER_NETWORK,
-            &doc.resource,
+            resource,
             format!("{at} allows sagemaker:{}", parts.join("; sagemaker:")),
         );
     }
+}
+
+/// AWS managed policies that undo the network, as the statements that do it (from the AWS
+/// Managed Policy Reference): AdministratorAccess allows `*` on `*`; PowerUserAccess every
+/// action but IAM's, Organizations' and Account's; AmazonSageMakerFullAccess `sagemaker:*`
+/// without conditions on everything but domains, user profiles, apps and spaces (so every
+/// create action of the table but CreateDomain).
+fn aws_managed(name: &str) -> Option<Value> {
+    let statement = match name {
+        "AdministratorAccess" => json!({"Effect": "Allow", "Action": "*", "Resource": "*"}),
+        "PowerUserAccess" => json!({"Effect": "Allow",
+            "NotAction": ["iam:*", "organizations:*", "account:*"], "Resource": "*"}),
+        "AmazonSageMakerFullAccess" => {
+            let creates: Vec<&str> = NETWORK_ACTIONS
+                .iter()
+                .map(|(a, _)| *a)
+                .filter(|a| *a != "sagemaker:CreateDomain")
+                .collect();
+            json!({"Effect": "Allow", "Action": creates, "Resource": "*"})
+        }
+        _ => return None,
+    };
+    Some(statement)
+}
+
+/// The AWS managed policies a user, group or role attaches, by name.
+fn managed_policy_names(r: &crate::template::Resource) -> Vec<String> {
+    one_or_many(r.properties.get("ManagedPolicyArns"))
+        .into_iter()
+        .filter_map(|arn| {
+            let arn = display(arn);
+            let (_, name) = arn.split_once(":iam::aws:policy/")?;
+            Some(name.rsplit('/').next().unwrap_or(name).to_string())
+        })
+        .collect()
 }
 
 pub(super) fn identity_policies(c: &mut Ctx) {
@@ -252,7 +287,26 @@ pub(super) fn identity_policies(c: &mut Ctx) {
             } else {
                 format!("{}.Statement", doc.property)
             };
-            check_statement(c, doc, &at, s, &denies);
+            check_statement(c, &doc.resource, &at, s, &denies);
+        }
+    }
+    for (id, r) in &t.resources {
+        if !["AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group"]
+            .contains(&r.resource_type.as_str())
+        {
+            continue;
+        }
+        let denies: Vec<&Value> = docs
+            .iter()
+            .filter(|d| &d.resource == id)
+            .flat_map(|d| statements(&d.document))
+            .filter(|s| s.get("Effect").and_then(Value::as_str) == Some("Deny"))
+            .collect();
+        for name in managed_policy_names(r) {
+            if let Some(statement) = aws_managed(&name) {
+                let at = format!("ManagedPolicyArns: AWS's {name}");
+                check_statement(c, id, &at, &statement, &denies);
+            }
         }
     }
 }

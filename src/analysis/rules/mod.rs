@@ -158,7 +158,7 @@ rules! {
     LOG_FLOW = "AG-LOG-001", Logging, Error, "VPC without flow logs",
         "without flow logs nobody can tell afterwards what talked to what",
         "add an AWS::EC2::FlowLog for the VPC (TrafficType ALL)";
-    LOG_RETENTION = "AG-LOG-002", Logging, Error, "Flow log group without retention",
+    LOG_RETENTION = "AG-LOG-002", Logging, Error, "Flow-log or SageMaker log group without retention",
         "a log group without RetentionInDays keeps logs forever, or is deleted with the stack when not retained",
         "set RetentionInDays on the log group that receives the flow logs or SageMaker's logs";
     LOG_TRAFFIC = "AG-LOG-003", Logging, Error, "Flow log does not record all traffic",
