@@ -628,3 +628,44 @@ fn aws_managed_policies_that_undo_the_network_are_judged_by_what_they_allow() {
     let t = Template::from_yaml(&read_only).unwrap();
     assert!(check(&t).is_empty(), "{:?}", check(&t));
 }
+
+fn processing_job(network: &str) -> String {
+    template(&format!(
+        "  Prep:
+    Type: AWS::SageMaker::ProcessingJob
+    Properties:
+      RoleArn: arn:aws:iam::1:role/r
+      AppSpecification: {{ImageUri: image}}
+      ProcessingResources:
+        ClusterConfig: {{InstanceCount: 1, InstanceType: ml.m5.large, VolumeSizeInGB: 20, VolumeKmsKeyId: key}}
+{network}"
+    ))
+}
+
+#[test]
+fn sm_001_jobs_and_monitoring_outside_the_vpc() {
+    assert_eq!(fired("AG-SM-001", &processing_job("")), ["Prep"]);
+    assert_eq!(
+        messages("AG-SM-001", &processing_job("")),
+        [
+            "has no NetworkConfig.VpcConfig, so it runs in a network SageMaker manages, with internet access"
+        ]
+    );
+    let in_vpc = processing_job(
+        "      NetworkConfig: {VpcConfig: {SecurityGroupIds: [sg-1], Subnets: [subnet-1]}}\n",
+    );
+    assert!(fired("AG-SM-001", &in_vpc).is_empty());
+    // Network isolation cuts the containers off from every network: nothing to leave by.
+    let isolated = processing_job("      NetworkConfig: {EnableNetworkIsolation: true}\n");
+    assert!(fired("AG-SM-001", &isolated).is_empty());
+    // A schedule that names a separate job definition is judged there.
+    let schedule = template(
+        "  Watch:
+    Type: AWS::SageMaker::MonitoringSchedule
+    Properties:
+      MonitoringScheduleName: watch
+      MonitoringScheduleConfig: {MonitoringJobDefinitionName: quality, MonitoringType: DataQuality}
+",
+    );
+    assert!(fired("AG-SM-001", &schedule).is_empty());
+}

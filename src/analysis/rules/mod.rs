@@ -15,6 +15,9 @@ use crate::template::{Resource, Template};
 
 mod compute;
 mod identity;
+mod sagemaker_network;
+#[cfg(test)]
+mod schema_paths;
 mod storage;
 
 /// How bad a finding is.
@@ -175,7 +178,7 @@ rules! {
         "set RetentionInDays";
     SM_VPC = "AG-SM-001", SageMaker, Error, "SageMaker resource outside the VPC",
         "a SageMaker resource without VPC settings runs in a network AWS manages, with internet access",
-        "set SubnetId and SecurityGroupIds (notebooks), VpcId and SubnetIds (domains) or VpcConfig (models)";
+        "set SubnetId and SecurityGroupIds (notebooks), VpcId and SubnetIds (domains), VpcConfig (models, clusters) or NetworkConfig.VpcConfig (jobs)";
     SM_INTERNET = "AG-SM-002", SageMaker, Error, "SageMaker direct internet access",
         "DirectInternetAccess Enabled / AppNetworkAccessType PublicInternetOnly (both the defaults) give the notebook a path to the internet",
         "set DirectInternetAccess: Disabled (notebooks) or AppNetworkAccessType: VpcOnly (domains)";
@@ -768,6 +771,7 @@ pub fn check(t: &Template) -> Vec<Finding> {
     storage::log_groups(&mut c);
     storage::flow_log_traffic(&mut c);
     storage::sagemaker_kms(&mut c);
+    sagemaker_network::jobs_outside_the_vpc(&mut c);
     identity::identity_policies(&mut c);
     let order = |f: &Finding| {
         RULES

@@ -327,7 +327,7 @@ static SAGEMAKER_KMS: &[KmsProperty] = &[
 ];
 
 /// The values at a dotted path under `v`, walking into every element of a list on the way.
-fn at<'a>(v: &'a Value, path: &str) -> Vec<&'a Value> {
+pub(super) fn at<'a>(v: &'a Value, path: &str) -> Vec<&'a Value> {
     let mut here: Vec<&Value> = vec![v];
     for part in path.split('.').filter(|p| !p.is_empty()) {
         here = here
@@ -450,73 +450,9 @@ mod tests {
     /// rule quiet forever.
     #[test]
     fn every_kms_path_is_in_the_resource_schema() {
-        let paths: Vec<(String, String)> = SAGEMAKER_KMS
+        let paths = SAGEMAKER_KMS
             .iter()
-            .map(|k| {
-                let full = [k.parent, k.key]
-                    .iter()
-                    .filter(|p| !p.is_empty())
-                    .copied()
-                    .collect::<Vec<_>>()
-                    .join(".");
-                (k.resource_type.to_string(), full)
-            })
-            .collect();
-        let script = r#"
-import json, sys
-from cfnlint.schema import PROVIDER_SCHEMA_MANAGER as M
-missing = []
-for ty, path in json.load(sys.stdin):
-    s = M.get_resource_schema("us-east-1", ty).schema
-    defs = s.get("definitions", {})
-    node = s
-    for part in path.split("."):
-        while True:
-            if "$ref" in node:
-                node = defs[node["$ref"].split("/")[-1]]
-            elif node.get("type") == "array" or "items" in node:
-                node = node["items"]
-            else:
-                break
-        node = node.get("properties", {}).get(part)
-        if node is None:
-            missing.append(ty + " " + path)
-            break
-print(json.dumps(missing))
-"#;
-        let child = std::process::Command::new("python3")
-            .args(["-c", script])
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn();
-        let Ok(mut child) = child else {
-            assert!(
-                std::env::var_os("AIRGAP_REQUIRE_TOOLS").is_none(),
-                "python3 is required"
-            );
-            eprintln!("SKIPPED: python3 not found, KMS paths not checked against cfn-lint");
-            return;
-        };
-        use std::io::Write;
-        let input = serde_json::to_string(&paths).unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
-        let out = child.wait_with_output().unwrap();
-        if !out.status.success() {
-            assert!(
-                std::env::var_os("AIRGAP_REQUIRE_TOOLS").is_none(),
-                "cfn-lint's schemas are required: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            eprintln!("SKIPPED: cfn-lint not importable, KMS paths not checked");
-            return;
-        }
-        let missing: Vec<String> = serde_json::from_slice(&out.stdout).unwrap();
-        assert!(missing.is_empty(), "not in the schemas: {missing:?}");
+            .map(|k| (k.resource_type, [k.parent, k.key].join(".")));
+        super::super::schema_paths::assert_in_schemas(paths);
     }
 }
