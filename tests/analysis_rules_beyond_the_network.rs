@@ -112,6 +112,14 @@ fn log_004_flow_log_and_sagemaker_groups_without_a_kms_key_are_errors() {
     let flow = flow_log("ALL").replace(", KmsKeyId: !GetAtt Key.Arn", "");
     assert_eq!(fired("AG-LOG-004", &flow), ["Logs"]);
     assert!(fired("AG-LOG-005", &flow).is_empty());
+    // A flow log may name its group rather than refer to it.
+    let by_name = flow
+        .replace("LogGroupName: !Ref Logs", "LogGroupName: vpc-flow-logs")
+        .replace(
+            "Properties: {RetentionInDays",
+            "Properties: {LogGroupName: vpc-flow-logs, RetentionInDays",
+        );
+    assert_eq!(fired("AG-LOG-004", &by_name), ["Logs"]);
     // SageMaker writes its logs to groups named /aws/sagemaker/...
     let sagemaker = log_group(
         "/aws/sagemaker/NotebookInstances",
@@ -412,6 +420,15 @@ const NO_RESOURCE_ACTIONS: &[&str] = &[
 
 #[test]
 fn iam_004_sagemaker_create_actions_without_network_conditions() {
+    // "When your notebook allows direct internet access, SageMaker AI provides a network
+    // interface that allows the notebook to communicate with the internet through a VPC
+    // managed by SageMaker AI." (SageMaker Developer Guide, "Connect a Notebook Instance in a
+    // VPC to External Resources"). The guard rail AWS shows is a Deny on the create actions
+    // when the key is missing ("Effect": "Deny", ... "Condition": {"Null":
+    // {"sagemaker:VolumeKmsKey": "true"}}, "Build a Secure Enterprise Machine Learning
+    // Platform on AWS", Governance and control); and "...IfExists": "If the key that is
+    // specified in a policy condition is not present in the request context, the values
+    // match" (IAM User Guide, condition operators).
     let open = role(&["{Effect: Allow, Action: 'sagemaker:*', Resource: '*'}"]);
     assert_eq!(fired("AG-IAM-004", &open), ["Scientist"]);
     let said = &messages("AG-IAM-004", &open)[0];

@@ -628,24 +628,6 @@ fn logging(c: &mut Ctx) {
             c.find(LOG_FLOW, vpc, "has no flow log");
         }
     }
-    for (id, f) in &flow_logs {
-        let group = f
-            .properties
-            .get("LogGroupName")
-            .and_then(ref_target)
-            .or_else(|| f.properties.get("LogDestination").and_then(ref_target));
-        if let Some(g) = group
-            && let Some(r) = t.resources.get(g)
-            && r.resource_type == "AWS::Logs::LogGroup"
-            && !r.properties.contains_key("RetentionInDays")
-        {
-            c.find(
-                LOG_RETENTION,
-                g,
-                format!("receives the flow log `{id}` and has no RetentionInDays"),
-            );
-        }
-    }
 }
 
 fn sagemaker(c: &mut Ctx) {

@@ -43,15 +43,17 @@ pub(super) fn kms_keys(c: &mut Ctx) {
 /// What writes into a log group, when the template says: a flow log, or SageMaker (its groups
 /// are named `/aws/sagemaker/...`).
 fn log_group_source(t: &Template, id: &str, group: &Resource) -> Option<String> {
+    let name = group.properties.get("LogGroupName").map(display);
     let flow_log = t.resources_of_type("AWS::EC2::FlowLog").find(|(_, f)| {
         ["LogGroupName", "LogDestination"]
             .iter()
-            .any(|k| f.properties.get(*k).and_then(ref_target) == Some(id))
+            .filter_map(|k| f.properties.get(*k))
+            .any(|v| ref_target(v) == Some(id) || name.as_ref().is_some_and(|n| display(v) == *n))
     });
     if let Some((f, _)) = flow_log {
         return Some(format!("receives the flow log `{f}`"));
     }
-    let name = group.properties.get("LogGroupName").map(display)?;
+    let name = name?;
     name.starts_with("/aws/sagemaker/")
         .then(|| format!("receives SageMaker's logs (`{name}`)"))
 }
@@ -68,11 +70,7 @@ pub(super) fn log_groups(c: &mut Ctx) {
         }
         if !g.properties.contains_key("RetentionInDays") {
             match &source {
-                // Flow-log groups are the logging rules' own check; SageMaker's join them here.
-                Some(s) if s.starts_with("receives SageMaker") => {
-                    c.find(LOG_RETENTION, id, format!("{s} and has no RetentionInDays"))
-                }
-                Some(_) => {}
+                Some(s) => c.find(LOG_RETENTION, id, format!("{s} and has no RetentionInDays")),
                 None => c.find(LOG_RETENTION_OTHER, id, "has no RetentionInDays"),
             }
         }
