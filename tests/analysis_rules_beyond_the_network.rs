@@ -686,3 +686,48 @@ fn sm_001_jobs_and_monitoring_outside_the_vpc() {
     );
     assert!(fired("AG-SM-001", &schedule).is_empty());
 }
+
+#[test]
+fn iam_004_a_deny_in_any_policy_of_the_same_role_fences_the_allow() {
+    // A customer managed policy allows sagemaker:*; the role that attaches it denies what
+    // lacks the network conditions, in its own inline policy. Both ways of attaching count.
+    let managed = |attach: &str, denies: &[&str]| {
+        let mut t = role_with_managed(&[], denies).replace(
+            "      ManagedPolicyArns: []\n",
+            &format!("      ManagedPolicyArns: [{attach}]\n"),
+        );
+        t.push_str(
+            "  Work:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Version: '2012-10-17'
+        Statement: [{Effect: Allow, Action: 'sagemaker:*', Resource: '*'}]
+",
+        );
+        t
+    };
+    let read = "{Effect: Allow, Action: 's3:GetObject', Resource: 'arn:aws:s3:::data/*'}";
+    let mut fenced: Vec<&str> = DENIED[1..].to_vec();
+    fenced.push(read);
+    assert_eq!(
+        fired("AG-IAM-004", &managed("!Ref Work", &[read])),
+        ["Work"]
+    );
+    assert!(fired("AG-IAM-004", &managed("!Ref Work", &fenced)).is_empty());
+    // Attached from the policy's side, with Roles.
+    let from_policy = managed("", &fenced).replace(
+        "      PolicyDocument:\n        Version: '2012-10-17'\n        Statement: [{Effect: Allow, Action: 'sagemaker:*'",
+        "      Roles: [!Ref Scientist]\n      PolicyDocument:\n        Version: '2012-10-17'\n        Statement: [{Effect: Allow, Action: 'sagemaker:*'",
+    );
+    assert!(from_policy.contains("Roles: [!Ref Scientist]"));
+    assert!(fired("AG-IAM-004", &from_policy).is_empty());
+    // A Deny of another role fences nothing here.
+    let other_role = role(&fenced).replace("Scientist", "Other");
+    let elsewhere = format!(
+        "{}{}",
+        managed("!Ref Work", &[read]),
+        other_role.split("Resources:\n").nth(1).unwrap()
+    );
+    assert_eq!(fired("AG-IAM-004", &elsewhere), ["Work"]);
+}

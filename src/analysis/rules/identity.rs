@@ -5,12 +5,15 @@
 //! (or a Deny next to it) makes the VPC settings a condition, and an action that takes no
 //! resource is never blamed for its `*`.
 
+use std::collections::HashMap;
+
 use serde_json::{Map, Value, json};
 
 use super::{Ctx, IAM_ADMIN, IAM_NOT_ACTION, IAM_PASS_ROLE, IAM_SAGEMAKER_NETWORK};
-use crate::analysis::model::display;
+use crate::analysis::model::{display, ref_list};
 use crate::analysis::policy::{PolicyStatement, one_or_many, policy_documents, statements};
 use crate::iam::wildcard_match;
+use crate::template::Template;
 
 /// Resource types whose policies are identity policies (attached to users, groups or roles).
 const IDENTITY_TYPES: &[&str] = &[
@@ -261,6 +264,51 @@ fn managed_policy_names(r: &crate::template::Resource) -> Vec<String> {
         .collect()
 }
 
+/// The users, groups and roles whose permissions a resource's policies are part of: the
+/// principal itself, those a policy names in `Roles`, `Users` or `Groups` (or `RoleName` ...
+/// for the single-principal policy types), and those that attach it in `ManagedPolicyArns`.
+fn principals(t: &Template, id: &str, attached_by: &HashMap<String, Vec<String>>) -> Vec<String> {
+    let Some(r) = t.resources.get(id) else {
+        return Vec::new();
+    };
+    let mut out: Vec<String> = match r.resource_type.as_str() {
+        "AWS::IAM::Role" | "AWS::IAM::User" | "AWS::IAM::Group" => vec![id.to_string()],
+        _ => Vec::new(),
+    };
+    for key in [
+        "Roles",
+        "Users",
+        "Groups",
+        "RoleName",
+        "UserName",
+        "GroupName",
+    ] {
+        out.extend(ref_list(r.properties.get(key)));
+    }
+    out.extend(attached_by.get(id).into_iter().flatten().cloned());
+    out
+}
+
+/// The Deny statements that apply wherever the policies of `id` do: those of every identity
+/// policy of the template that is part of the same principal's permissions.
+fn denies_for<'a>(
+    docs: &'a [PolicyStatement],
+    held_by: &HashMap<&str, Vec<String>>,
+    id: &str,
+) -> Vec<&'a Value> {
+    let mine = &held_by[id];
+    docs.iter()
+        .filter(|d| {
+            d.resource == id
+                || held_by[d.resource.as_str()]
+                    .iter()
+                    .any(|p| mine.contains(p))
+        })
+        .flat_map(|d| statements(&d.document))
+        .filter(|s| s.get("Effect").and_then(Value::as_str) == Some("Deny"))
+        .collect()
+}
+
 pub(super) fn identity_policies(c: &mut Ctx) {
     let t = c.t;
     let docs: Vec<PolicyStatement> = policy_documents(t)
@@ -272,14 +320,33 @@ pub(super) fn identity_policies(c: &mut Ctx) {
             })
         })
         .collect();
+    // Which principals attach each customer managed policy of the template.
+    let mut attached_by: HashMap<String, Vec<String>> = HashMap::new();
+    for (id, r) in &t.resources {
+        for policy in ref_list(r.properties.get("ManagedPolicyArns")) {
+            attached_by.entry(policy).or_default().push(id.clone());
+        }
+    }
+    let principal_ids = t
+        .resources
+        .iter()
+        .filter(|(_, r)| {
+            ["AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group"]
+                .contains(&r.resource_type.as_str())
+        })
+        .map(|(id, _)| id.as_str());
+    let mut held_by: HashMap<&str, Vec<String>> = HashMap::new();
+    for id in docs
+        .iter()
+        .map(|d| d.resource.as_str())
+        .chain(principal_ids)
+    {
+        held_by
+            .entry(id)
+            .or_insert_with(|| principals(t, id, &attached_by));
+    }
     for doc in &docs {
-        // A Deny anywhere in the same resource's identity policies applies with the Allow.
-        let denies: Vec<&Value> = docs
-            .iter()
-            .filter(|d| d.resource == doc.resource)
-            .flat_map(|d| statements(&d.document))
-            .filter(|s| s.get("Effect").and_then(Value::as_str) == Some("Deny"))
-            .collect();
+        let denies = denies_for(&docs, &held_by, &doc.resource);
         let listed = doc.document.get("Statement").is_some_and(Value::is_array);
         for (i, s) in statements(&doc.document).into_iter().enumerate() {
             let at = if listed {
@@ -296,12 +363,7 @@ pub(super) fn identity_policies(c: &mut Ctx) {
         {
             continue;
         }
-        let denies: Vec<&Value> = docs
-            .iter()
-            .filter(|d| &d.resource == id)
-            .flat_map(|d| statements(&d.document))
-            .filter(|s| s.get("Effect").and_then(Value::as_str) == Some("Deny"))
-            .collect();
+        let denies = denies_for(&docs, &held_by, id);
         for name in managed_policy_names(r) {
             if let Some(statement) = aws_managed(&name) {
                 let at = format!("ManagedPolicyArns: AWS's {name}");
