@@ -11,7 +11,7 @@ use serde_json::{Map, Value, json};
 
 use super::{Ctx, IAM_ADMIN, IAM_NOT_ACTION, IAM_PASS_ROLE, IAM_SAGEMAKER_NETWORK};
 use crate::analysis::model::{display, ref_list};
-use crate::analysis::policy::{PolicyStatement, one_or_many, policy_documents, statements};
+use crate::analysis::policy::{PolicyStatement, one_or_many, policy_documents_where, statements};
 use crate::iam::wildcard_match;
 use crate::template::Template;
 
@@ -311,15 +311,11 @@ fn denies_for<'a>(
 
 pub(super) fn identity_policies(c: &mut Ctx) {
     let t = c.t;
-    let docs: Vec<PolicyStatement> = policy_documents(t)
-        .into_iter()
-        .filter(|d| {
-            t.resources.get(&d.resource).is_some_and(|r| {
-                IDENTITY_TYPES.contains(&r.resource_type.as_str())
-                    && !d.property.contains("AssumeRolePolicyDocument")
-            })
-        })
-        .collect();
+    let docs: Vec<PolicyStatement> =
+        policy_documents_where(t, |r| IDENTITY_TYPES.contains(&r.resource_type.as_str()))
+            .into_iter()
+            .filter(|d| !d.property.contains("AssumeRolePolicyDocument"))
+            .collect();
     // Which principals attach each customer managed policy of the template.
     let mut attached_by: HashMap<String, Vec<String>> = HashMap::new();
     for (id, r) in &t.resources {

@@ -368,6 +368,12 @@ fn has_local_storage(instance_type: &str) -> bool {
 pub(super) fn sagemaker_kms(c: &mut Ctx) {
     let t = c.t;
     for (id, r) in &t.resources {
+        if !SAGEMAKER_KMS
+            .iter()
+            .any(|k| k.resource_type == r.resource_type)
+        {
+            continue;
+        }
         let props = Value::Object(
             r.properties
                 .iter()
