@@ -4,15 +4,19 @@
 //! against a request, and linted for shapes that do not mean what they seem to.
 
 pub mod catalog;
+mod conditions;
 mod eval;
 mod lint;
 mod names;
 mod parse;
 mod policy;
 pub mod presets;
+mod request;
+mod values;
 mod wildcard;
 
-pub use eval::{Decision, Outcome, Request, StatementRef};
+pub use eval::{Decision, Outcome, StatementRef};
+pub use request::{ContextOrigin, ContextValue, Request};
 pub use lint::{Finding, FindingKind};
 pub use names::{Action, Arn};
 pub use policy::{
