@@ -83,7 +83,16 @@ pub(super) fn condition(c: &Condition, env: &Env<'_>) -> std::result::Result<Out
     }
     let (op, negated) = positive(c.operator);
     let Some(value) = present else {
-        return Ok(absent_key(c, negated, env));
+        let mut out = absent_key(c, negated, env);
+        if let Some(info) = catalog::action_info(&env.request.action)
+            && !info.takes_condition_key(key)
+        {
+            out.detail = format!(
+                "AWS never sends `{key}` with {}:{}, so the key is absent",
+                info.prefix, info.name
+            );
+        }
+        return Ok(out);
     };
     if value.multivalued && c.set.is_none() {
         // "Multivalued context keys require a condition set operator." What AWS does with a

@@ -5,6 +5,7 @@ use std::fmt;
 
 use indexmap::IndexMap;
 
+use super::catalog;
 use super::conditions::condition;
 use super::policy::{Effect, PolicyDocument, PolicyKind, Principal, Statement};
 use super::request::{Caller, ContextValue, Identity, Request, Slot};
@@ -246,10 +247,26 @@ impl PolicyDocument {
     }
 }
 
-/// Context keys the request gives that AWS never sends with its action. Placeholder until the
-/// catalog knows each action's keys: none.
-fn ignored_keys(_request: &Request, _slots: &IndexMap<String, Slot>) -> Vec<(String, String)> {
-    Vec::new()
+/// Context keys the request gives that AWS never sends with its action: the Service
+/// Authorization Reference lists the keys each action (and its resource types) can carry, and
+/// AWS puts no other service key in the request context, so a condition on one sees it absent.
+fn ignored_keys(request: &Request, slots: &IndexMap<String, Slot>) -> Vec<(String, String)> {
+    let Some(info) = catalog::action_info(&request.action) else {
+        return Vec::new();
+    };
+    slots
+        .values()
+        .filter_map(|slot| match slot {
+            Slot::Known(v) if !info.takes_condition_key(&v.key) => Some((
+                v.key.clone(),
+                format!(
+                    "AWS never sends `{}` with {}:{}, so conditions see it absent",
+                    v.key, info.prefix, info.name
+                ),
+            )),
+            _ => None,
+        })
+        .collect()
 }
 
 type Applies = std::result::Result<String, String>;
