@@ -95,7 +95,12 @@ fn simulate_shows_the_context_aws_derives_for_a_role_session() {
     ]);
     let r = simulate(&policy, &args);
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
-    assert!(r.stdout.starts_with("ExplicitDeny (statement #1 'DenyPipeline')"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .starts_with("ExplicitDeny (statement #1 'DenyPipeline')"),
+        "{}",
+        r.stdout
+    );
     assert!(
         r.stdout
             .contains("aws:PrincipalArn = arn:aws:iam::111122223333:role/service-role/Pipeline"),
@@ -126,12 +131,16 @@ fn simulate_takes_a_multivalued_key_of_one_value() {
     let r = simulate(&policy, &one);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     assert!(
-        r.stdout.contains("sagemaker:InstanceTypes = [ml.t3.medium]"),
+        r.stdout
+            .contains("sagemaker:InstanceTypes = [ml.t3.medium]"),
         "{}",
         r.stdout
     );
     let mut two = one.clone();
-    two.extend(["--context-values", "sagemaker:InstanceTypes=ml.p4d.24xlarge"]);
+    two.extend([
+        "--context-values",
+        "sagemaker:InstanceTypes=ml.p4d.24xlarge",
+    ]);
     let r = simulate(&policy, &two);
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
 }

@@ -49,7 +49,9 @@ fn a_sessions_principal_arn_is_its_roles_arn_with_the_path() -> airgap::Result<(
     assert_eq!(account.values, ["111122223333"]);
 
     // The same session given by its ARN with its role's path.
-    let by_arn = get().principal_arn(PIPELINE_SESSION).role_path("/service-role/");
+    let by_arn = get()
+        .principal_arn(PIPELINE_SESSION)
+        .role_path("/service-role/");
     assert_eq!(deny.evaluate(&by_arn)?.outcome(), Outcome::ExplicitDeny);
 
     // The session ARN alone does not show the path aws:PrincipalArn carries: no guess.
@@ -133,7 +135,10 @@ fn null_with_several_values_ors_them() -> airgap::Result<()> {
     let absent_only = policy(json!({"Statement": [{"Effect": "Allow", "Principal": "*",
         "Action": "s3:GetObject", "Resource": "*",
         "Condition": {"Null": {"aws:SourceVpce": ["true"]}}}]}));
-    assert_eq!(absent_only.evaluate(&through)?.outcome(), Outcome::ImplicitDeny);
+    assert_eq!(
+        absent_only.evaluate(&through)?.outcome(),
+        Outcome::ImplicitDeny
+    );
     Ok(())
 }
 
@@ -147,7 +152,10 @@ fn a_plain_operator_on_a_multivalued_key_takes_the_denying_answer() -> airgap::R
     let paths = || {
         get()
             .principal_arn("arn:aws:iam::111122223333:user/alice")
-            .context("aws:PrincipalOrgPaths", "o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/")
+            .context(
+                "aws:PrincipalOrgPaths",
+                "o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/",
+            )
     };
     let with = |effect: &str, operator: &str| {
         policy(json!({"Statement": [
@@ -167,7 +175,10 @@ fn a_plain_operator_on_a_multivalued_key_takes_the_denying_answer() -> airgap::R
     let only_org = policy(json!({"Statement": [{"Effect": "Allow", "Principal": "*",
         "Action": "s3:GetObject", "Resource": "*",
         "Condition": {"StringLike": {"aws:PrincipalOrgPaths": "o-a1b2c3d4e5/*"}}}]}));
-    assert_eq!(only_org.evaluate(&paths())?.outcome(), Outcome::ImplicitDeny);
+    assert_eq!(
+        only_org.evaluate(&paths())?.outcome(),
+        Outcome::ImplicitDeny
+    );
     // With the set operator AWS asks for, it is exact.
     let any = with("Deny", "ForAnyValue:StringNotLike").evaluate(&paths())?;
     assert_eq!(any.outcome(), Outcome::Allow);
@@ -178,7 +189,10 @@ fn a_plain_operator_on_a_multivalued_key_takes_the_denying_answer() -> airgap::R
         .into_iter()
         .map(|f| f.kind)
         .collect();
-    assert!(kinds.contains(&FindingKind::PlainOperatorOnMultivaluedKey), "{kinds:?}");
+    assert!(
+        kinds.contains(&FindingKind::PlainOperatorOnMultivaluedKey),
+        "{kinds:?}"
+    );
     Ok(())
 }
 
@@ -274,7 +288,10 @@ fn anonymous_callers_and_one_element_sets() -> airgap::Result<()> {
     assert!(decision.context().is_empty(), "{:?}", decision.context());
     let named = policy(json!({"Statement": [{"Effect": "Allow",
         "Principal": {"AWS": "111122223333"}, "Action": "s3:GetObject", "Resource": "*"}]}));
-    assert_eq!(named.evaluate(&get().anonymous())?.outcome(), Outcome::ImplicitDeny);
+    assert_eq!(
+        named.evaluate(&get().anonymous())?.outcome(),
+        Outcome::ImplicitDeny
+    );
 
     // A set of one value: ForAllValues holds, and the plain operator is not read as a string.
     let subnets = policy(json!({"Statement": [{"Effect": "Allow",
@@ -307,6 +324,9 @@ fn for_any_value_if_exists_on_an_absent_key_takes_the_denying_answer() -> airgap
     let allow = with("Allow").evaluate(&get().anonymous())?;
     assert_eq!(allow.outcome(), Outcome::ImplicitDeny);
     assert!(allow.assumptions()[0].contains("not which wins"));
-    assert_eq!(with("Deny").evaluate(&alice())?.outcome(), Outcome::ExplicitDeny);
+    assert_eq!(
+        with("Deny").evaluate(&alice())?.outcome(),
+        Outcome::ExplicitDeny
+    );
     Ok(())
 }

@@ -108,7 +108,10 @@ const PARTNER_ROLE: &str = "arn:aws:iam::444455556666:role/ops/team/Admin";
 /// Who asks.
 #[derive(Debug, Clone)]
 enum Caller {
-    Session { role_arn: &'static str, session: &'static str },
+    Session {
+        role_arn: &'static str,
+        session: &'static str,
+    },
     User(&'static str),
     FederatedUser(&'static str),
     Root(&'static str),
@@ -154,9 +157,18 @@ impl Caller {
 }
 
 const CALLERS: &[Caller] = &[
-    Caller::Session { role_arn: ROLE_WITH_PATH, session: "build-42" },
-    Caller::Session { role_arn: ROLE, session: "alice" },
-    Caller::Session { role_arn: PARTNER_ROLE, session: "ops" },
+    Caller::Session {
+        role_arn: ROLE_WITH_PATH,
+        session: "build-42",
+    },
+    Caller::Session {
+        role_arn: ROLE,
+        session: "alice",
+    },
+    Caller::Session {
+        role_arn: PARTNER_ROLE,
+        session: "ops",
+    },
     Caller::User("arn:aws:iam::111122223333:user/alice"),
     Caller::User("arn:aws:iam::444455556666:user/carol"),
     Caller::FederatedUser("arn:aws:sts::111122223333:federated-user/bob"),
@@ -206,11 +218,24 @@ const STATEMENT_RESOURCES: &[&str] = &[
 const REQUESTS: &[(&str, &[&str])] = &[
     (
         "s3:GetObject",
-        &["arn:aws:s3:::data-bucket/home/a.csv", "arn:aws:s3:::data-bucket/x", "arn:aws:s3:::other-bucket/x"],
+        &[
+            "arn:aws:s3:::data-bucket/home/a.csv",
+            "arn:aws:s3:::data-bucket/x",
+            "arn:aws:s3:::other-bucket/x",
+        ],
     ),
-    ("s3:PutObject", &["arn:aws:s3:::data-bucket/home/b", "arn:aws:s3:::other-bucket/y"]),
+    (
+        "s3:PutObject",
+        &[
+            "arn:aws:s3:::data-bucket/home/b",
+            "arn:aws:s3:::other-bucket/y",
+        ],
+    ),
     ("s3:DeleteObject", &["arn:aws:s3:::data-bucket/x"]),
-    ("s3:ListBucket", &["arn:aws:s3:::data-bucket", "arn:aws:s3:::other-bucket"]),
+    (
+        "s3:ListBucket",
+        &["arn:aws:s3:::data-bucket", "arn:aws:s3:::other-bucket"],
+    ),
 ];
 
 #[derive(Clone, Copy, PartialEq)]
@@ -234,7 +259,13 @@ struct Key {
 }
 
 const KEYS: &[Key] = &[
-    Key { name: "aws:PrincipalAccount", kind: Kind::Str, policy_values: &[ME, PARTNER, "1111*"], request_values: &[], multivalued: false },
+    Key {
+        name: "aws:PrincipalAccount",
+        kind: Kind::Str,
+        policy_values: &[ME, PARTNER, "1111*"],
+        request_values: &[],
+        multivalued: false,
+    },
     Key {
         name: "aws:PrincipalArn",
         kind: Kind::Arn,
@@ -249,31 +280,112 @@ const KEYS: &[Key] = &[
         request_values: &[],
         multivalued: false,
     },
-    Key { name: "aws:PrincipalOrgID", kind: Kind::Str, policy_values: &["o-abc123", "o-other"], request_values: &["o-abc123", "o-other"], multivalued: false },
+    Key {
+        name: "aws:PrincipalOrgID",
+        kind: Kind::Str,
+        policy_values: &["o-abc123", "o-other"],
+        request_values: &["o-abc123", "o-other"],
+        multivalued: false,
+    },
     Key {
         name: "aws:PrincipalOrgPaths",
         kind: Kind::Str,
-        policy_values: &["o-abc123/r-ab12/ou-ab12-11111111/", "o-abc123/*", "o-abc123/r-ab12/ou-ab12-22222222/*"],
-        request_values: &["o-abc123/r-ab12/ou-ab12-11111111/", "o-abc123/r-ab12/ou-ab12-22222222/ou-x/", "o-other/r-1/ou-1/"],
+        policy_values: &[
+            "o-abc123/r-ab12/ou-ab12-11111111/",
+            "o-abc123/*",
+            "o-abc123/r-ab12/ou-ab12-22222222/*",
+        ],
+        request_values: &[
+            "o-abc123/r-ab12/ou-ab12-11111111/",
+            "o-abc123/r-ab12/ou-ab12-22222222/ou-x/",
+            "o-other/r-1/ou-1/",
+        ],
         multivalued: true,
     },
-    Key { name: "aws:SourceVpce", kind: Kind::Str, policy_values: &["vpce-1a2b3c4d", "vpce-9z8y7x6w", "vpce-1*"], request_values: &["vpce-1a2b3c4d", "vpce-0f0f0f0f"], multivalued: false },
-    Key { name: "aws:SourceIp", kind: Kind::Ip, policy_values: &["10.0.0.0/8", "203.0.113.0/24", "198.51.100.7/32"], request_values: &["10.1.2.3", "203.0.113.9", "192.0.2.1"], multivalued: false },
-    Key { name: "aws:SecureTransport", kind: Kind::Bool, policy_values: &["true", "false"], request_values: &["true", "false"], multivalued: false },
-    Key { name: "s3:prefix", kind: Kind::Str, policy_values: &["home/", "home/*", "data/"], request_values: &["home/", "data/", "home/alice/"], multivalued: false },
-    Key { name: "aws:CurrentTime", kind: Kind::Date, policy_values: &["2026-01-01T00:00:00Z", "2027-06-30T12:00:00Z"], request_values: &["2026-12-06T04:00:00Z", "2025-03-01T00:00:00Z"], multivalued: false },
-    Key { name: "aws:MultiFactorAuthAge", kind: Kind::Num, policy_values: &["3600", "60"], request_values: &["600", "7200"], multivalued: false },
-    Key { name: "s3:max-keys", kind: Kind::Num, policy_values: &["10", "1000"], request_values: &["100"], multivalued: false },
+    Key {
+        name: "aws:SourceVpce",
+        kind: Kind::Str,
+        policy_values: &["vpce-1a2b3c4d", "vpce-9z8y7x6w", "vpce-1*"],
+        request_values: &["vpce-1a2b3c4d", "vpce-0f0f0f0f"],
+        multivalued: false,
+    },
+    Key {
+        name: "aws:SourceIp",
+        kind: Kind::Ip,
+        policy_values: &["10.0.0.0/8", "203.0.113.0/24", "198.51.100.7/32"],
+        request_values: &["10.1.2.3", "203.0.113.9", "192.0.2.1"],
+        multivalued: false,
+    },
+    Key {
+        name: "aws:SecureTransport",
+        kind: Kind::Bool,
+        policy_values: &["true", "false"],
+        request_values: &["true", "false"],
+        multivalued: false,
+    },
+    Key {
+        name: "s3:prefix",
+        kind: Kind::Str,
+        policy_values: &["home/", "home/*", "data/"],
+        request_values: &["home/", "data/", "home/alice/"],
+        multivalued: false,
+    },
+    Key {
+        name: "aws:CurrentTime",
+        kind: Kind::Date,
+        policy_values: &["2026-01-01T00:00:00Z", "2027-06-30T12:00:00Z"],
+        request_values: &["2026-12-06T04:00:00Z", "2025-03-01T00:00:00Z"],
+        multivalued: false,
+    },
+    Key {
+        name: "aws:MultiFactorAuthAge",
+        kind: Kind::Num,
+        policy_values: &["3600", "60"],
+        request_values: &["600", "7200"],
+        multivalued: false,
+    },
+    Key {
+        name: "s3:max-keys",
+        kind: Kind::Num,
+        policy_values: &["10", "1000"],
+        request_values: &["100"],
+        multivalued: false,
+    },
 ];
 
 fn operators(kind: Kind) -> &'static [&'static str] {
     match kind {
-        Kind::Str => &["StringEquals", "StringNotEquals", "StringLike", "StringNotLike", "StringEqualsIgnoreCase"],
-        Kind::Arn => &["ArnEquals", "ArnLike", "ArnNotEquals", "ArnNotLike", "StringEquals", "StringLike"],
+        Kind::Str => &[
+            "StringEquals",
+            "StringNotEquals",
+            "StringLike",
+            "StringNotLike",
+            "StringEqualsIgnoreCase",
+        ],
+        Kind::Arn => &[
+            "ArnEquals",
+            "ArnLike",
+            "ArnNotEquals",
+            "ArnNotLike",
+            "StringEquals",
+            "StringLike",
+        ],
         Kind::Ip => &["IpAddress", "NotIpAddress"],
         Kind::Bool => &["Bool"],
-        Kind::Date => &["DateLessThan", "DateGreaterThan", "DateEquals", "DateNotEquals", "DateGreaterThanEquals"],
-        Kind::Num => &["NumericLessThan", "NumericGreaterThanEquals", "NumericEquals", "NumericNotEquals", "NumericLessThanEquals"],
+        Kind::Date => &[
+            "DateLessThan",
+            "DateGreaterThan",
+            "DateEquals",
+            "DateNotEquals",
+            "DateGreaterThanEquals",
+        ],
+        Kind::Num => &[
+            "NumericLessThan",
+            "NumericGreaterThanEquals",
+            "NumericEquals",
+            "NumericNotEquals",
+            "NumericLessThanEquals",
+        ],
     }
 }
 
@@ -301,7 +413,7 @@ fn condition(rng: &mut Rng) -> Map<String, Value> {
     let key = rng.pick(KEYS);
     let (operator, values) = if rng.chance(10) {
         const NULLS: [&[&str]; 3] = [&["true"], &["false"], &["true", "false"]];
-        let v: &[&str] = *rng.pick(&NULLS);
+        let v: &[&str] = NULLS[rng.below(NULLS.len())];
         ("Null".to_string(), v.iter().map(|s| json!(s)).collect())
     } else {
         let mut op = (*rng.pick(operators(key.kind))).to_string();
@@ -339,19 +451,35 @@ fn statement(rng: &mut Rng) -> Value {
     s.insert("Effect".into(), json!(if deny { "Deny" } else { "Allow" }));
     if deny && rng.chance(15) {
         let values = pick_values(rng, &PRINCIPALS[..10], 2);
-        s.insert("NotPrincipal".into(), json!({"AWS": one_or_list(rng, values)}));
+        s.insert(
+            "NotPrincipal".into(),
+            json!({"AWS": one_or_list(rng, values)}),
+        );
     } else {
         s.insert("Principal".into(), principal(rng));
     }
     let actions = pick_values(rng, STATEMENT_ACTIONS, 3);
     let actions = one_or_list(rng, actions);
     let not_action = rng.chance(if deny { 25 } else { 8 });
-    s.insert((if not_action { "NotAction" } else { "Action" }).into(), actions);
+    s.insert(
+        (if not_action { "NotAction" } else { "Action" }).into(),
+        actions,
+    );
     let resources = pick_values(rng, STATEMENT_RESOURCES, 2);
     let resources = one_or_list(rng, resources);
     let not_resource = rng.chance(if deny { 20 } else { 5 })
-        && !resources.as_array().map_or(resources == "*", |a| a.contains(&json!("*")));
-    s.insert((if not_resource { "NotResource" } else { "Resource" }).into(), resources);
+        && !resources
+            .as_array()
+            .map_or(resources == "*", |a| a.contains(&json!("*")));
+    s.insert(
+        (if not_resource {
+            "NotResource"
+        } else {
+            "Resource"
+        })
+        .into(),
+        resources,
+    );
     let mut conditions = Map::new();
     for _ in 0..rng.below(3) {
         for (op, keys) in condition(rng) {
@@ -433,7 +561,11 @@ fn oracle_line(c: &Case) -> String {
         context.insert(key.into(), json!(value));
     }
     for (key, values, multivalued) in &c.context {
-        let v = if *multivalued { json!(values) } else { json!(values[0]) };
+        let v = if *multivalued {
+            json!(values)
+        } else {
+            json!(values[0])
+        };
         context.insert((*key).into(), v);
     }
     let caller = match &c.caller {
@@ -463,8 +595,13 @@ fn oracle_dir() -> PathBuf {
 /// The oracle's answers, one per line given; `None` when node or the package is missing.
 fn run_oracle(lines: &[String]) -> Option<Vec<Value>> {
     let dir = oracle_dir();
-    let installed = dir.join("node_modules/@cloud-copilot/iam-simulate").is_dir();
-    let node = Command::new("node").arg("--version").output().is_ok_and(|o| o.status.success());
+    let installed = dir
+        .join("node_modules/@cloud-copilot/iam-simulate")
+        .is_dir();
+    let node = Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
     if !(installed && node) {
         assert!(
             !required(),
@@ -582,7 +719,10 @@ fn airgap_agrees_with_an_independent_evaluator() {
         // denies implicitly or allows, an implicit deny where it allows).
         let known = KNOWN_DIFFERENCES.iter().position(|k| {
             ours.strictness() > theirs.strictness()
-                && decision.assumptions().iter().any(|a| a.contains(k.assumption))
+                && decision
+                    .assumptions()
+                    .iter()
+                    .any(|a| a.contains(k.assumption))
         });
         match known {
             Some(k) => explained[k].1 += 1,
@@ -608,9 +748,17 @@ fn airgap_agrees_with_an_independent_evaluator() {
         unexplained.is_empty(),
         "{} disagreements not in KNOWN_DIFFERENCES:\n{}",
         unexplained.len(),
-        unexplained.iter().take(15).cloned().collect::<Vec<_>>().join("\n")
+        unexplained
+            .iter()
+            .take(15)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
     );
-    assert!(compared >= 1000, "only {compared} cases compared: {oracle_refused:?}");
+    assert!(
+        compared >= 1000,
+        "only {compared} cases compared: {oracle_refused:?}"
+    );
     for k in KNOWN_DIFFERENCES {
         assert!(!k.reason.is_empty() && !k.id.is_empty());
     }

@@ -571,7 +571,10 @@ fn cases() -> Vec<Case> {
         ),
         case(
             "NumericEquals",
-            when_on("s3:ListBucket", json!({"NumericEquals": {"s3:max-keys": "10"}})),
+            when_on(
+                "s3:ListBucket",
+                json!({"NumericEquals": {"s3:max-keys": "10"}}),
+            ),
             list().context("s3:max-keys", "10"),
             Allow,
             Some("Cond"),
@@ -579,7 +582,10 @@ fn cases() -> Vec<Case> {
         ),
         case(
             "NumericNotEquals",
-            when_on("s3:ListBucket", json!({"NumericNotEquals": {"s3:max-keys": "10"}})),
+            when_on(
+                "s3:ListBucket",
+                json!({"NumericNotEquals": {"s3:max-keys": "10"}}),
+            ),
             list().context("s3:max-keys", "10"),
             ImplicitDeny,
             None,
@@ -853,7 +859,10 @@ fn cases() -> Vec<Case> {
         ),
         case(
             "ForAllValues: a missing key holds",
-            when_on("sagemaker:CreateNotebookInstance", json!({"ForAllValues:StringEquals": {"sagemaker:VpcSubnets": ["subnet-1"]}})),
+            when_on(
+                "sagemaker:CreateNotebookInstance",
+                json!({"ForAllValues:StringEquals": {"sagemaker:VpcSubnets": ["subnet-1"]}}),
+            ),
             notebook(),
             Allow,
             Some("Cond"),
@@ -861,7 +870,10 @@ fn cases() -> Vec<Case> {
         ),
         case(
             "ForAnyValue: one matches",
-            when_on("sagemaker:CreateNotebookInstance", json!({"ForAnyValue:StringEquals": {"sagemaker:VpcSecurityGroupIds": "sg-1"}})),
+            when_on(
+                "sagemaker:CreateNotebookInstance",
+                json!({"ForAnyValue:StringEquals": {"sagemaker:VpcSecurityGroupIds": "sg-1"}}),
+            ),
             notebook().context_values("sagemaker:VpcSecurityGroupIds", ["sg-9", "sg-1"]),
             Allow,
             Some("Cond"),
@@ -869,7 +881,10 @@ fn cases() -> Vec<Case> {
         ),
         case(
             "ForAnyValue: a missing key fails",
-            when_on("sagemaker:CreateNotebookInstance", json!({"ForAnyValue:StringEquals": {"sagemaker:VpcSecurityGroupIds": "sg-1"}})),
+            when_on(
+                "sagemaker:CreateNotebookInstance",
+                json!({"ForAnyValue:StringEquals": {"sagemaker:VpcSecurityGroupIds": "sg-1"}}),
+            ),
             notebook(),
             ImplicitDeny,
             None,

@@ -38,7 +38,7 @@ enum PolicyCommand {
     /// the rules of its kind, and risky shapes (printed as findings).
     Validate(ValidateArgs),
     /// Evaluate one request against a policy, as AWS evaluates a single policy.
-    Simulate(SimulateArgs),
+    Simulate(Box<SimulateArgs>),
 }
 
 /// Where a policy is used.
@@ -148,7 +148,7 @@ fn read_policy(path: &std::path::Path) -> Result<PolicyDocument, Failure> {
 pub fn run(args: Args) -> Result<Outcome, Failure> {
     match args.command {
         PolicyCommand::Validate(a) => validate(a),
-        PolicyCommand::Simulate(a) => simulate(a),
+        PolicyCommand::Simulate(a) => simulate(*a),
     }
 }
 

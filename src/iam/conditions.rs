@@ -99,7 +99,9 @@ pub(super) fn condition(c: &Condition, env: &Env<'_>) -> std::result::Result<Out
         // plain operator is not documented: take the answer that denies.
         return Ok(Outcome {
             holds: denying(env),
-            detail: format!("`{key}` is multivalued and the operator has no ForAnyValue:/ForAllValues:"),
+            detail: format!(
+                "`{key}` is multivalued and the operator has no ForAnyValue:/ForAllValues:"
+            ),
             assumed: Some(format!(
                 "{} on the multivalued key `{key}` without a set operator: AWS documents that multivalued keys require ForAnyValue: or ForAllValues: but not what happens without one, so airgap took the answer that denies",
                 c.operator_name()

@@ -448,7 +448,11 @@ fn principal_matches(
 
 impl From<bool> for Named {
     fn from(hit: bool) -> Self {
-        if hit { Named::Yes(String::new()) } else { Named::No }
+        if hit {
+            Named::Yes(String::new())
+        } else {
+            Named::No
+        }
     }
 }
 
@@ -467,8 +471,7 @@ fn aws_principal_matches(named: &str, caller: &Caller) -> Named {
     else {
         return Named::No;
     };
-    if named == arn || named == account || named == format!("arn:{partition}:iam::{account}:root")
-    {
+    if named == arn || named == account || named == format!("arn:{partition}:iam::{account}:root") {
         return Named::from(true);
     }
     let iam_prefix = format!("arn:{partition}:iam::{account}:");
@@ -495,7 +498,9 @@ fn aws_principal_matches(named: &str, caller: &Caller) -> Named {
             }
         }
         Identity::FederatedUser(user) => {
-            if resource == format!("user/{user}") || resource.ends_with(&format!("/{user}")) && resource.starts_with("user/") {
+            if resource == format!("user/{user}")
+                || resource.ends_with(&format!("/{user}")) && resource.starts_with("user/")
+            {
                 Named::Maybe(
                     String::new(),
                     format!(

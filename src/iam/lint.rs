@@ -2,8 +2,8 @@
 
 use std::fmt;
 
-use super::eval::StatementRef;
 use super::catalog;
+use super::eval::StatementRef;
 use super::policy::{ConditionOperator as Op, Effect, PolicyDocument, Principal, Statement};
 use super::request::is_multivalued_key;
 

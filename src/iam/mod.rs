@@ -16,13 +16,13 @@ mod values;
 mod wildcard;
 
 pub use eval::{Decision, Outcome, StatementRef};
-pub use request::{ContextOrigin, ContextValue, Request};
 pub use lint::{Finding, FindingKind};
 pub use names::{Action, Arn};
 pub use policy::{
     Condition, ConditionKey, ConditionOperator, Effect, PolicyDocument, PolicyKind, Principal,
     PrincipalEntry, SetQualifier, Statement, VERSION,
 };
+pub use request::{ContextOrigin, ContextValue, Request};
 pub use wildcard::wildcard_match;
 
 /// The README's policy section, run as a doctest so the five lines stay true.

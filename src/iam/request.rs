@@ -339,7 +339,9 @@ impl Request {
         {
             return Err(Error::Invalid {
                 at: at("role_path"),
-                message: format!("`{path}` is not a role path; a path starts and ends with `/`, as `/service-role/`"),
+                message: format!(
+                    "`{path}` is not a role path; a path starts and ends with `/`, as `/service-role/`"
+                ),
             });
         }
         Ok(caller)
@@ -449,7 +451,11 @@ fn derived(caller: Option<&Caller>) -> Vec<Slot> {
             out
         }
         Caller::Service(name) => vec![
-            known("aws:PrincipalServiceName", name.clone(), "derived from the service caller"),
+            known(
+                "aws:PrincipalServiceName",
+                name.clone(),
+                "derived from the service caller",
+            ),
             known(
                 "aws:PrincipalIsAWSService",
                 "true".into(),
@@ -473,7 +479,9 @@ fn parse_caller(arn: &str, role_path: Option<&str>) -> Result<Caller> {
         return Err(bad("an ARN has six parts separated by `:`"));
     };
     if *prefix != "arn" || !["aws", "aws-cn", "aws-us-gov"].contains(partition) {
-        return Err(bad("it starts with arn:aws:, arn:aws-cn: or arn:aws-us-gov:"));
+        return Err(bad(
+            "it starts with arn:aws:, arn:aws-cn: or arn:aws-us-gov:",
+        ));
     }
     if !region.is_empty() {
         return Err(bad("IAM and STS principal ARNs have no region"));
@@ -517,7 +525,11 @@ fn parse_caller(arn: &str, role_path: Option<&str>) -> Result<Caller> {
         ("sts", r) if r.strip_prefix("federated-user/").is_some_and(named) => {
             Identity::FederatedUser(r["federated-user/".len()..].to_string())
         }
-        _ => return Err(bad("the resource is root, user/..., role/..., assumed-role/... or federated-user/...")),
+        _ => {
+            return Err(bad(
+                "the resource is root, user/..., role/..., assumed-role/... or federated-user/...",
+            ));
+        }
     };
     Ok(Caller::Aws {
         arn: arn.to_string(),

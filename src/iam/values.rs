@@ -156,4 +156,3 @@ pub(super) fn literal(tokens: &[Tok]) -> String {
         })
         .collect()
 }
-
