@@ -692,7 +692,12 @@ fn oracle_answer(v: &Value) -> Option<Answer> {
 
 #[test]
 fn airgap_agrees_with_an_independent_evaluator() {
-    let mut rng = Rng(SEED);
+    // Another seed (AIRGAP_DIFFERENTIAL_SEED) explores further; the README's figures are the
+    // default seed's.
+    let seed = std::env::var("AIRGAP_DIFFERENTIAL_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok());
+    let mut rng = Rng(seed.unwrap_or(SEED));
     let cases: Vec<Case> = (0..CASES).map(|_| case(&mut rng)).collect();
     let lines: Vec<String> = cases.iter().map(oracle_line).collect();
     let Some(answers) = run_oracle(&lines) else {
@@ -790,7 +795,7 @@ fn airgap_agrees_with_an_independent_evaluator() {
         thousands(compared)
     );
     assert!(
-        include_str!("../README.md").contains(&claim),
+        seed.is_some() || include_str!("../README.md").contains(&claim),
         "the README should say `{claim}`"
     );
     for k in KNOWN_DIFFERENCES {
