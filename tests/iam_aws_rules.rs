@@ -285,7 +285,20 @@ fn anonymous_callers_and_one_element_sets() -> airgap::Result<()> {
     ]}));
     let decision = public.evaluate(&get().anonymous())?;
     assert_eq!(decision.outcome(), Outcome::Allow);
-    assert!(decision.context().is_empty(), "{:?}", decision.context());
+    // aws:PrincipalAccount: "For anonymous requests, the request context returns `anonymous`."
+    let keys: Vec<(&str, &str)> = decision
+        .context()
+        .iter()
+        .map(|c| (c.key.as_str(), c.values[0].as_str()))
+        .collect();
+    assert!(
+        keys.contains(&("aws:PrincipalAccount", "anonymous")),
+        "{keys:?}"
+    );
+    assert!(
+        !keys.iter().any(|(k, _)| *k == "aws:PrincipalArn"),
+        "{keys:?}"
+    );
     let named = policy(json!({"Statement": [{"Effect": "Allow",
         "Principal": {"AWS": "111122223333"}, "Action": "s3:GetObject", "Resource": "*"}]}));
     assert_eq!(

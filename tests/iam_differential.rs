@@ -137,6 +137,10 @@ impl Caller {
     /// `aws:PrincipalArn` and `aws:PrincipalAccount`; written out here, independently of
     /// airgap's derivation.
     fn documented_keys(&self) -> Vec<(&'static str, String)> {
+        if let Caller::Anonymous = self {
+            // "For anonymous requests, the request context returns `anonymous`."
+            return vec![("aws:PrincipalAccount", "anonymous".into())];
+        }
         let Some(arn) = self.arn() else {
             return Vec::new();
         };

@@ -462,7 +462,21 @@ fn derived(caller: Option<&Caller>) -> Vec<Slot> {
                 "derived from the service caller",
             ),
         ],
-        Caller::Anonymous | Caller::Federated(_) | Caller::CanonicalUser(_) => Vec::new(),
+        // aws:PrincipalAccount: "For anonymous requests, the request context returns
+        // `anonymous`. Availability – This key is included in the request context for all
+        // requests, including anonymous requests"; the same availability for aws:PrincipalType
+        // and aws:userid, whose value for an anonymous caller is `Anonymous`/`anonymous`
+        // ("Principal key values"). aws:PrincipalArn: "Anonymous requests do not include
+        // this key."
+        Caller::Anonymous => {
+            let from = "derived: the request is anonymous";
+            vec![
+                known("aws:PrincipalAccount", "anonymous".into(), from),
+                known("aws:PrincipalType", "Anonymous".into(), from),
+                known("aws:userid", "anonymous".into(), from),
+            ]
+        }
+        Caller::Federated(_) | Caller::CanonicalUser(_) => Vec::new(),
     }
 }
 
