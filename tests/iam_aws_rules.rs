@@ -343,3 +343,21 @@ fn for_any_value_if_exists_on_an_absent_key_takes_the_denying_answer() -> airgap
     );
     Ok(())
 }
+
+// "You can use wildcard characters (* and ?) within any ARN segment (the parts separated by
+// colons) ... a wildcard character can't span segments" (Amazon S3 User Guide, "Wildcard
+// characters in resource ARNs"). The resource part holds colons of its own: CloudWatch Logs'
+// `log-group:NAME:*` names the group's streams.
+#[test]
+fn a_resource_wildcard_does_not_span_arn_segments() -> airgap::Result<()> {
+    let p = policy(json!({"Statement": [{"Effect": "Allow", "Principal": "*",
+        "Action": "logs:PutLogEvents",
+        "Resource": ["arn:aws:logs:*:log-group:app", "arn:aws:logs:*:111122223333:log-group:ml:*"]}]}));
+    let put = |arn: &str| Request::new("logs:PutLogEvents", arn);
+    // The region's `*` does not swallow the account.
+    let swallowed = p.evaluate(&put("arn:aws:logs:eu-west-1:111122223333:log-group:app"))?;
+    assert_eq!(swallowed.outcome(), Outcome::ImplicitDeny, "{swallowed}");
+    let stream = "arn:aws:logs:eu-west-1:111122223333:log-group:ml:log-stream:nb-1";
+    assert_eq!(p.evaluate(&put(stream))?.outcome(), Outcome::Allow);
+    Ok(())
+}

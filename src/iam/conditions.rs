@@ -251,7 +251,7 @@ fn parse_bool(s: &str) -> Option<bool> {
 
 /// ArnEquals and ArnLike compare each of the six colon-separated parts on its own, with
 /// wildcards that do not cross a colon.
-fn arn_like(policy: &[Tok], value: &str) -> bool {
+pub(super) fn arn_like(policy: &[Tok], value: &str) -> bool {
     let split = |toks: &[Tok]| -> Vec<Vec<Tok>> {
         let mut parts = vec![Vec::new()];
         for t in toks {

@@ -6,11 +6,11 @@ use std::fmt;
 use indexmap::IndexMap;
 
 use super::catalog;
-use super::conditions::condition;
+use super::conditions::{arn_like, condition};
 use super::policy::{Effect, PolicyDocument, PolicyKind, Principal, Statement};
 use super::request::{Caller, ContextValue, Identity, Request, Slot};
 use super::values::{Env, resolve, substitute};
-use super::wildcard::match_tokens;
+use super::wildcard::{Tok, match_tokens};
 use crate::error::{Error, Result};
 
 /// What a policy decides about a request.
@@ -352,7 +352,7 @@ fn applies(
         let mut hit = None;
         for arn in &s.resources {
             let text = resolve(&arn.to_value(), r)?;
-            if match_tokens(&substitute(&text, env)?, &r.resource, false) {
+            if resource_matches(&substitute(&text, env)?, &r.resource) {
                 hit = Some(text);
                 break;
             }
@@ -372,7 +372,7 @@ fn applies(
     if !s.not_resources.is_empty() {
         for arn in &s.not_resources {
             let text = resolve(&arn.to_value(), r)?;
-            if match_tokens(&substitute(&text, env)?, &r.resource, false) {
+            if resource_matches(&substitute(&text, env)?, &r.resource) {
                 return Ok(Err(format!(
                     "resource `{}` is excluded by NotResource `{text}`",
                     r.resource
@@ -512,5 +512,20 @@ fn aws_principal_matches(named: &str, caller: &Caller) -> Named {
             }
         }
         Identity::Root | Identity::User(_) => Named::No,
+    }
+}
+
+/// Whether a `Resource` or `NotResource` entry names the request's resource. "You can use
+/// wildcard characters (* and ?) within any ARN segment (the parts separated by colons) ...
+/// a wildcard character can't span segments" (Amazon S3 User Guide, IAM User Guide): the five
+/// parts before the resource compare on their own; the resource part is the rest of the ARN,
+/// colons included (`log-group:NAME:*` covers the group's streams). An entry that is not an
+/// ARN (`*`) compares as a whole.
+fn resource_matches(pattern: &[Tok], resource: &str) -> bool {
+    let colons = pattern.iter().filter(|t| **t == Tok::Lit(':')).count();
+    if colons >= 5 {
+        arn_like(pattern, resource)
+    } else {
+        match_tokens(pattern, resource, false)
     }
 }
