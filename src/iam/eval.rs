@@ -402,11 +402,19 @@ fn applies(
     Ok(Ok(why.join(", ")))
 }
 
-/// Whether a principal element names the caller.
+/// Whether a principal element names the caller, and by which value.
 enum Named {
     Yes(String),
     /// AWS's documentation does not say; the first text is the value, the second the doubt.
     Maybe(String, String),
+    No,
+}
+
+/// Whether one principal value names the caller.
+enum Hit {
+    Yes,
+    /// AWS's documentation does not say why not or why so: the doubt, in words.
+    Maybe(String),
     No,
 }
 
@@ -431,28 +439,24 @@ fn principal_matches(
             };
             let hit = match (kind.as_str(), caller) {
                 ("AWS", Caller::Aws { .. }) => aws_principal_matches(&v, caller),
-                ("Service", Caller::Service(name)) => Named::from(v == *name),
-                ("Federated", Caller::Federated(name)) => Named::from(v == *name),
-                ("CanonicalUser", Caller::CanonicalUser(id)) => Named::from(v == *id),
-                _ => Named::No,
+                ("Service", Caller::Service(name)) => Hit::from(v == *name),
+                ("Federated", Caller::Federated(name)) => Hit::from(v == *name),
+                ("CanonicalUser", Caller::CanonicalUser(id)) => Hit::from(v == *id),
+                _ => Hit::No,
             };
             match hit {
-                Named::Yes(_) => return Ok(Named::Yes(v)),
-                Named::Maybe(_, doubt) => maybe = Some(Named::Maybe(v, doubt)),
-                Named::No => {}
+                Hit::Yes => return Ok(Named::Yes(v)),
+                Hit::Maybe(doubt) => maybe = Some(Named::Maybe(v, doubt)),
+                Hit::No => {}
             }
         }
     }
     Ok(maybe.unwrap_or(Named::No))
 }
 
-impl From<bool> for Named {
+impl From<bool> for Hit {
     fn from(hit: bool) -> Self {
-        if hit {
-            Named::Yes(String::new())
-        } else {
-            Named::No
-        }
+        if hit { Hit::Yes } else { Hit::No }
     }
 }
 
@@ -461,7 +465,7 @@ impl From<bool> for Named {
 /// Both delegate permissions to the account"), or, for a role session, by its role's ARN
 /// (with any path: session ARNs carry none, and role names are unique in an account). "You
 /// cannot use a wildcard to match part of a principal name or ARN."
-fn aws_principal_matches(named: &str, caller: &Caller) -> Named {
+fn aws_principal_matches(named: &str, caller: &Caller) -> Hit {
     let Caller::Aws {
         arn,
         partition,
@@ -469,49 +473,44 @@ fn aws_principal_matches(named: &str, caller: &Caller) -> Named {
         identity,
     } = caller
     else {
-        return Named::No;
+        return Hit::No;
     };
     if named == arn || named == account || named == format!("arn:{partition}:iam::{account}:root") {
-        return Named::from(true);
+        return Hit::Yes;
     }
     let iam_prefix = format!("arn:{partition}:iam::{account}:");
     let Some(resource) = named.strip_prefix(&iam_prefix) else {
-        return Named::No;
+        return Hit::No;
     };
     match identity {
         Identity::Session { role, .. } | Identity::Role { name: role, .. } => {
             let Some(named_role) = resource.strip_prefix("role/") else {
-                return Named::No;
+                return Hit::No;
             };
             let name = named_role.rsplit('/').next().unwrap_or(named_role);
             if name == role {
-                Named::from(true)
+                Hit::Yes
             } else if name.eq_ignore_ascii_case(role) {
-                Named::Maybe(
-                    String::new(),
-                    format!(
-                        "the principal names role `{name}` and the caller's role is `{role}`: AWS does not document whether role names compare ignoring case, so airgap took the answer that denies"
-                    ),
-                )
+                Hit::Maybe(format!(
+                    "the principal names role `{name}` and the caller's role is `{role}`: AWS does not document whether role names compare ignoring case, so airgap took the answer that denies"
+                ))
             } else {
-                Named::No
+                Hit::No
             }
         }
         Identity::FederatedUser(user) => {
-            if resource == format!("user/{user}")
-                || resource.ends_with(&format!("/{user}")) && resource.starts_with("user/")
-            {
-                Named::Maybe(
-                    String::new(),
-                    format!(
-                        "the principal names the IAM user `{resource}` and the caller is the federated user `{user}`: AWS documents naming a federated user by its session ARN (arn:aws:sts::ACCOUNT:federated-user/NAME), not whether the user that federated matches, so airgap took the answer that denies"
-                    ),
-                )
+            let names_user = resource
+                .strip_prefix("user/")
+                .is_some_and(|path| path.rsplit('/').next() == Some(user.as_str()));
+            if names_user {
+                Hit::Maybe(format!(
+                    "the principal names the IAM user `{resource}` and the caller is the federated user `{user}`: AWS documents naming a federated user by its session ARN (arn:aws:sts::ACCOUNT:federated-user/NAME), not whether the user that federated matches, so airgap took the answer that denies"
+                ))
             } else {
-                Named::No
+                Hit::No
             }
         }
-        Identity::Root | Identity::User(_) => Named::No,
+        Identity::Root | Identity::User(_) => Hit::No,
     }
 }
 
