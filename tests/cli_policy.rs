@@ -144,3 +144,22 @@ fn simulate_takes_a_multivalued_key_of_one_value() {
     let r = simulate(&policy, &two);
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
 }
+
+#[test]
+fn validate_flags_conditions_on_keys_the_actions_never_carry() {
+    let policy = policy_file(
+        "prefix-on-get.json",
+        r#"{"Statement": [{"Sid": "Home", "Effect": "Allow", "Principal": "*",
+        "Action": "s3:GetObject", "Resource": "arn:aws:s3:::data-bucket/*",
+        "Condition": {"StringLike": {"s3:prefix": "home/*"}}}]}"#,
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_airgap"))
+        .args(["policy", "validate"])
+        .arg(&policy)
+        .output()
+        .expect("run airgap");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("condition-key-never-sent"), "{stdout}");
+    assert!(stdout.contains("never applies"), "{stdout}");
+}
