@@ -210,7 +210,7 @@ rules! {
         "an identity policy allowing * on * gives every permission, including those that change the network",
         "grant the actions the role needs";
     KMS_ROTATION = "AG-KMS-001", Encryption, Error, "KMS key without rotation",
-        "a symmetric key without automatic rotation keeps its key material for ever, so a leaked key stays useful",
+        "a symmetric key without automatic rotation encrypts everything, for as long as it lives, under one key material; rotation (yearly by default) bounds how much data each protects",
         "set EnableKeyRotation: true";
 }
 
