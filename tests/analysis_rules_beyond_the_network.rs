@@ -400,7 +400,7 @@ const CONDITIONED: &[&str] = &[
 
 const DENIED: &[&str] = &[
     "{Effect: Allow, Action: 'sagemaker:*', Resource: '*'}",
-    "{Effect: Deny, Action: ['sagemaker:CreateNotebookInstance', 'sagemaker:CreateTrainingJob', 'sagemaker:CreateProcessingJob', 'sagemaker:CreateHyperParameterTuningJob', 'sagemaker:CreateModel', 'sagemaker:CreateAutoMLJob*', 'sagemaker:CreateCluster', 'sagemaker:Create*QualityJobDefinition', 'sagemaker:CreateModelBiasJobDefinition', 'sagemaker:CreateModelExplainabilityJobDefinition', 'sagemaker:CreateMonitoringSchedule', 'sagemaker:CreateAIBenchmarkJob', 'sagemaker:CreateAIRecommendationJob', 'sagemaker:CreateAIWorkloadConfig'], Resource: '*', Condition: {'Null': {'sagemaker:VpcSubnets': 'true'}}}",
+    "{Effect: Deny, Action: ['sagemaker:CreateNotebookInstance', 'sagemaker:CreateTrainingJob', 'sagemaker:CreateProcessingJob', 'sagemaker:CreateHyperParameterTuningJob', 'sagemaker:CreateModel', 'sagemaker:CreateAutoMLJob*', 'sagemaker:CreateCluster', 'sagemaker:Create*QualityJobDefinition', 'sagemaker:CreateModelBiasJobDefinition', 'sagemaker:CreateModelExplainabilityJobDefinition', 'sagemaker:CreateMonitoringSchedule'], Resource: '*', Condition: {'Null': {'sagemaker:VpcSubnets': 'true'}}}",
     "{Effect: Deny, Action: 'sagemaker:CreateNotebookInstance', Resource: '*', Condition: {StringNotEquals: {'sagemaker:DirectInternetAccess': Disabled}}}",
     "{Effect: Deny, Action: 'sagemaker:CreateDomain', Resource: '*', Condition: {StringNotEquals: {'sagemaker:AppNetworkAccessType': VpcOnly}}}",
 ];
@@ -730,4 +730,24 @@ fn iam_004_a_deny_in_any_policy_of_the_same_role_fences_the_allow() {
         other_role.split("Resources:\n").nth(1).unwrap()
     );
     assert_eq!(fired("AG-IAM-004", &elsewhere), ["Work"]);
+}
+
+#[test]
+fn iam_004_a_create_wildcard_scoped_to_other_resources_creates_no_notebook() {
+    // The IAM catalog gives each action the resource types it acts on: a statement whose
+    // Resource names only experiments cannot create a notebook instance or a training job.
+    let experiments = role(&[
+        "{Effect: Allow, Action: 'sagemaker:Create*', Resource: !Sub 'arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:experiment/*'}",
+    ]);
+    assert!(fired("AG-IAM-004", &experiments).is_empty());
+    let notebooks = role(&[
+        "{Effect: Allow, Action: 'sagemaker:Create*', Resource: !Sub 'arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:notebook-instance/*'}",
+    ]);
+    assert_eq!(fired("AG-IAM-004", &notebooks), ["Scientist"]);
+    assert!(messages("AG-IAM-004", &notebooks)[0].contains("CreateNotebookInstance"));
+    // A resource known only at launch is taken to match.
+    let imported = role(&[
+        "{Effect: Allow, Action: 'sagemaker:Create*', Resource: !ImportValue notebook-arns}",
+    ]);
+    assert_eq!(fired("AG-IAM-004", &imported), ["Scientist"]);
 }
