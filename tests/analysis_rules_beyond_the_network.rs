@@ -751,3 +751,28 @@ fn iam_004_a_create_wildcard_scoped_to_other_resources_creates_no_notebook() {
     ]);
     assert_eq!(fired("AG-IAM-004", &imported), ["Scientist"]);
 }
+
+#[test]
+fn sm_001_a_model_with_network_isolation_is_not_outside_the_vpc() {
+    // EnableNetworkIsolation: "Isolates the model container. No inbound or outbound network
+    // calls can be made to or from the model container." (SageMaker API Reference, CreateModel)
+    let model = |extra: &str| {
+        template(&format!(
+            "  Model:
+    Type: AWS::SageMaker::Model
+    Properties:
+      ExecutionRoleArn: arn:aws:iam::1:role/r
+      PrimaryContainer: {{Image: image}}
+{extra}"
+        ))
+    };
+    assert_eq!(fired("AG-SM-001", &model("")), ["Model"]);
+    assert!(fired("AG-SM-001", &model("      EnableNetworkIsolation: true\n")).is_empty());
+    assert!(
+        fired(
+            "AG-SM-001",
+            &model("      VpcConfig: {SecurityGroupIds: [sg-1], Subnets: [subnet-1]}\n")
+        )
+        .is_empty()
+    );
+}

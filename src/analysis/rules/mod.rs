@@ -663,7 +663,11 @@ fn sagemaker(c: &mut Ctx) {
                     );
                 }
             }
-            "AWS::SageMaker::Model" if !p.contains_key("VpcConfig") => {
+            // Network isolation cuts the containers off from every network, the VPC's included.
+            "AWS::SageMaker::Model"
+                if !p.contains_key("VpcConfig")
+                    && truthy(p.get("EnableNetworkIsolation")) != Some(true) =>
+            {
                 c.find(SM_VPC, id, "has no VpcConfig");
             }
             _ => {}
