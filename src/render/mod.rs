@@ -384,6 +384,11 @@ pub fn review_report(t: &Template, options: &ReportOptions) -> Result<String> {
         .groups()
         .filter(|g| reach.has_default_egress(g))
         .collect();
+    let approximations: Vec<Value> = reach
+        .approximations()
+        .iter()
+        .map(|a| json!({"subject": a.subject, "text": a.text}))
+        .collect();
     let findings: Vec<Value> = findings
         .iter()
         .map(|f| {
@@ -424,6 +429,7 @@ pub fn review_report(t: &Template, options: &ReportOptions) -> Result<String> {
         },
         "matrix": matrix,
         "default_egress": default_egress,
+        "approximations": approximations,
         "findings": findings,
     });
     table_safe(&mut context);
