@@ -700,7 +700,12 @@ fn probes() -> Vec<Traffic> {
     out.extend([53, 443].map(Traffic::udp));
     out.extend([(8, 0), (3, 4), (3, 1), (0, 0), (4, 0)].map(|(t, c)| Traffic::icmp(t, c)));
     out.extend([(128, 0), (1, 4)].map(|(t, c)| Traffic::icmpv6(t, c)));
+    // A protocol without ports: the port a probe carries must not matter.
     out.extend([47, 50, 132].map(Traffic::protocol));
+    out.extend([(47, 7), (50, 60000)].map(|(n, port)| Traffic {
+        port,
+        ..Traffic::protocol(n)
+    }));
     out
 }
 
