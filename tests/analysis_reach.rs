@@ -165,8 +165,8 @@ fn app_reaches_db(extra: &str, db_ingress: &str, traffic: Traffic) -> bool {
 
 #[test]
 fn a_block_the_template_determines_through_an_intrinsic_is_that_block() {
-    // CloudFormation: `Fn::GetAtt` of an AWS::EC2::VPC's `CidrBlock` "returns the primary IPv4
-    // CIDR block for the VPC"; `Fn::Cidr` "returns an array of CIDR address blocks", with
+    // EC2's Vpc.CidrBlock, which `!GetAtt Vpc.CidrBlock` returns: "The primary IPv4 CIDR block
+    // for the VPC." CloudFormation: `Fn::Cidr` "returns an array of CIDR address blocks", with
     // cidrBits "the number of subnet bits for the CIDR" (8 subnet bits make a /24).
     let tcp = Traffic::tcp(5432);
     let admits = |peer: &str| {
@@ -181,6 +181,16 @@ fn a_block_the_template_determines_through_an_intrinsic_is_that_block() {
     assert!(admits("!Sub '${Vpc.CidrBlock}'"));
     assert!(admits("!Select [0, !Cidr [!GetAtt Vpc.CidrBlock, 4, 8]]"));
     assert!(admits("!If [SomeCondition, 192.168.0.0/16, 10.0.3.0/24]"));
+    let r = app_and_db(
+        "",
+        "!If [SomeCondition, {IpProtocol: tcp, FromPort: 5432, ToPort: 5432, CidrIp: 10.0.0.0/16}, !Ref AWS::NoValue]",
+    );
+    assert!(r.can_reach(&group("App"), &group("Db"), 5432));
+    assert!(
+        r.approximations()
+            .iter()
+            .any(|a| a.subject == "Db" && a.kind == "conditional-rule")
+    );
     // Determined, and elsewhere: 192.168.1.0/24 is not in the VPC.
     assert!(!admits("!Select [1, !Cidr [192.168.0.0/16, 2, 8]]"));
     assert!(!admits("!Sub '192.168.0.0/16'"));

@@ -67,8 +67,8 @@ impl Rng {
     fn chance(&mut self, percent: u64) -> bool {
         self.next() % 100 < percent
     }
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
+    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[self.below(items.len())]
     }
 }
 
@@ -105,9 +105,15 @@ enum Written {
     /// `!Sub` without variables.
     Sub,
     /// `!Select [i, !Cidr [!GetAtt Vpc.CidrBlock, n, bits]]`, which the model computes itself.
-    SelectCidr { index: usize, count: usize, bits: u32 },
+    SelectCidr {
+        index: usize,
+        count: usize,
+        bits: u32,
+    },
     /// A parameter whose default is `default`; the launch gives the block itself.
-    Parameter { default: &'static str },
+    Parameter {
+        default: &'static str,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -170,7 +176,7 @@ struct Spec {
 }
 
 fn port_range(rng: &mut Rng) -> (i64, i64) {
-    let (a, b) = (*rng.pick(&PORTS), *rng.pick(&PORTS));
+    let (a, b) = (rng.pick(&PORTS), rng.pick(&PORTS));
     (a.min(b), a.max(b))
 }
 
@@ -178,8 +184,8 @@ fn protocol(rng: &mut Rng) -> Protocol {
     let icmp_type_code = |rng: &mut Rng| match rng.below(4) {
         0 => (-1, -1),
         1 => (8, -1),
-        2 => (3, *rng.pick(&[-1, 1, 4])),
-        _ => (*rng.pick(&[0, 4, 128]), 0),
+        2 => (3, rng.pick(&[-1, 1, 4])),
+        _ => (rng.pick(&[0, 4, 128]), 0),
     };
     match rng.below(9) {
         0 => Protocol::All,
@@ -199,7 +205,7 @@ fn protocol(rng: &mut Rng) -> Protocol {
         6 => Protocol::Icmpv6(rng.chance(50).then(|| icmp_type_code(rng))),
         _ => {
             let (f, t) = port_range(rng);
-            Protocol::Other(*rng.pick(&[47, 50]), f, t)
+            Protocol::Other(rng.pick(&[47, 50]), f, t)
         }
     }
 }
@@ -222,7 +228,7 @@ fn peer(rng: &mut Rng, groups: usize, primary: &str) -> Peer {
             let written = match rng.below(6) {
                 0 => Written::Sub,
                 1 => Written::Parameter {
-                    default: *rng.pick(&RULE_V4),
+                    default: rng.pick(&RULE_V4),
                 },
                 _ => Written::Literal,
             };
@@ -235,13 +241,13 @@ fn peer(rng: &mut Rng, groups: usize, primary: &str) -> Peer {
                 Written::SelectCidr {
                     index: rng.below(4),
                     count: 4,
-                    bits: *rng.pick(&[8, 12]),
+                    bits: rng.pick(&[8, 12]),
                 },
             ),
         },
         7 => Peer::V6(rng.pick(&RULE_V6).to_string()),
         8 => Peer::DefinedList,
-        _ => Peer::ListParameter(vec![*rng.pick(&["52.216.0.0/15", "10.0.9.0/24"])]),
+        _ => Peer::ListParameter(vec![rng.pick(&["52.216.0.0/15", "10.0.9.0/24"])]),
     }
 }
 
@@ -256,7 +262,7 @@ fn rules(rng: &mut Rng, groups: usize, primary: &str, most: usize) -> Vec<RuleSp
 }
 
 fn spec(rng: &mut Rng) -> Spec {
-    let primary = *rng.pick(&VPC_BLOCKS);
+    let primary = rng.pick(&VPC_BLOCKS);
     let n = 2 + rng.below(3);
     let groups = (0..n)
         .map(|_| GroupSpec {
@@ -273,9 +279,9 @@ fn spec(rng: &mut Rng) -> Spec {
     Spec {
         primary,
         primary_from_parameter: rng.chance(10),
-        secondary: rng.chance(30).then(|| *rng.pick(&SECONDARY_BLOCKS)),
-        ipv6: rng.chance(35).then(|| *rng.pick(&AMAZON_IPV6)),
-        list: vec![*rng.pick(&["10.0.7.0/24", "192.168.4.0/24", "100.64.1.0/24"])],
+        secondary: rng.chance(30).then(|| rng.pick(&SECONDARY_BLOCKS)),
+        ipv6: rng.chance(35).then(|| rng.pick(&AMAZON_IPV6)),
+        list: vec![rng.pick(&["10.0.7.0/24", "192.168.4.0/24", "100.64.1.0/24"])],
         groups,
         endpoint: rng
             .chance(50)
@@ -408,12 +414,18 @@ fn template(s: &Spec) -> Template {
         json!({"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": primary}}),
     );
     if let Some(b) = s.secondary {
-        w.resources.insert("Secondary".into(), json!({"Type": "AWS::EC2::VPCCidrBlock",
-            "Properties": {"VpcId": {"Ref": "Vpc"}, "CidrBlock": b}}));
+        w.resources.insert(
+            "Secondary".into(),
+            json!({"Type": "AWS::EC2::VPCCidrBlock",
+            "Properties": {"VpcId": {"Ref": "Vpc"}, "CidrBlock": b}}),
+        );
     }
     if s.ipv6.is_some() {
-        w.resources.insert("Ipv6".into(), json!({"Type": "AWS::EC2::VPCCidrBlock",
-            "Properties": {"VpcId": {"Ref": "Vpc"}, "AmazonProvidedIpv6CidrBlock": true}}));
+        w.resources.insert(
+            "Ipv6".into(),
+            json!({"Type": "AWS::EC2::VPCCidrBlock",
+            "Properties": {"VpcId": {"Ref": "Vpc"}, "AmazonProvidedIpv6CidrBlock": true}}),
+        );
     }
     let entries: Vec<Value> = s.list.iter().map(|c| json!({"Cidr": c})).collect();
     w.resources.insert("Offices".into(), json!({"Type": "AWS::EC2::PrefixList", "Properties": {
@@ -439,23 +451,34 @@ fn template(s: &Spec) -> Template {
             json!({"Type": "AWS::EC2::SecurityGroup", "Properties": p}),
         );
         for (kind, rules, egress) in [
-            ("AWS::EC2::SecurityGroupIngress", &g.ingress_resources, false),
+            (
+                "AWS::EC2::SecurityGroupIngress",
+                &g.ingress_resources,
+                false,
+            ),
             ("AWS::EC2::SecurityGroupEgress", &g.egress_resources, true),
         ] {
             for r in rules {
                 let mut m = w.rule(r, egress);
                 m.insert("GroupId".into(), json!({"Ref": group_id(i)}));
                 let id = format!("{}Rule{}", group_id(i), w.resources.len());
-                w.resources.insert(id, json!({"Type": kind, "Properties": m}));
+                w.resources
+                    .insert(id, json!({"Type": kind, "Properties": m}));
             }
         }
     }
     if let Some(groups) = &s.endpoint {
-        let ids: Vec<Value> = groups.iter().map(|g| json!({"Ref": group_id(*g)})).collect();
-        w.resources.insert("Endpoint".into(), json!({"Type": "AWS::EC2::VPCEndpoint", "Properties": {
+        let ids: Vec<Value> = groups
+            .iter()
+            .map(|g| json!({"Ref": group_id(*g)}))
+            .collect();
+        w.resources.insert(
+            "Endpoint".into(),
+            json!({"Type": "AWS::EC2::VPCEndpoint", "Properties": {
             "VpcId": {"Ref": "Vpc"}, "VpcEndpointType": "Interface", "PrivateDnsEnabled": true,
             "ServiceName": {"Fn::Sub": "com.amazonaws.${AWS::Region}.sts"},
-            "SecurityGroupIds": ids}}));
+            "SecurityGroupIds": ids}}),
+        );
     }
     let doc = json!({
         "Parameters": w.parameters,
@@ -490,7 +513,11 @@ fn range(cidr: &str) -> Range {
         IpAddr::V6(a) => (true, 128, u128::from(a)),
     };
     let host = bits - len;
-    let mask = if host == 128 { u128::MAX } else { (1u128 << host) - 1 };
+    let mask = if host == 128 {
+        u128::MAX
+    } else {
+        (1u128 << host) - 1
+    };
     Range {
         v6,
         first: value & !mask,
@@ -503,9 +530,8 @@ fn overlap(a: Addresses, b: Addresses) -> bool {
         (Addresses::Range(x), Addresses::Range(y)) => {
             x.v6 == y.v6 && x.first <= y.last && y.first <= x.last
         }
-        (Addresses::Range(r), Addresses::AnyOf { v6 }) | (Addresses::AnyOf { v6 }, Addresses::Range(r)) => {
-            r.v6 == v6
-        }
+        (Addresses::Range(r), Addresses::AnyOf { v6 })
+        | (Addresses::AnyOf { v6 }, Addresses::Range(r)) => r.v6 == v6,
         (Addresses::AnyOf { v6: a }, Addresses::AnyOf { v6: b }) => a == b,
     }
 }
@@ -575,7 +601,10 @@ impl Model<'_> {
             Peer::V4(block, _) | Peer::V6(block) => vec![r(block)],
             Peer::DefinedList => self.spec.list.iter().map(|c| r(c)).collect(),
             Peer::ListParameter(_) if self.relaxed => {
-                vec![Addresses::AnyOf { v6: false }, Addresses::AnyOf { v6: true }]
+                vec![
+                    Addresses::AnyOf { v6: false },
+                    Addresses::AnyOf { v6: true },
+                ]
             }
             Peer::ListParameter(entries) => entries.iter().map(|c| r(c)).collect(),
         }
@@ -589,7 +618,9 @@ impl Model<'_> {
     fn egress(&self, g: usize) -> Vec<RuleSpec> {
         let spec = &self.spec.groups[g];
         let inline: Vec<RuleSpec> = match &spec.egress {
-            InlineEgress::Rules(rules) => rules.iter().filter(|r| self.present(r)).cloned().collect(),
+            InlineEgress::Rules(rules) => {
+                rules.iter().filter(|r| self.present(r)).cloned().collect()
+            }
             _ => Vec::new(),
         };
         let may_be_empty = match &spec.egress {
@@ -671,9 +702,8 @@ impl Model<'_> {
 
 /// Whether a packet passes: in some family, an egress rule and an ingress rule both admit it.
 fn passes(pair: &[(Vec<Protocol>, Vec<Protocol>)], t: Traffic) -> bool {
-    pair.iter().any(|(out, into)| {
-        out.iter().any(|p| admits(p, t)) && into.iter().any(|p| admits(p, t))
-    })
+    pair.iter()
+        .any(|(out, into)| out.iter().any(|p| admits(p, t)) && into.iter().any(|p| admits(p, t)))
 }
 
 fn admits(p: &Protocol, t: Traffic) -> bool {
@@ -748,8 +778,7 @@ fn airgap_never_shows_less_reach_than_aws_allows() {
                 pairs += 1;
                 // `allows` is `allowed` and `admits`; reading the pair once keeps the run short.
                 let allowed = reach.allowed(&from.party, &to.party);
-                let (aws_pair, explained_pair) =
-                    (strict.pair(from, to), relaxed.pair(from, to));
+                let (aws_pair, explained_pair) = (strict.pair(from, to), relaxed.pair(from, to));
                 for &p in &probes {
                     checks += 1;
                     let shown = allowed.iter().any(|a| a.admits(p));

@@ -75,8 +75,8 @@ pub enum DefaultEgress {
 pub struct Approximation {
     /// The resource it is about.
     pub subject: String,
-    /// `unknown-block`, `unknown-vpc-block`, `unknown-prefix-list`, `disputed-default-egress`
-    /// or `vpc-outside-template`.
+    /// `unknown-block`, `unknown-vpc-block`, `unknown-prefix-list`, `disputed-default-egress`,
+    /// `conditional-rule` or `vpc-outside-template`.
     pub kind: &'static str,
     /// What was assumed, in words.
     pub text: String,

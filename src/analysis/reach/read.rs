@@ -77,9 +77,12 @@ pub(crate) fn alternatives(v: &Value) -> Vec<Option<&Value>> {
     vec![Some(v)]
 }
 
+/// A rule object and its position in its group's list.
+type Positioned<'v> = (usize, &'v Map<String, Value>);
+
 /// The rule objects of an inline list with their positions, and whether the list may be empty
 /// at launch (left out, `[]`, or every rule under a condition that may drop it).
-fn inline_rules(v: Option<&Value>) -> (Vec<(usize, &Map<String, Value>)>, bool) {
+fn inline_rules(v: Option<&Value>) -> (Vec<Positioned<'_>>, bool) {
     let Some(v) = v else {
         return (Vec::new(), true);
     };
@@ -104,6 +107,15 @@ fn inline_rules(v: Option<&Value>) -> (Vec<(usize, &Map<String, Value>)>, bool) 
         may_be_empty |= all_may_vanish;
     }
     (rules, may_be_empty)
+}
+
+/// Whether a value depends on a condition somewhere inside.
+fn conditional(v: &Value) -> bool {
+    match v {
+        Value::Object(m) => m.contains_key("Fn::If") || m.values().any(conditional),
+        Value::Array(items) => items.iter().any(conditional),
+        _ => false,
+    }
 }
 
 /// Whether a rule is airgap's (and CDK's) "no traffic" placeholder.
@@ -254,6 +266,17 @@ impl Reader<'_> {
                 egress: Vec::new(),
                 default_egress: DefaultEgress::Removed,
             };
+            if ["SecurityGroupIngress", "SecurityGroupEgress"]
+                .iter()
+                .filter_map(|k| p.get(*k))
+                .any(conditional)
+            {
+                self.note(
+                    id,
+                    "conditional-rule",
+                    format!("`{id}` has rules that depend on conditions: each counts as present, and as possibly absent where that leaves no egress rule"),
+                );
+            }
             let (ingress, _) = inline_rules(p.get("SecurityGroupIngress"));
             for (i, rule) in ingress {
                 g.ingress.extend(self.rules(rule, false, id, id, Some(i)));
@@ -274,6 +297,13 @@ impl Reader<'_> {
         ] {
             for (rid, r) in t.resources_of_type(kind) {
                 let p = &r.properties;
+                if r.condition.is_some() || p.values().any(conditional) {
+                    self.note(
+                        rid,
+                        "conditional-rule",
+                        format!("`{rid}` depends on a condition: it counts as present"),
+                    );
+                }
                 let m: Map<String, Value> = p.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
                 let owners: Vec<String> = p
                     .get("GroupId")
