@@ -436,3 +436,36 @@ fn the_json_form_says_why_each_pair_may_talk() {
     assert_eq!(v["default_egress"]["App"], "kept");
     assert_eq!(v["default_egress"]["Db"], "removed");
 }
+
+#[test]
+fn a_block_reached_only_inside_the_vpc_says_so() {
+    // App keeps the default egress to 0.0.0.0/0, but no route leaves the VPC: the table names
+    // 0.0.0.0/0 as reached through its addresses inside the VPC only.
+    let r = two_groups("", DB_FROM_APP_5432);
+    let anywhere = Party::Cidr("0.0.0.0/0".into());
+    assert!(r.can_reach(&group("App"), &anywhere, 443));
+    assert!(r.inside_vpc_only(&anywhere));
+    assert!(!r.inside_vpc_only(&Party::Cidr("10.0.4.0/24".into())));
+    assert!(!r.inside_vpc_only(&group("App")));
+    let pair = &r.to_value()["pairs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["to"]["id"] == "0.0.0.0/0")
+        .cloned()
+        .expect("App to 0.0.0.0/0");
+    assert_eq!(pair["to"]["inside_vpc_only"], true);
+    // With a route out, the block is reached beyond the VPC too.
+    let routed = Template::from_yaml(
+        "Resources:
+  Vpc: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.0.0.0/16}}
+  Rt: {Type: AWS::EC2::RouteTable, Properties: {VpcId: !Ref Vpc}}
+  Out: {Type: AWS::EC2::Route, Properties: {RouteTableId: !Ref Rt, DestinationCidrBlock: 0.0.0.0/0, TransitGatewayId: tgw-0abc}}
+  App: {Type: AWS::EC2::SecurityGroup, Properties: {GroupDescription: app, VpcId: !Ref Vpc}}
+",
+    )
+    .unwrap();
+    let r = Reachability::of(&routed);
+    assert!(r.can_reach(&group("App"), &Party::Cidr("8.8.8.8/32".into()), 443));
+    assert!(!r.inside_vpc_only(&anywhere));
+}

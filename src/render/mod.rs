@@ -373,9 +373,16 @@ pub fn review_report(t: &Template, options: &ReportOptions) -> Result<String> {
         .matrix()
         .into_iter()
         .map(|e| {
+            let name = |p: &Party| {
+                if reach.inside_vpc_only(p) {
+                    format!("{p} (inside the VPC only)")
+                } else {
+                    p.to_string()
+                }
+            };
             json!({
-                "from": e.from.to_string(),
-                "to": e.to.to_string(),
+                "from": name(&e.from),
+                "to": name(&e.to),
                 "allowed": e.allowed.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
             })
         })

@@ -5,14 +5,18 @@ use serde_json::{Value, json};
 
 use super::{Allowed, Party, Reachability, RuleSource};
 
-fn party(p: &Party) -> Value {
+fn party(reach: &Reachability, p: &Party) -> Value {
     let (kind, id) = match p {
         Party::Group(g) => ("group", g),
         Party::Endpoint(e) => ("endpoint", e),
         Party::Cidr(c) => ("cidr", c),
         Party::PrefixList(l) => ("prefix-list", l),
     };
-    json!({"kind": kind, "id": id})
+    if reach.inside_vpc_only(p) {
+        json!({"kind": kind, "id": id, "inside_vpc_only": true})
+    } else {
+        json!({"kind": kind, "id": id})
+    }
 }
 
 fn allowed(a: &Allowed) -> Value {
@@ -48,7 +52,9 @@ fn rule(r: Option<&RuleSource>) -> Value {
 }
 
 impl Reachability {
-    /// The reachability as JSON: `pairs` (each with `from`, `to`, `allowed` and, for every
+    /// The reachability as JSON: `pairs` (each with `from` and `to`, `{kind, id}` with
+    /// `inside_vpc_only: true` for a block reached only through its addresses inside the VPC,
+    /// `allowed` and, for every
     /// protocol and port range, `because`: the egress and ingress rule that both admit it),
     /// `default_egress` per group and `approximations`.
     ///
@@ -68,8 +74,8 @@ impl Reachability {
                 let mut kinds: Vec<Allowed> = grants.iter().map(|g| g.allowed.clone()).collect();
                 kinds.dedup();
                 json!({
-                    "from": party(&from),
-                    "to": party(&to),
+                    "from": party(self, &from),
+                    "to": party(self, &to),
                     "allowed": kinds.iter().map(allowed).collect::<Vec<_>>(),
                     "because": grants.iter().map(|g| json!({
                         "allowed": allowed(&g.allowed),

@@ -342,6 +342,35 @@ impl Reachability {
         })
     }
 
+    /// Whether an address block or prefix list is reached only through its addresses inside
+    /// the template's VPCs: part of it lies outside every VPC, and no route leads there. The
+    /// table then says so, so that `0.0.0.0/0` is not read as the internet.
+    pub fn inside_vpc_only(&self, p: &Party) -> bool {
+        if matches!(p, Party::Group(_) | Party::Endpoint(_)) {
+            return false;
+        }
+        if let Party::PrefixList(name) = p
+            && (self.prefix_routes || self.routed_lists.contains(name))
+        {
+            return false;
+        }
+        let blocks = self.addresses_of(p);
+        let known_inside = |b: &Block| match b {
+            Block::Net(n) => self
+                .inside
+                .iter()
+                .any(|i| matches!(i, Block::Net(v) if v.contains(n))),
+            Block::Unknown { .. } => false,
+        };
+        !blocks.is_empty()
+            && !blocks.iter().any(|b| b.is_unknown())
+            && !self.inside.iter().any(Block::is_unknown)
+            && !blocks.iter().all(known_inside)
+            && !blocks
+                .iter()
+                .any(|b| self.routed.iter().any(|r| r.overlaps(b)))
+    }
+
     fn egress_of(&self, group: &str) -> &[Rule] {
         self.groups
             .get(group)
