@@ -18,6 +18,7 @@ mod json;
 mod read;
 mod traffic;
 
+use std::borrow::Cow;
 use std::fmt;
 
 use indexmap::IndexMap;
@@ -28,7 +29,7 @@ use super::model::Network;
 use crate::template::Template;
 
 pub use self::read::RuleSource;
-pub(crate) use self::read::is_no_traffic_rule;
+pub(crate) use self::read::{default_egress, is_no_traffic_rule};
 pub use self::traffic::{Allowed, Traffic};
 
 /// One side of a conversation.
@@ -275,24 +276,23 @@ impl Reachability {
     }
 
     /// The blocks the addresses of a party may be in.
-    fn addresses_of(&self, p: &Party) -> Vec<Block> {
+    fn addresses_of(&self, p: &Party) -> Cow<'_, [Block]> {
         match p {
             Party::Group(g) => match self.groups.get(g) {
                 Some(group) => match group.vpc.as_ref().and_then(|v| self.vpcs.get(v)) {
-                    Some(blocks) => blocks.clone(),
-                    None => vec![anywhere(g.clone())],
+                    Some(blocks) => Cow::Borrowed(blocks),
+                    None => Cow::Owned(vec![anywhere(g.clone())]),
                 },
-                None => Vec::new(),
+                None => Cow::Borrowed(&[]),
             },
-            Party::Endpoint(e) => self
-                .endpoints
-                .get(e)
-                .map(|(_, b)| b.clone())
-                .unwrap_or_default(),
-            Party::Cidr(c) => vec![Block::parse(c)],
+            Party::Endpoint(e) => match self.endpoints.get(e) {
+                Some((_, blocks)) => Cow::Borrowed(blocks),
+                None => Cow::Borrowed(&[]),
+            },
+            Party::Cidr(c) => Cow::Owned(vec![Block::parse(c)]),
             Party::PrefixList(name) => match self.prefix_lists.get(name) {
-                Some(Some(entries)) => entries.clone(),
-                _ => vec![anywhere(name.clone())],
+                Some(Some(entries)) => Cow::Borrowed(entries),
+                _ => Cow::Owned(vec![anywhere(name.clone())]),
             },
         }
     }

@@ -126,6 +126,47 @@ pub(crate) fn is_no_traffic_rule(r: &Map<String, Value>) -> bool {
         && port(r.get("ToPort")) == Some(86)
 }
 
+/// The groups of the template a rule resource adds its rule to (`GroupId`, or `GroupName` for
+/// groups of the default VPC; both branches of an `Fn::If`).
+fn owners<'t>(t: &'t Template, p: &'t IndexMap<String, Value>) -> Vec<&'t str> {
+    p.get("GroupId")
+        .or_else(|| p.get("GroupName"))
+        .map(alternatives)
+        .unwrap_or_default()
+        .into_iter()
+        .flatten()
+        .filter_map(ref_target)
+        .filter(|o| {
+            t.resources
+                .get(*o)
+                .is_some_and(|r| r.resource_type == "AWS::EC2::SecurityGroup")
+        })
+        .collect()
+}
+
+/// What becomes of each group's default egress, with the separate egress resources that name
+/// it: the one reading both the reachability and the checks (AG-SG-002, AG-SG-005) use.
+pub(crate) fn default_egress(t: &Template) -> IndexMap<String, (DefaultEgress, Vec<String>)> {
+    let mut standalone: IndexMap<&str, Vec<String>> = IndexMap::new();
+    for (rid, r) in t.resources_of_type("AWS::EC2::SecurityGroupEgress") {
+        for owner in owners(t, &r.properties) {
+            standalone.entry(owner).or_default().push(rid.to_string());
+        }
+    }
+    t.resources_of_type("AWS::EC2::SecurityGroup")
+        .map(|(id, r)| {
+            let (_, may_be_empty) = inline_rules(r.properties.get("SecurityGroupEgress"));
+            let resources = standalone.get(id).cloned().unwrap_or_default();
+            let state = match (may_be_empty, resources.is_empty()) {
+                (false, _) => DefaultEgress::Removed,
+                (true, true) => DefaultEgress::Kept,
+                (true, false) => DefaultEgress::Disputed,
+            };
+            (id.to_string(), (state, resources))
+        })
+        .collect()
+}
+
 /// Reads groups, noting each approximation it had to make.
 pub(crate) struct Reader<'t> {
     pub(crate) t: &'t Template,
@@ -257,7 +298,6 @@ impl Reader<'_> {
     pub(crate) fn groups(&mut self) -> IndexMap<String, Group> {
         let t = self.t;
         let mut groups: IndexMap<String, Group> = IndexMap::new();
-        let mut inline_may_be_empty: IndexMap<String, bool> = IndexMap::new();
         for (id, r) in t.resources_of_type("AWS::EC2::SecurityGroup") {
             let p = &r.properties;
             let mut g = Group {
@@ -281,16 +321,14 @@ impl Reader<'_> {
             for (i, rule) in ingress {
                 g.ingress.extend(self.rules(rule, false, id, id, Some(i)));
             }
-            let (egress, may_be_empty) = inline_rules(p.get("SecurityGroupEgress"));
+            let (egress, _) = inline_rules(p.get("SecurityGroupEgress"));
             for (i, rule) in egress {
                 if !is_no_traffic_rule(rule) {
                     g.egress.extend(self.rules(rule, true, id, id, Some(i)));
                 }
             }
-            inline_may_be_empty.insert(id.to_string(), may_be_empty);
             groups.insert(id.to_string(), g);
         }
-        let mut standalone_egress: IndexMap<String, Vec<String>> = IndexMap::new();
         for (kind, egress) in [
             ("AWS::EC2::SecurityGroupIngress", false),
             ("AWS::EC2::SecurityGroupEgress", true),
@@ -305,29 +343,12 @@ impl Reader<'_> {
                     );
                 }
                 let m: Map<String, Value> = p.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-                let owners: Vec<String> = p
-                    .get("GroupId")
-                    .or_else(|| p.get("GroupName"))
-                    .map(alternatives)
-                    .unwrap_or_default()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(ref_target)
-                    .filter(|o| groups.contains_key(*o))
-                    .map(str::to_string)
-                    .collect();
-                for owner in owners {
-                    if egress {
-                        standalone_egress
-                            .entry(owner.clone())
-                            .or_default()
-                            .push(rid.to_string());
-                        if is_no_traffic_rule(&m) {
-                            continue;
-                        }
+                for owner in owners(t, p) {
+                    if egress && is_no_traffic_rule(&m) {
+                        continue;
                     }
-                    let rules = self.rules(&m, egress, &owner, rid, None);
-                    let g = &mut groups[&owner];
+                    let rules = self.rules(&m, egress, owner, rid, None);
+                    let g = &mut groups[owner];
                     if egress {
                         g.egress.extend(rules);
                     } else {
@@ -336,13 +357,15 @@ impl Reader<'_> {
                 }
             }
         }
-        for (id, g) in groups.iter_mut() {
-            if !inline_may_be_empty[id] {
+        for (id, (state, resources)) in default_egress(t) {
+            let Some(g) = groups.get_mut(&id) else {
                 continue;
-            }
-            g.default_egress = match standalone_egress.get(id) {
-                None => DefaultEgress::Kept,
-                Some(resources) => {
+            };
+            g.default_egress = state;
+            match state {
+                DefaultEgress::Removed => continue,
+                DefaultEgress::Kept => {}
+                DefaultEgress::Disputed => {
                     let a = Approximation {
                         subject: id.clone(),
                         kind: "disputed-default-egress",
@@ -358,9 +381,8 @@ impl Reader<'_> {
                     if !self.approximations.contains(&a) {
                         self.approximations.push(a);
                     }
-                    DefaultEgress::Disputed
                 }
-            };
+            }
             for cidr in ["0.0.0.0/0", "::/0"] {
                 g.egress.push(Rule {
                     allowed: Allowed::ALL,
