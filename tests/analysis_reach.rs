@@ -469,3 +469,34 @@ fn a_block_reached_only_inside_the_vpc_says_so() {
     assert!(r.can_reach(&group("App"), &Party::Cidr("8.8.8.8/32".into()), 443));
     assert!(!r.inside_vpc_only(&anywhere));
 }
+
+#[test]
+fn a_prefix_list_outside_the_vpc_is_reached_where_a_route_names_it() {
+    let yaml = |route: &str| {
+        format!(
+            "Resources:
+  Vpc: {{Type: AWS::EC2::VPC, Properties: {{CidrBlock: 10.0.0.0/16}}}}
+  Partners: {{Type: AWS::EC2::PrefixList, Properties: {{PrefixListName: partners, AddressFamily: IPv4, MaxEntries: 1, Entries: [{{Cidr: 198.51.100.0/24}}]}}}}
+  Rt: {{Type: AWS::EC2::RouteTable, Properties: {{VpcId: !Ref Vpc}}}}
+{route}
+  App:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: app
+      VpcId: !Ref Vpc
+      SecurityGroupEgress: [{{IpProtocol: tcp, FromPort: 443, ToPort: 443, DestinationPrefixListId: !GetAtt Partners.PrefixListId}}]
+"
+        )
+    };
+    let partners = Party::PrefixList("Partners".into());
+    let r = reach(&yaml(""));
+    assert!(
+        !r.can_reach(&group("App"), &partners, 443),
+        "no route leads there"
+    );
+    let r = reach(&yaml(
+        "  ToPartners: {Type: AWS::EC2::Route, Properties: {RouteTableId: !Ref Rt, DestinationPrefixListId: !Ref Partners, TransitGatewayId: tgw-0abc}}",
+    ));
+    assert!(r.can_reach(&group("App"), &partners, 443));
+    assert!(!r.inside_vpc_only(&partners));
+}

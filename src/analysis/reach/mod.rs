@@ -145,6 +145,31 @@ pub struct Reachability {
     approximations: Vec<Approximation>,
 }
 
+/// The destinations of the template's routes: blocks, and prefix lists by name.
+fn routes(t: &Template, resolver: &Resolver<'_>) -> (Vec<Block>, Vec<String>) {
+    let mut blocks = Vec::new();
+    let mut lists = Vec::new();
+    for (_, r) in t.resources_of_type("AWS::EC2::Route") {
+        let p = &r.properties;
+        for key in ["DestinationCidrBlock", "DestinationIpv6CidrBlock"] {
+            if let Some(d) = p.get(key) {
+                blocks.extend(resolver.blocks(d, None));
+            }
+        }
+        if let Some(d) = p.get("DestinationPrefixListId") {
+            // Named as rules name it: the logical ID of a list the template defines, else as
+            // written.
+            let defined = super::model::ref_target(d).filter(|id| {
+                t.resources
+                    .get(*id)
+                    .is_some_and(|r| r.resource_type == "AWS::EC2::PrefixList")
+            });
+            lists.push(defined.map_or_else(|| super::model::display(d), str::to_string));
+        }
+    }
+    (blocks, lists)
+}
+
 /// A block that could be any address at all (a VPC the template does not define).
 fn anywhere(text: String) -> Block {
     Block::Unknown { text, family: None }
@@ -220,23 +245,7 @@ impl Reachability {
                 (e.id.clone(), (e.security_groups.clone(), blocks))
             })
             .collect();
-        let mut routed = Vec::new();
-        let mut routed_lists = Vec::new();
-        for (_, r) in t.resources_of_type("AWS::EC2::Route") {
-            let p = &r.properties;
-            for key in ["DestinationCidrBlock", "DestinationIpv6CidrBlock"] {
-                if let Some(d) = p.get(key) {
-                    routed.extend(reader.resolver.blocks(d, None));
-                }
-            }
-            if let Some(d) = p.get("DestinationPrefixListId") {
-                routed_lists.push(
-                    super::model::ref_target(d)
-                        .map(str::to_string)
-                        .unwrap_or_else(|| super::model::display(d)),
-                );
-            }
-        }
+        let (routed, routed_lists) = routes(t, &reader.resolver);
         let prefix_routes = network
             .endpoints
             .iter()
