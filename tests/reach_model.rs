@@ -362,6 +362,8 @@ impl Writer {
             ("SourceSecurityGroupId", "SourcePrefixListId")
         };
         let (key, value) = match &r.peer {
+            // `Ref` of a VPC security group is its ID too.
+            Peer::Group(g) if *g % 2 == 0 => (group_key, json!({"Ref": group_id(*g)})),
             Peer::Group(g) => (group_key, json!({"Fn::GetAtt": [group_id(*g), "GroupId"]})),
             Peer::V4(block, written) => ("CidrIp", self.block(block, written)),
             Peer::V6(block) => ("CidrIpv6", json!(block)),
@@ -378,18 +380,21 @@ impl Writer {
         m
     }
 
+    /// A new condition, true or false depending on the region the stack is launched in.
+    fn condition(&mut self) -> String {
+        let name = format!("Cond{}", self.conditions.len());
+        self.conditions.insert(
+            name.clone(),
+            json!({"Fn::Equals": [{"Ref": "AWS::Region"}, "us-east-1"]}),
+        );
+        name
+    }
+
     fn inline(&mut self, r: &RuleSpec, egress: bool) -> Value {
         let rule = Value::Object(self.rule(r, egress));
         match r.condition {
             None => rule,
-            Some(_) => {
-                let name = format!("Cond{}", self.conditions.len());
-                self.conditions.insert(
-                    name.clone(),
-                    json!({"Fn::Equals": [{"Ref": "AWS::Region"}, "us-east-1"]}),
-                );
-                json!({"Fn::If": [name, rule, {"Ref": "AWS::NoValue"}]})
-            }
+            Some(_) => json!({"Fn::If": [self.condition(), rule, {"Ref": "AWS::NoValue"}]}),
         }
     }
 }
@@ -462,8 +467,11 @@ fn template(s: &Spec) -> Template {
                 let mut m = w.rule(r, egress);
                 m.insert("GroupId".into(), json!({"Ref": group_id(i)}));
                 let id = format!("{}Rule{}", group_id(i), w.resources.len());
-                w.resources
-                    .insert(id, json!({"Type": kind, "Properties": m}));
+                let mut resource = json!({"Type": kind, "Properties": m});
+                if r.condition.is_some() {
+                    resource["Condition"] = json!(w.condition());
+                }
+                w.resources.insert(id, resource);
             }
         }
     }
@@ -630,7 +638,12 @@ impl Model<'_> {
             _ => true,
         };
         let mut out = inline;
-        out.extend(spec.egress_resources.iter().cloned());
+        out.extend(
+            spec.egress_resources
+                .iter()
+                .filter(|r| self.present(r))
+                .cloned(),
+        );
         if may_be_empty {
             for peer in [
                 Peer::V4("0.0.0.0/0".into(), Written::Literal),
@@ -651,7 +664,7 @@ impl Model<'_> {
         spec.ingress
             .iter()
             .filter(|r| self.present(r))
-            .chain(&spec.ingress_resources)
+            .chain(spec.ingress_resources.iter().filter(|r| self.present(r)))
             .cloned()
             .collect()
     }
