@@ -94,9 +94,8 @@ fn allows_action(s: &Value, action: &str) -> bool {
 }
 
 /// Whether the statement's `Resource` can name what `action` acts on (a statement for
-/// `sagemaker:Create*` on experiments creates no notebook), comparing the resource part of the
-/// ARNs (after the fifth `:`) with the action's resource types in the IAM catalog, up to their
-/// first wildcard. `NotResource`, `*` and values known only at launch are taken to match.
+/// `sagemaker:Create*` on experiments creates no notebook), by the action's resource types in
+/// the IAM catalog. `NotResource`, `*` and values known only at launch are taken to match.
 fn on_resources_of(s: &Value, action: &str) -> bool {
     let Some(resources) = s.get("Resource") else {
         return true;
@@ -107,34 +106,10 @@ fn on_resources_of(s: &Value, action: &str) -> bool {
     if info.resource_types.is_empty() {
         return true;
     }
-    let literal = |arn: &str| -> Option<String> {
-        // `${AWS::Region}`-style parts hold colons of their own: read them as one wildcard.
-        let mut plain = String::with_capacity(arn.len());
-        let mut rest = arn;
-        while let Some(start) = rest.find("${") {
-            plain.push_str(&rest[..start]);
-            plain.push('*');
-            rest = rest[start..]
-                .find('}')
-                .map_or("", |end| &rest[start + end + 1..]);
-        }
-        plain.push_str(rest);
-        let part = plain.splitn(6, ':').nth(5)?;
-        let end = part.find(['*', '?']).unwrap_or(part.len());
-        Some(part[..end].to_string())
-    };
-    one_or_many(Some(resources)).iter().any(|r| {
-        let arn = match r {
-            Value::String(arn) => arn.clone(),
-            sub if sub.get("Fn::Sub").is_some() => display(sub),
-            _ => return true,
-        };
-        let Some(named) = literal(&arn) else {
-            return true;
-        };
-        info.resource_types.iter().any(|t| {
-            literal(t.arn).is_none_or(|kind| kind.starts_with(&named) || named.starts_with(&kind))
-        })
+    one_or_many(Some(resources)).iter().any(|r| match r {
+        Value::String(arn) => info.accepts_resource(arn),
+        sub if sub.get("Fn::Sub").is_some() => info.accepts_resource(&display(sub)),
+        _ => true,
     })
 }
 
