@@ -376,6 +376,9 @@ fn compare(
     new: &Resource,
     touched_params: &BTreeSet<&str>,
 ) -> Option<ResourceChange> {
+    if old == new && touched_params.is_empty() {
+        return None;
+    }
     let mut c = base(id, new, ResourceAction::Modified);
     if old.resource_type != new.resource_type {
         c.action = ResourceAction::Replaced;
@@ -489,6 +492,25 @@ fn escalate(c: &mut ResourceChange, action: ResourceAction, why: String) {
 /// A create-only property that refers to a replaced resource gets a new value, so its resource
 /// is replaced too (a subnet of a replaced VPC); any other property that does changes in place.
 fn cascade(new: &Template, changes: &mut Vec<ResourceChange>) {
+    // Each resource's create-only references, found once: (resource, property, target).
+    let mut links: Vec<(&str, String, String)> = Vec::new();
+    for (id, r) in &new.resources {
+        let create_only = table::create_only(&r.resource_type);
+        for (pattern, _) in create_only.paths() {
+            let segments: Vec<&str> = pattern.split('/').collect();
+            let Some(top) = r.properties.get(segments[0]) else {
+                continue;
+            };
+            for v in values_at(top, &segments[1..]).into_iter().flatten() {
+                for target in references(v) {
+                    links.push((id, segments.join("."), target));
+                }
+            }
+        }
+    }
+    if links.is_empty() {
+        return;
+    }
     loop {
         let replaced: BTreeSet<String> = changes
             .iter()
@@ -496,43 +518,28 @@ fn cascade(new: &Template, changes: &mut Vec<ResourceChange>) {
             .map(|c| c.logical_id.clone())
             .collect();
         let mut grew = false;
-        for (id, r) in &new.resources {
-            if replaced.contains(id) {
-                continue;
-            }
-            let props = Value::Object(r.properties.clone().into_iter().collect());
-            let mut causes = Vec::new();
-            for (pattern, _) in table::create_only(&r.resource_type).paths() {
-                let segments: Vec<&str> = pattern.split('/').collect();
-                for v in values_at(&props, &segments).into_iter().flatten() {
-                    if let Some(target) = references(v).into_iter().find(|t| replaced.contains(t)) {
-                        causes.push(format!(
-                            "{} is create-only and refers to {target}, which is replaced",
-                            segments.join(".")
-                        ));
-                    }
-                }
-            }
-            if causes.is_empty() {
+        for (id, property, target) in &links {
+            if replaced.contains(*id) || !replaced.contains(target) {
                 continue;
             }
             grew = true;
-            let i = match changes.iter().position(|c| &c.logical_id == id) {
+            let r = &new.resources[*id];
+            let i = match changes.iter().position(|c| c.logical_id == *id) {
                 Some(i) => i,
                 None => {
+                    let mine = new.resources.get_index_of(*id);
                     let at = changes
                         .iter()
-                        .position(|c| {
-                            new.resources.get_index_of(&c.logical_id)
-                                > new.resources.get_index_of(id)
-                        })
+                        .position(|c| new.resources.get_index_of(&c.logical_id) > mine)
                         .unwrap_or(changes.len());
                     changes.insert(at, base(id, r, ResourceAction::Modified));
                     at
                 }
             };
             let c = &mut changes[i];
-            for why in causes {
+            let why =
+                format!("{property} is create-only and refers to {target}, which is replaced");
+            if !c.causes.contains(&why) {
                 escalate(c, ResourceAction::Replaced, why);
             }
             c.fate = Some(Fate::of(r.update_replace_policy, &r.resource_type, r));
