@@ -13,6 +13,7 @@ mod package;
 mod policy;
 mod report;
 mod synth;
+mod upgrade;
 
 use std::process::ExitCode;
 

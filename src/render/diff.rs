@@ -15,6 +15,7 @@
 
 use serde_json::Value;
 
+use crate::catalog::upgrade::UpgradePlan;
 use crate::template::{EntryAction, ResourceAction, ResourceChange, Risk, TemplateDiff};
 
 /// The risks of a diff that `allowed` does not accept.
@@ -244,5 +245,41 @@ pub fn markdown(d: &TemplateDiff, allowed: &[String]) -> String {
     summary(d, allowed, &mut out, |r| {
         format!("- **risk**: `{}`: {}\n", r.id, cell(&r.message))
     });
+    out
+}
+
+/// `UPGRADE.md` of a release built on a previous one: per product, the version it replaces and
+/// what the update does to the stacks provisioned from it.
+pub fn upgrade_markdown(plan: &UpgradePlan) -> String {
+    let mut out = format!(
+        "# Upgrade from {}\n\nWhat updating a provisioned product to this release's version does. Earlier versions stay in the portfolio until retired.\n",
+        plan.previous.display()
+    );
+    for u in &plan.products {
+        out.push_str(&format!("\n## {}\n\n", u.product));
+        match (&u.from, &u.diff) {
+            (None, _) => out.push_str(&format!("New product: {} is its first version.\n", u.to)),
+            (Some(from), None) => {
+                out.push_str(&format!("Unchanged: the current version stays {from}.\n"))
+            }
+            (Some(from), Some(d)) => {
+                out.push_str(&format!("From {from} to {}.\n\n", u.to));
+                out.push_str(&markdown(d, &[]).replacen(
+                    "## What this update does to running stacks\n\n",
+                    "",
+                    1,
+                ));
+            }
+        }
+        if !u.carried.is_empty() {
+            out.push_str(&format!(
+                "\nKept in the portfolio: {}.\n",
+                u.carried.join(", ")
+            ));
+        }
+        if !u.retired.is_empty() {
+            out.push_str(&format!("\nRetired: {}.\n", u.retired.join(", ")));
+        }
+    }
     out
 }
