@@ -430,3 +430,51 @@ fn the_create_only_table_agrees_with_the_official_log_group_schema() {
     let retention = diff(&yaml("a", 30), &yaml("a", 365));
     assert_eq!(retention.resources[0].action, ResourceAction::Modified);
 }
+
+fn yaml(text: &str) -> Template {
+    Template::from_yaml(text).expect("valid YAML template")
+}
+
+/// `UpdateReplacePolicy: Retain` keeps the old resource on replacement (an orphan); a block given
+/// by a parameter whose default changes may be replaced; a conditionally create-only property
+/// (`InstanceTenancy`) may replace; a changed type cannot be updated in place.
+#[test]
+fn policies_parameters_and_types_decide_what_happens_to_the_old_resource() {
+    let vpc = |cidr: &str, extra: &str| {
+        yaml(&format!(
+            "Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    UpdateReplacePolicy: Retain\n    Properties:\n      CidrBlock: {cidr}\n{extra}"
+        ))
+    };
+    let d = diff(&vpc("10.0.0.0/16", ""), &vpc("10.1.0.0/16", ""));
+    assert_eq!(d.resources[0].fate.map(|f| f.as_str()), Some("retained"));
+
+    let tenancy = diff(
+        &vpc("10.0.0.0/16", "      InstanceTenancy: default\n"),
+        &vpc("10.0.0.0/16", "      InstanceTenancy: dedicated\n"),
+    );
+    assert_eq!(tenancy.resources[0].action, ResourceAction::MayReplace);
+    assert_eq!(
+        tenancy.resources[0].causes,
+        ["InstanceTenancy changes; it is conditionally create-only"]
+    );
+
+    let by_parameter = |default: &str| {
+        yaml(&format!(
+            "Parameters:\n  Cidr:\n    Type: String\n    Default: {default}\nResources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: !Ref Cidr\n"
+        ))
+    };
+    let d = diff(&by_parameter("10.0.0.0/16"), &by_parameter("10.1.0.0/16"));
+    assert_eq!(d.resources[0].action, ResourceAction::MayReplace);
+    assert_eq!(
+        d.resources[0].causes,
+        ["CidrBlock is create-only and refers to the parameter Cidr, which changes"]
+    );
+    assert_eq!(d.risks()[0].kind, "stateful-replaced");
+
+    let typed = diff(
+        &yaml("Resources:\n  Logs:\n    Type: AWS::Logs::LogGroup\n"),
+        &yaml("Resources:\n  Logs:\n    Type: AWS::S3::Bucket\n"),
+    );
+    assert_eq!(typed.resources[0].action, ResourceAction::Replaced);
+    assert!(typed.resources[0].causes[0].contains("the type changes"));
+}

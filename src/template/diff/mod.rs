@@ -381,19 +381,7 @@ fn compare(
     }
     let mut c = base(id, new, ResourceAction::Modified);
     if old.resource_type != new.resource_type {
-        c.action = ResourceAction::Replaced;
-        c.causes.push(format!(
-            "the type changes from {} to {}: CloudFormation does not update a resource's type, \
-             so give the new resource a new logical ID",
-            old.resource_type, new.resource_type
-        ));
-        c.properties.push(PropertyChange {
-            path: "Type".into(),
-            old: Some(old.resource_type.clone().into()),
-            new: Some(new.resource_type.clone().into()),
-            replaces: Some("the type changes".into()),
-        });
-        c.fate = Some(Fate::of(new.update_replace_policy, &old.resource_type, old));
+        type_changed(&mut c, old, new);
         return Some(c);
     }
     let old_props = Value::Object(old.properties.clone().into_iter().collect());
@@ -475,6 +463,23 @@ fn compare(
         c.fate = Some(Fate::of(new.update_replace_policy, &old.resource_type, old));
     }
     (!c.properties.is_empty() || !c.causes.is_empty()).then_some(c)
+}
+
+/// CloudFormation does not change a resource's type in place.
+fn type_changed(c: &mut ResourceChange, old: &Resource, new: &Resource) {
+    c.action = ResourceAction::Replaced;
+    c.causes.push(format!(
+        "the type changes from {} to {}: CloudFormation does not update a resource's type, \
+             so give the new resource a new logical ID",
+        old.resource_type, new.resource_type
+    ));
+    c.properties.push(PropertyChange {
+        path: "Type".into(),
+        old: Some(old.resource_type.clone().into()),
+        new: Some(new.resource_type.clone().into()),
+        replaces: Some("the type changes".into()),
+    });
+    c.fate = Some(Fate::of(new.update_replace_policy, &old.resource_type, old));
 }
 
 fn escalate(c: &mut ResourceChange, action: ResourceAction, why: String) {
