@@ -478,3 +478,49 @@ fn policies_parameters_and_types_decide_what_happens_to_the_old_resource() {
     assert_eq!(typed.resources[0].action, ResourceAction::Replaced);
     assert!(typed.resources[0].causes[0].contains("the type changes"));
 }
+
+#[test]
+fn a_whole_construct_renamed_is_reported_resource_by_resource() {
+    let old = standard();
+    let mut stack = Stack::new("Network");
+    SecureSageMakerNetwork::new("Research")
+        .add_to(&mut stack)
+        .unwrap();
+    let new = stack.synth().unwrap().into_template();
+    each_format("construct-rename", &old, &new, &[], |v| {
+        assert_eq!(v.code, 1);
+        let renames: Vec<(&str, &str)> = v
+            .library
+            .renames
+            .iter()
+            .map(|r| (r.from.as_str(), r.to.as_str()))
+            .collect();
+        for pair in [
+            ("DataScienceVpc", "ResearchVpc"),
+            ("DataSciencePrivateSubnet1", "ResearchPrivateSubnet1"),
+            ("DataScienceFlowLogGroup", "ResearchFlowLogGroup"),
+            ("DataScienceFlowLogKey", "ResearchFlowLogKey"),
+            (
+                "DataSciencePrivateSubnet2RouteTable",
+                "ResearchPrivateSubnet2RouteTable",
+            ),
+            (
+                "DataSciencePrivateSubnet3RouteTableAssociation",
+                "ResearchPrivateSubnet3RouteTableAssociation",
+            ),
+        ] {
+            assert!(renames.contains(&pair), "{pair:?} in {renames:?}");
+        }
+        let vpc_risk = v
+            .library
+            .risks()
+            .into_iter()
+            .find(|r| r.id == "DataScienceVpc")
+            .unwrap();
+        assert!(
+            vpc_risk.message.contains("looks renamed to ResearchVpc"),
+            "{}",
+            vpc_risk.message
+        );
+    });
+}

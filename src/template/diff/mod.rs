@@ -590,7 +590,12 @@ fn find_renames(old: &Template, new: &Template, changes: &mut [ResourceChange]) 
                 (c.logical_id.clone(), s)
             })
             .filter(|(_, s)| *s >= 0.8)
-            .max_by(|a, b| a.1.total_cmp(&b.1));
+            // Ties go to the ID that keeps more of the old one's ending (`...Subnet1Association`).
+            .max_by(|a, b| {
+                a.1.total_cmp(&b.1).then_with(|| {
+                    paths::common_suffix(&from, &a.0).cmp(&paths::common_suffix(&from, &b.0))
+                })
+            });
         let Some((to, similarity)) = best else {
             continue;
         };

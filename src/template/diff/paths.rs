@@ -177,24 +177,51 @@ fn sub_names(s: &str, out: &mut Vec<String>) {
     }
 }
 
-/// The share (0 to 1) of leaf values two resources have in common, the one's own logical ID
-/// read as the other's (a renamed resource's `Name` tag often carries it).
+/// The share (0 to 1) of leaf values two resources have in common, the old logical ID read as
+/// the new one. When the two IDs differ in a prefix only (`DataScienceVpc`, `ResearchVpc`: a
+/// renamed construct), the prefix is read as the new one throughout, so references to the
+/// construct's other resources and `Name` tags that carry its name line up too.
 pub(crate) fn similarity(old: &Resource, new: &Resource, from: &str, to: &str) -> f64 {
     let old_props = Value::Object(old.properties.clone().into_iter().collect());
-    let text = serde_json::to_string(&old_props).unwrap_or_default();
-    let renamed: Value = serde_json::from_str(&text.replace(from, to)).unwrap_or(old_props);
     let new_props = Value::Object(new.properties.clone().into_iter().collect());
-    let total = leaf_count(&renamed).max(leaf_count(&new_props));
+    let text = serde_json::to_string(&old_props).unwrap_or_default();
+    let common = common_suffix(from, to);
+    let (old_prefix, new_prefix) = (&from[..from.len() - common], &to[..to.len() - common]);
+    let mut readings = vec![text.replace(from, to)];
+    if old_prefix.len() >= 3 {
+        // Names derived from the construct's name (`Name` tags, group names) are often its
+        // kebab or snake case: read those as renamed too.
+        use heck::{ToKebabCase, ToSnakeCase};
+        let renamed = text
+            .replace(old_prefix, new_prefix)
+            .replace(&old_prefix.to_kebab_case(), &new_prefix.to_kebab_case())
+            .replace(&old_prefix.to_snake_case(), &new_prefix.to_snake_case());
+        readings.push(renamed);
+    }
+    readings
+        .iter()
+        .filter_map(|t| serde_json::from_str::<Value>(t).ok())
+        .map(|renamed| share_alike(&renamed, &new_props))
+        .fold(0.0, f64::max)
+}
+
+/// The length in bytes of the longest common suffix of two names.
+pub(crate) fn common_suffix(a: &str, b: &str) -> usize {
+    a.chars()
+        .rev()
+        .zip(b.chars().rev())
+        .take_while(|(x, y)| x == y)
+        .map(|(x, _)| x.len_utf8())
+        .sum()
+}
+
+fn share_alike(old: &Value, new: &Value) -> f64 {
+    let total = leaf_count(old).max(leaf_count(new));
     if total == 0 {
         return 1.0;
     }
     let mut leaves = Vec::new();
-    changed_leaves(
-        Some(&renamed),
-        Some(&new_props),
-        &mut Path::default(),
-        &mut leaves,
-    );
+    changed_leaves(Some(old), Some(new), &mut Path::default(), &mut leaves);
     let differing: usize = leaves
         .iter()
         .map(|l| {
