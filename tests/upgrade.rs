@@ -90,12 +90,16 @@ fn an_in_place_update_adds_a_version_and_keeps_the_old_one_byte_for_byte() {
         std::fs::read(r1.join(file)).unwrap(),
         std::fs::read(r2.join(file)).unwrap()
     );
-    // The bucket is the default of a parameter the endpoint policy reads: no resource is
-    // replaced, nothing is risky.
+    // The bucket is the default of a parameter the S3 endpoint's policy reads: the endpoint is
+    // updated in place through it, nothing is replaced, nothing is risky.
     let from = &new["upgrade_from"];
     assert_eq!(from["version"], old_name);
     assert_eq!(from["risks"], Value::Array(vec![]));
-    assert_eq!(from["diff"]["resources"], Value::Array(vec![]));
+    let resources = from["diff"]["resources"].as_array().unwrap();
+    assert_eq!(resources.len(), 1, "{resources:?}");
+    assert_eq!(resources[0]["logical_id"], "S3GatewayEndpoint");
+    assert_eq!(resources[0]["action"], "modified");
+    assert_eq!(resources[0]["via_parameters"][0], "DataBucketNames");
     assert_eq!(from["diff"]["parameters"][0]["name"], "DataBucketNames");
     assert_eq!(from["diff"]["parameters"][0]["fields"][0], "Default");
     // The VPC product did not change: its current version stays the previous one.

@@ -95,6 +95,11 @@ pub fn text(d: &TemplateDiff, allowed: &[String], color: bool) -> String {
         for why in &r.causes {
             out.push_str(&format!("    because {why}\n"));
         }
+        for p in &r.via_parameters {
+            out.push_str(&format!(
+                "    through the parameter {p}, whose default changes\n"
+            ));
+        }
         for p in &r.properties {
             out.push_str(&format!(
                 "    {}: {} -> {}\n",
@@ -178,16 +183,20 @@ pub fn markdown(d: &TemplateDiff, allowed: &[String]) -> String {
                 .iter()
                 .map(|p| format!("`{}`", p.path))
                 .collect();
-            let mut why = r.causes.join("; ");
+            let mut why: Vec<String> = r.causes.clone();
+            if !r.via_parameters.is_empty() {
+                why.push(format!(
+                    "through the parameter(s) {}",
+                    r.via_parameters.join(", ")
+                ));
+            }
             if let Some(to) = &r.renamed_to {
-                why.push_str(&format!("looks renamed to `{to}`: keep the logical ID"));
+                why.push(format!("looks renamed to `{to}`: keep the logical ID"));
             }
             if let Some(fate) = r.fate {
-                if !why.is_empty() {
-                    why.push_str("; ");
-                }
-                why.push_str(&format!("old one {}", fate.as_str()));
+                why.push(format!("old one {}", fate.as_str()));
             }
+            let why = why.join("; ");
             let action = match r.action {
                 ResourceAction::Replaced | ResourceAction::Removed | ResourceAction::MayReplace => {
                     format!("**{}**", r.action.as_str())

@@ -135,6 +135,9 @@ pub struct ResourceChange {
     pub renamed_to: Option<String>,
     /// For an added resource that looks renamed: the old logical ID.
     pub renamed_from: Option<String>,
+    /// Parameters it refers to whose default (or type) changes: a stack that keeps the default
+    /// gets new values here, updated in place unless a cause says otherwise.
+    pub via_parameters: Vec<String>,
 }
 
 impl ResourceChange {
@@ -276,6 +279,7 @@ fn resource_value(r: &ResourceChange) -> Value {
         "stateful": r.stateful,
         "renamed_to": r.renamed_to,
         "renamed_from": r.renamed_from,
+        "via_parameters": r.via_parameters,
     })
 }
 
@@ -287,9 +291,11 @@ fn resource_value(r: &ResourceChange) -> Value {
 /// create-only property that refers to a replaced resource replaces this one too.
 pub fn diff(old: &Template, new: &Template) -> TemplateDiff {
     let changed_params = outputs::parameters(old, new);
+    // Parameters whose value may differ at the update: a new default or type.
     let touched_params: BTreeSet<&str> = changed_params
         .iter()
-        .filter(|p| p.action != EntryAction::Removed)
+        .filter(|p| p.action == EntryAction::Modified)
+        .filter(|p| p.fields.iter().any(|f| f == "Default" || f == "Type"))
         .map(|p| p.name.as_str())
         .collect();
     let mut changes: Vec<ResourceChange> = Vec::new();
@@ -335,6 +341,7 @@ fn base(id: &str, r: &Resource, action: ResourceAction) -> ResourceChange {
         stateful: table::stateful(&r.resource_type),
         renamed_to: None,
         renamed_from: None,
+        via_parameters: Vec::new(),
     }
 }
 
@@ -462,7 +469,17 @@ fn compare(
     if c.action != ResourceAction::Modified {
         c.fate = Some(Fate::of(new.update_replace_policy, &old.resource_type, old));
     }
-    (!c.properties.is_empty() || !c.causes.is_empty()).then_some(c)
+    let mut via: BTreeSet<String> = BTreeSet::new();
+    for v in new.properties.values() {
+        via.extend(
+            references(v)
+                .into_iter()
+                .filter(|r| touched_params.contains(r.as_str())),
+        );
+    }
+    c.via_parameters = via.into_iter().collect();
+    let changed = !c.properties.is_empty() || !c.causes.is_empty() || !c.via_parameters.is_empty();
+    changed.then_some(c)
 }
 
 /// CloudFormation does not change a resource's type in place.
