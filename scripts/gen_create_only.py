@@ -20,7 +20,8 @@ Format (after the `#` header lines, one resource type a line, sorted, fields sep
   <Type> <create-only paths> <conditional create-only paths>
 Paths drop the schema's `/properties/` prefix and keep its JSON-pointer form below it
 (`Tags/*/Key`, `*` for any list item); several paths are separated by commas; a type with
-neither list is left out (every change of it is made in place).
+neither list has two empty fields (every change of it is made in place), so that a type missing
+from the table is one the schemas do not know.
 """
 import importlib.util
 import json
@@ -63,10 +64,9 @@ def main():
             schema = json.load(f)
         create_only = paths(schema, "createOnlyProperties")
         conditional = paths(schema, "conditionalCreateOnlyProperties")
-        if create_only or conditional:
-            if "\t" in create_only + conditional or "," in type_name:
-                sys.exit(f"a separator inside the data of {type_name}")
-            print(f"{type_name}\t{create_only}\t{conditional}")
+        if "\t" in create_only + conditional or "," in type_name:
+            sys.exit(f"a separator inside the data of {type_name}")
+        print(f"{type_name}\t{create_only}\t{conditional}")
 
 
 if __name__ == "__main__":

@@ -524,3 +524,42 @@ fn a_whole_construct_renamed_is_reported_resource_by_resource() {
         );
     });
 }
+
+/// Every resource type airgap writes, in the network, its products and the portfolio, is in the
+/// create-only table, so the diff never has to guess about airgap's own templates.
+#[test]
+fn every_resource_type_airgap_writes_is_in_the_create_only_table() {
+    use airgap::patterns::portfolio::NetworkPortfolio;
+    let release = NetworkPortfolio::new(
+        Stack::new("Network"),
+        SecureSageMakerNetwork::new("DataScience"),
+    )
+    .release()
+    .unwrap();
+    let mut templates = vec![standard(), release.portfolio.template().clone()];
+    for p in &release.products {
+        templates.extend(p.versions.iter().map(|v| v.template.clone()));
+    }
+    let mut types: Vec<&str> = templates
+        .iter()
+        .flat_map(|t| t.resources.values().map(|r| r.resource_type.as_str()))
+        .collect();
+    types.sort_unstable();
+    types.dedup();
+    assert!(types.len() > 15, "{types:?}");
+    for ty in types {
+        assert!(
+            airgap::template::create_only_properties(ty).is_some(),
+            "{ty}"
+        );
+    }
+    // A type the schemas do not know may be replaced by any change: said so, not guessed.
+    let t = |v: u32| {
+        yaml(&format!(
+            "Resources:\n  Thing:\n    Type: AWS::Made::Up\n    Properties:\n      Size: {v}\n"
+        ))
+    };
+    let d = diff(&t(1), &t(2));
+    assert_eq!(d.resources[0].action, ResourceAction::MayReplace);
+    assert!(d.resources[0].causes[0].contains("do not know AWS::Made::Up"));
+}

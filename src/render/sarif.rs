@@ -95,10 +95,27 @@ pub fn declaration_line(text: &str, section: &str, id: &str) -> usize {
     section_line.unwrap_or(1)
 }
 
+/// A file name as a URI reference: `/` separators, and characters a URI may not hold
+/// percent-encoded; stdin (`<stdin>`) is `stdin`.
+pub fn file_uri(name: &str) -> String {
+    if name == "<stdin>" || name == "-" {
+        return "stdin".into();
+    }
+    let mut out = String::with_capacity(name.len());
+    for b in name.replace('\\', "/").bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/:@!$&'()*+,;=".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 fn location(uri: &str, line: usize, id: &str, kind: &str) -> Value {
     json!({
         "physicalLocation": {
-            "artifactLocation": {"uri": uri},
+            "artifactLocation": {"uri": file_uri(uri)},
             "region": {"startLine": line}
         },
         "logicalLocations": [{"name": id, "kind": kind}]
@@ -214,6 +231,16 @@ pub fn diff_log(d: &TemplateDiff, allowed: &[String], uri: &str, text: &str) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_names_become_uri_references() {
+        assert_eq!(
+            file_uri("templates/my stack.yaml"),
+            "templates/my%20stack.yaml"
+        );
+        assert_eq!(file_uri("<stdin>"), "stdin");
+        assert_eq!(file_uri("a\\b.json"), "a/b.json");
+    }
 
     #[test]
     fn declarations_are_found_in_json_and_yaml() {

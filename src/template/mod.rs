@@ -11,7 +11,7 @@ mod yaml;
 
 pub use diff::{
     EntryAction, Fate, OutputChange, ParameterChange, PropertyChange, Rename, ResourceAction,
-    ResourceChange, Risk, SectionChange, TemplateDiff, diff,
+    ResourceChange, Risk, SectionChange, TemplateDiff, create_only_properties, diff,
 };
 pub use document::{
     AwsParameterType, DeletionPolicy, Output, Parameter, Resource, Template, quota,

@@ -31,6 +31,7 @@ use serde_json::{Value, json};
 use super::document::{DeletionPolicy, Resource, Template};
 pub use outputs::{Action as EntryAction, OutputChange, ParameterChange, SectionChange};
 use paths::{Path, changed_leaves, references, values_at};
+pub use table::create_only_properties;
 
 /// What an update does to one resource.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -442,6 +443,18 @@ fn compare(
                 format!("{shown} is create-only and refers to the parameter {p}, which changes"),
             );
         }
+    }
+    let custom = new.resource_type.starts_with("Custom::")
+        || new.resource_type == "AWS::CloudFormation::CustomResource";
+    if !leaves.is_empty() && !custom && create_only_properties(&new.resource_type).is_none() {
+        escalate(
+            &mut c,
+            ResourceAction::MayReplace,
+            format!(
+                "the resource schemas do not know {}: whether a change replaces it is unknown",
+                new.resource_type
+            ),
+        );
     }
     for leaf in leaves {
         let replaces = replacing

@@ -57,6 +57,20 @@ fn stateful_rows() -> &'static [&'static str] {
     })
 }
 
+/// The create-only properties of a resource type, as schema paths below `Properties`
+/// (`DnsOptions/PrivateDnsPreference`), each with whether a change always replaces the resource
+/// (`true`) or may (`false`, conditionally create-only); `None` for a type CloudFormation's
+/// resource schemas do not know (custom resources, typos).
+///
+/// ```
+/// let vpc = airgap::template::create_only_properties("AWS::EC2::VPC").unwrap();
+/// assert!(vpc.contains(&("CidrBlock", true)));
+/// assert!(airgap::template::create_only_properties("AWS::EC2::Vpc").is_none());
+/// ```
+pub fn create_only_properties(resource_type: &str) -> Option<Vec<(&'static str, bool)>> {
+    lookup(create_only_rows(), resource_type).map(|_| create_only(resource_type).paths().collect())
+}
+
 /// The create-only properties of a resource type; none for a type the schemas do not know.
 pub(crate) fn create_only(resource_type: &str) -> CreateOnly {
     lookup(create_only_rows(), resource_type)
