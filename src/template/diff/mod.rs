@@ -208,13 +208,13 @@ impl TemplateDiff {
         let mut risks = Vec::new();
         for r in self.resources.iter().filter(|r| r.is_risky()) {
             let fate = r.fate.map(Fate::as_str).unwrap_or("deleted");
-            let (kind, what) = match r.action {
-                ResourceAction::Removed => ("stateful-removed", "is removed"),
-                ResourceAction::MayReplace => ("stateful-replaced", "may be replaced"),
-                _ => ("stateful-replaced", "is replaced"),
+            let (kind, what, is) = match r.action {
+                ResourceAction::Removed => ("stateful-removed", "is removed", "is"),
+                ResourceAction::MayReplace => ("stateful-replaced", "may be replaced", "would be"),
+                _ => ("stateful-replaced", "is replaced", "is"),
             };
             let mut message = format!(
-                "{} ({}) {what}: the old one is {fate} (stateful: {})",
+                "{} ({}) {what}: the old one {is} {fate} (stateful: {})",
                 r.logical_id,
                 r.resource_type,
                 r.stateful.unwrap_or("holds data")
@@ -310,7 +310,7 @@ pub fn diff(old: &Template, new: &Template) -> TemplateDiff {
     cascade(new, &mut changes);
     for (id, old_r) in &old.resources {
         if !new.resources.contains_key(id) {
-            let at = insert_position(old, new, id, &changes);
+            let at = insert_position(old, id, &changes);
             changes.insert(at, removed(id, old_r));
         }
     }
@@ -587,7 +587,7 @@ fn cascade(new: &Template, changes: &mut Vec<ResourceChange>) {
 
 /// Where a removed resource goes in the list: after the last resource that came before it in
 /// the old template and is still listed.
-fn insert_position(old: &Template, _new: &Template, id: &str, changes: &[ResourceChange]) -> usize {
+fn insert_position(old: &Template, id: &str, changes: &[ResourceChange]) -> usize {
     let at = old.resources.get_index_of(id).unwrap_or(0);
     let mut best = 0;
     for (i, c) in changes.iter().enumerate() {
