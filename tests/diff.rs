@@ -563,3 +563,37 @@ fn every_resource_type_airgap_writes_is_in_the_create_only_table() {
     assert_eq!(d.resources[0].action, ResourceAction::MayReplace);
     assert!(d.resources[0].causes[0].contains("do not know AWS::Made::Up"));
 }
+
+#[test]
+fn stdin_may_be_one_side_and_out_writes_a_file() {
+    use std::io::Write;
+    let new = scratch("stdin-new.json", &standard().to_json_pretty());
+    let out_file = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join("diff")
+        .join("stdin.md");
+    let _ = std::fs::remove_file(&out_file);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_airgap"))
+        .args(["diff", "--format", "markdown", "--out"])
+        .arg(&out_file)
+        .arg("-")
+        .arg(&new)
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(standard().to_yaml().as_bytes())
+        .unwrap();
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+    let md = std::fs::read_to_string(&out_file).unwrap();
+    assert!(md.contains("No changes."), "{md}");
+
+    let both = Command::new(env!("CARGO_BIN_EXE_airgap"))
+        .args(["diff", "-", "-"])
+        .output()
+        .unwrap();
+    assert_eq!(both.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&both.stderr).contains("only one of OLD and NEW"));
+}
