@@ -10,6 +10,7 @@ pub mod launch_role;
 pub mod package;
 mod portfolio;
 mod product;
+pub mod upgrade;
 
 pub use portfolio::{
     LaunchRule, OrganizationNode, Portfolio, PortfolioPrincipal, ROLE_INLINE_POLICY_CHARS, Release,
