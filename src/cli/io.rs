@@ -102,18 +102,41 @@ fn is_stdin(path: &Path) -> bool {
 }
 
 /// Reads a FILE argument as text; `-` reads stdin.
+///
+/// At most [`quota::INPUT_BYTES`](airgap::template::quota::INPUT_BYTES) are read: a larger
+/// input (or an endless one such as `/dev/zero`) is refused after that many bytes, never read
+/// to its end.
 pub fn read_input(path: &Path) -> Result<String, Failure> {
-    let mut text = String::new();
+    let limit = airgap::template::quota::INPUT_BYTES;
+    let mut bytes = Vec::new();
     let result = if is_stdin(path) {
-        io::stdin().lock().read_to_string(&mut text).map(|_| ())
+        io::stdin()
+            .lock()
+            .take(limit as u64 + 1)
+            .read_to_end(&mut bytes)
     } else {
-        std::fs::read_to_string(path).map(|t| text = t)
+        std::fs::File::open(path).and_then(|f| f.take(limit as u64 + 1).read_to_end(&mut bytes))
     };
     result.map_err(|error| Failure::Io {
         action: format!("read {}", label(path)),
         error,
     })?;
-    Ok(text)
+    if bytes.len() > limit {
+        return Err(Failure::Library {
+            source: Some(label(path)),
+            error: Box::new(airgap::Error::InputTooLarge { limit }),
+        });
+    }
+    String::from_utf8(bytes).map_err(|e| Failure::Io {
+        action: format!("read {}", label(path)),
+        error: io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!(
+                "not UTF-8 text (invalid byte at offset {}); templates, policies and configs are UTF-8",
+                e.utf8_error().valid_up_to()
+            ),
+        ),
+    })
 }
 
 /// Writes a result to stdout. A reader that stops early (`| head`) is not an error.

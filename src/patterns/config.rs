@@ -199,17 +199,26 @@ fn named(field: &str, e: Error) -> Error {
 impl NetworkConfig {
     /// Reads a config from JSON text; fields left out keep their defaults.
     pub fn from_json(text: &str) -> Result<Self> {
-        let doc: Value = serde_json::from_str(text).map_err(|e| {
-            let message = e.to_string();
-            let message = message
-                .split(" at line ")
-                .next()
-                .unwrap_or(&message)
-                .to_string();
-            Error::Config {
-                at: format!("line {}, column {}", e.line(), e.column()),
-                message: format!("not valid JSON: {message}"),
+        // The template layer's JSON reader: the same size limit, byte-order mark handling and
+        // refusal of duplicate keys as for templates.
+        let doc: Value = crate::template::json_to_value(text).map_err(|e| match e {
+            Error::TemplateSyntax {
+                line,
+                column,
+                message,
+                ..
+            } => {
+                let message = message
+                    .split(" at line ")
+                    .next()
+                    .unwrap_or(&message)
+                    .to_string();
+                Error::Config {
+                    at: format!("line {line}, column {column}"),
+                    message: format!("not valid JSON: {message}"),
+                }
             }
+            other => other,
         })?;
         let Value::Object(fields) = doc else {
             return Err(Error::Config {
