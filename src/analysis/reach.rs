@@ -11,6 +11,8 @@
 use std::fmt;
 
 use indexmap::IndexMap;
+use std::collections::{BTreeSet, HashMap, HashSet};
+
 use ipnet::IpNet;
 use serde_json::Value;
 
@@ -511,6 +513,36 @@ impl Reachability {
         self.groups.get(group).is_some_and(|g| g.egress.is_none())
     }
 
+    /// The receivers (indices into `receivers`, in order) that `from` might reach: those its
+    /// egress rules name. A group's egress to other groups then costs what its rules cost, not
+    /// one try per receiver, which made the matrix of thousands of groups quadratic; rules to
+    /// address blocks, and senders that are not groups, still try every receiver.
+    fn candidates(
+        &self,
+        from: &Party,
+        receivers: &[Party],
+        index: &HashMap<&Party, usize>,
+        by_group: &HashMap<&str, Vec<usize>>,
+    ) -> Vec<usize> {
+        let Party::Group(g) = from else {
+            return (0..receivers.len()).collect();
+        };
+        let mut picked = BTreeSet::new();
+        for rule in self.egress_of(g) {
+            match &rule.peer {
+                Peer::Group(peer) => {
+                    picked.extend(by_group.get(peer.as_str()).into_iter().flatten().copied());
+                }
+                Peer::PrefixList(p) => {
+                    picked.extend(index.get(&Party::PrefixList(p.clone())).copied());
+                }
+                Peer::Cidr(_) => return (0..receivers.len()).collect(),
+                Peer::Unknown(_) => {}
+            }
+        }
+        picked.into_iter().collect()
+    }
+
     /// Every pair that can talk, with what it may send: senders are the groups and the blocks
     /// and prefix lists named in ingress rules; receivers are the groups, the interface
     /// endpoints, and the blocks and prefix lists named in egress rules (`0.0.0.0/0` where a
@@ -528,26 +560,38 @@ impl Reachability {
             Peer::PrefixList(p) => Some(Party::PrefixList(p.clone())),
             _ => None,
         };
+        let mut seen_senders: HashSet<Party> = senders.iter().cloned().collect();
+        let mut seen_receivers: HashSet<Party> = receivers.iter().cloned().collect();
         for g in self.groups.keys() {
             let group = &self.groups[g];
             for r in &group.ingress {
                 if let Some(p) = external(&r.peer)
-                    && !senders.contains(&p)
+                    && seen_senders.insert(p.clone())
                 {
                     senders.push(p);
                 }
             }
             for r in self.egress_of(g) {
                 if let Some(p) = external(&r.peer)
-                    && !receivers.contains(&p)
+                    && seen_receivers.insert(p.clone())
                 {
                     receivers.push(p);
                 }
             }
         }
+        // Which receivers a rule naming a group can lead to: the group and the endpoints in it.
+        let mut by_group: HashMap<&str, Vec<usize>> = HashMap::new();
+        let index: HashMap<&Party, usize> =
+            receivers.iter().enumerate().map(|(i, p)| (p, i)).collect();
+        for (i, to) in receivers.iter().enumerate() {
+            for g in self.groups_of(to) {
+                by_group.entry(g).or_default().push(i);
+            }
+        }
         let mut out = Vec::new();
         for from in &senders {
-            for to in &receivers {
+            for i in self.candidates(from, &receivers, &index, &by_group) {
+                let to = &receivers[i];
                 if from == to && !matches!(from, Party::Group(_)) {
                     continue;
                 }

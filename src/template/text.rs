@@ -495,7 +495,7 @@ struct Duplicate {
 fn first_duplicate_key(text: &str) -> Option<Duplicate> {
     let bytes = text.as_bytes();
     // One entry per open object or array; arrays hold no keys.
-    let mut open: Vec<Option<HashMap<String, (usize, usize)>>> = Vec::new();
+    let mut open: Vec<Option<HashMap<String, (usize, usize, usize)>>> = Vec::new();
     let (mut line, mut line_start) = (1, 0);
     let mut expect_key = false;
     let mut i = 0;
@@ -526,15 +526,20 @@ fn first_duplicate_key(text: &str) -> Option<Duplicate> {
                 }
                 if expect_key && let Some(Some(keys)) = open.last_mut() {
                     let key: String = serde_json::from_str(&text[start..=i]).ok()?;
-                    let at = (line, text[line_start..start].chars().count() + 1);
+                    // Columns are counted only for the answer: counting them for every key
+                    // would make a one-line document quadratic.
+                    let column = |(line, line_start, at): (usize, usize, usize)| {
+                        (line, text[line_start..at].chars().count() + 1)
+                    };
+                    let here = (line, line_start, start);
                     if let Some(first) = keys.get(&key) {
                         return Some(Duplicate {
                             key,
-                            first: *first,
-                            second: at,
+                            first: column(*first),
+                            second: column(here),
                         });
                     }
-                    keys.insert(key, at);
+                    keys.insert(key, here);
                 }
                 expect_key = false;
             }

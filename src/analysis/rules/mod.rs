@@ -420,9 +420,13 @@ fn internet(c: &mut Ctx) {
 fn security_groups(c: &mut Ctx) {
     let t = c.t;
     let rules = sg_rules(t);
+    let with_egress: std::collections::HashSet<&str> = rules
+        .iter()
+        .filter(|(_, _, _, egress)| *egress)
+        .map(|(_, g, _, _)| g.as_str())
+        .collect();
     for (id, _) in t.resources_of_type("AWS::EC2::SecurityGroup") {
-        let explicit = rules.iter().any(|(_, g, _, egress)| *egress && g == id);
-        if !explicit {
+        if !with_egress.contains(id) {
             c.find(
                 SG_DEFAULT_EGRESS,
                 id,
