@@ -17,6 +17,7 @@
 //! # Ok::<(), airgap::Error>(())
 //! ```
 
+mod cidr;
 mod model;
 mod policy;
 mod reach;

@@ -96,6 +96,21 @@ pub(crate) fn ref_list(v: Option<&Value>) -> Vec<String> {
     out
 }
 
+/// The values `v` may take at launch: both branches of an `Fn::If` (recursively), nothing for
+/// `!Ref AWS::NoValue`, `v` itself otherwise. Checks look at every branch: a review overstates
+/// rather than hides.
+pub(crate) fn branches(v: &Value) -> Vec<&Value> {
+    if let Some(Value::Array(parts)) = v.get("Fn::If")
+        && parts.len() == 3
+    {
+        return parts[1..].iter().flat_map(branches).collect();
+    }
+    if v.get("Ref").and_then(Value::as_str) == Some("AWS::NoValue") {
+        return Vec::new();
+    }
+    vec![v]
+}
+
 /// A boolean property as CloudFormation reads it (`true`, `"true"`).
 pub(crate) fn truthy(v: Option<&Value>) -> Option<bool> {
     match v? {

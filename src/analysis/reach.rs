@@ -16,6 +16,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use ipnet::IpNet;
 use serde_json::Value;
 
+use super::cidr::{self, overlaps};
 use super::model::{Network, display, ref_target, resolve_str};
 use crate::template::Template;
 
@@ -209,7 +210,7 @@ fn read_rule(t: &Template, r: &serde_json::Map<String, Value>, egress: bool) -> 
         ]
     };
     let peer = if let Some(c) = r.get(keys[0]).or_else(|| r.get(keys[1])) {
-        match resolve_str(t, c).and_then(|s| s.parse::<IpNet>().ok()) {
+        match resolve_str(t, c).and_then(|s| cidr::network(&s)) {
             Some(net) => Peer::Cidr(net),
             None => Peer::Unknown(display(c)),
         }
@@ -277,10 +278,6 @@ fn intersect(a: &Allowed, b: &Allowed) -> Option<Allowed> {
     })
 }
 
-fn overlaps(a: &IpNet, b: &IpNet) -> bool {
-    a.contains(&b.network()) || b.contains(&a.network())
-}
-
 impl Reachability {
     /// Reads the security groups, endpoints and routes of `t`.
     pub fn of(t: &Template) -> Reachability {
@@ -289,7 +286,7 @@ impl Reachability {
             .resources_of_type("AWS::EC2::VPC")
             .filter_map(|(id, r)| {
                 let c = resolve_str(t, r.properties.get("CidrBlock")?)?;
-                Some((id.to_string(), c.parse().ok()?))
+                Some((id.to_string(), cidr::network(&c)?))
             })
             .collect();
         let mut groups: IndexMap<String, Group> = IndexMap::new();
@@ -364,7 +361,7 @@ impl Reachability {
                     .properties
                     .get("DestinationCidrBlock")
                     .or_else(|| r.properties.get("DestinationIpv6CidrBlock"))?;
-                resolve_str(t, d)?.parse().ok()
+                cidr::network(&resolve_str(t, d)?)
             })
             .collect();
         let prefix_routes = network
@@ -406,7 +403,7 @@ impl Reachability {
                     None => false,
                 }),
             (Peer::Cidr(net), Party::Cidr(c)) => {
-                c.parse::<IpNet>().is_ok_and(|c| overlaps(net, &c))
+                cidr::network(c).is_some_and(|c| overlaps(net, &c))
             }
             (Peer::PrefixList(a), Party::PrefixList(b)) => a == b,
             _ => false,
@@ -416,7 +413,7 @@ impl Reachability {
     /// Whether an address block outside the VPCs has a route to or from it.
     fn routable(&self, p: &Party) -> bool {
         match p {
-            Party::Cidr(c) => c.parse::<IpNet>().is_ok_and(|c| {
+            Party::Cidr(c) => cidr::network(c).is_some_and(|c| {
                 self.vpc_cidrs.iter().any(|v| v.contains(&c))
                     || self.routed.iter().any(|r| overlaps(r, &c))
             }),

@@ -1,11 +1,16 @@
 //! The rule set: stable IDs, a severity, a one-line rationale and a fix for each rule.
 
+mod exposure;
+mod shape;
+
 use std::fmt;
 
+use indexmap::IndexMap;
 use ipnet::IpNet;
 use serde_json::{Value, json};
 
-use super::model::{Network, display, ref_target, resolve_str, truthy};
+use super::cidr;
+use super::model::{Network, branches, display, ref_target, resolve_str, truthy};
 use super::policy::{any_principal, has_condition, one_or_many, policy_documents, statements};
 use super::reach::is_no_traffic_rule;
 use crate::iam::catalog::check_action;
@@ -56,6 +61,8 @@ pub enum Category {
     SageMaker,
     /// Policy documents.
     Policies,
+    /// How the template is written: properties the checks cannot read.
+    Template,
 }
 
 /// A check with a stable ID.
@@ -172,6 +179,18 @@ rules! {
     IAM_UNKNOWN_ACTION = "AG-IAM-003", Policies, Error, "Unknown action",
         "an action no AWS service has matches nothing: the Allow or Deny it was meant for does not happen",
         "spell the action as AWS does (the message names the nearest real one)";
+    PUB_IP = "AG-PUB-001", Internet, Error, "Public IP on tasks or instances",
+        "ECS tasks, Fargate jobs, Auto Scaling and Spot Fleet instances with public addresses are on the internet whatever the route tables say once a route exists",
+        "set AssignPublicIp: DISABLED (or AssociatePublicIpAddress: false); reach AWS services through VPC endpoints";
+    PUB_DATABASE = "AG-PUB-002", Internet, Error, "Publicly accessible database or replication instance",
+        "PubliclyAccessible gives the database (or DMS instance) a public address and DNS name",
+        "set PubliclyAccessible: false";
+    PUB_ENDPOINT = "AG-PUB-003", Internet, Error, "Internet-facing endpoint",
+        "a load balancer, API, cluster endpoint or service endpoint on the internet answers anyone who can reach it",
+        "make it internal or private (Scheme: internal, EndpointPublicAccess: false, a PRIVATE API, VPCOptions, EndpointType VPC), or suppress with the reason it must be public";
+    TPL_SHAPE = "AG-TPL-001", Template, Error, "Property of the wrong shape",
+        "a property the checks read, given in a shape CloudFormation does not accept, would be skipped: a hole could pass unseen",
+        "write the property in the shape CloudFormation's resource reference gives (e.g. SecurityGroupIngress as a list of rules)";
 }
 
 /// The rule with ID `id`.
@@ -290,7 +309,15 @@ fn cidr_of(t: &Template, rule: &serde_json::Map<String, Value>) -> Option<String
 }
 
 fn is_anywhere(c: &str) -> bool {
-    c == "0.0.0.0/0" || c == "::/0"
+    cidr::is_everywhere(c)
+}
+
+/// A block as a finding names it: as written, and what it means when that is not plain.
+fn block_words(c: &str) -> String {
+    match cidr::network(c) {
+        Some(n) if n.to_string() != c => format!("{c} (that is {n}, every address)"),
+        _ => c.to_string(),
+    }
 }
 
 fn all_ports(rule: &serde_json::Map<String, Value>) -> bool {
@@ -311,12 +338,13 @@ fn sg_rules(t: &Template) -> Vec<(String, String, serde_json::Map<String, Value>
             ("SecurityGroupIngress", false),
             ("SecurityGroupEgress", true),
         ] {
-            for rule in r
-                .properties
-                .get(key)
-                .and_then(Value::as_array)
+            // Rules under an `Fn::If` (the list, or one rule) count in both branches.
+            let lists = r.properties.get(key).map(branches).unwrap_or_default();
+            for rule in lists
                 .into_iter()
+                .filter_map(Value::as_array)
                 .flatten()
+                .flat_map(branches)
             {
                 if let Some(m) = rule.as_object() {
                     out.push((id.to_string(), id.to_string(), m.clone(), egress));
@@ -383,6 +411,7 @@ fn internet(c: &mut Ctx) {
                     if let Some(d) = p.get(key).and_then(|v| resolve_str(t, v))
                         && is_anywhere(&d)
                     {
+                        let d = block_words(&d);
                         c.find(NET_DEFAULT_ROUTE, id, format!("routes {d} out of the VPC"));
                     }
                 }
@@ -410,9 +439,49 @@ fn internet(c: &mut Ctx) {
             _ => {}
         }
     }
+    split_default_routes(c);
     for s in Network::of(t).subnets {
         if s.zone_hard_coded {
             c.find(NET_ZONES, &s.id, format!("is pinned to zone `{}`", s.zone));
+        }
+    }
+}
+
+/// Routes of one route table that together cover every address (`0.0.0.0/1` and
+/// `128.0.0.0/1`): each is a route to anywhere, as much as `0.0.0.0/0` would be.
+fn split_default_routes(c: &mut Ctx) {
+    let t = c.t;
+    let mut tables: IndexMap<String, Vec<(&str, IpNet)>> = IndexMap::new();
+    for (id, r) in t.resources_of_type("AWS::EC2::Route") {
+        let p = &r.properties;
+        let Some(table) = p.get("RouteTableId").map(display) else {
+            continue;
+        };
+        for key in ["DestinationCidrBlock", "DestinationIpv6CidrBlock"] {
+            if let Some(net) = p
+                .get(key)
+                .and_then(|v| resolve_str(t, v))
+                .and_then(|d| cidr::network(&d))
+                .filter(|n| n.prefix_len() > 0)
+            {
+                tables.entry(table.clone()).or_default().push((id, net));
+            }
+        }
+    }
+    for (table, routes) in &tables {
+        let nets: Vec<IpNet> = routes.iter().map(|(_, n)| *n).collect();
+        let covering = cidr::covering_everything(&nets);
+        for (id, net) in routes.iter().filter(|(_, n)| covering.contains(n)) {
+            let all = covering
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ");
+            c.find(
+                NET_DEFAULT_ROUTE,
+                id,
+                format!("routes {net}, which with the other routes of route table {table} ({all}) covers every address"),
+            );
         }
     }
 }
@@ -440,12 +509,14 @@ fn security_groups(c: &mut Ctx) {
         }
         let cidr = cidr_of(t, rule);
         if !egress && let Some(c0) = cidr.as_deref().filter(|c0| is_anywhere(c0)) {
+            let c0 = block_words(c0);
             c.find(SG_OPEN_INGRESS, at, format!("admits {c0} into `{group}`"));
         }
         if *egress
             && let Some(c0) = cidr.as_deref().filter(|c0| is_anywhere(c0))
             && all_ports(rule)
         {
+            let c0 = block_words(c0);
             c.find(
                 SG_OPEN_EGRESS,
                 at,
@@ -480,7 +551,7 @@ fn endpoints(c: &mut Ctx) {
     let network = Network::of(t);
     let vpc_net = |vpc: Option<&String>| -> Option<IpNet> {
         let r = t.resources.get(vpc?)?;
-        resolve_str(t, r.properties.get("CidrBlock")?)?.parse().ok()
+        cidr::network(&resolve_str(t, r.properties.get("CidrBlock")?)?)
     };
     let rules = sg_rules(t);
     for e in &network.endpoints {
@@ -505,7 +576,7 @@ fn endpoints(c: &mut Ctx) {
                     .iter()
                     .filter(|(_, owner, _, egress)| owner == g && !egress)
                 {
-                    let outside = match cidr_of(t, rule).and_then(|s| s.parse::<IpNet>().ok()) {
+                    let outside = match cidr_of(t, rule).and_then(|s| cidr::network(&s)) {
                         Some(net) => vpc.is_none_or(|v| !v.contains(&net)),
                         None => false,
                     };
@@ -729,6 +800,8 @@ pub fn check(t: &Template) -> Vec<Finding> {
     logging(&mut c);
     sagemaker(&mut c);
     policies(&mut c);
+    exposure::exposure(&mut c);
+    shape::shapes(&mut c);
     let order = |f: &Finding| {
         RULES
             .iter()
