@@ -151,19 +151,61 @@ pub fn write_stdout(bytes: &[u8]) -> Result<(), Failure> {
     }
 }
 
+/// The file a path names, following symbolic links (as `cp` writes through one): the target
+/// is what gets replaced, and the link stays a link. A dangling link names the file it would
+/// point to.
+fn follow_links(path: &Path) -> PathBuf {
+    let mut path = path.to_path_buf();
+    // Linux gives up after 40 links; so does this.
+    for _ in 0..40 {
+        match std::fs::read_link(&path) {
+            Ok(target) => {
+                path = match path.parent() {
+                    Some(parent) if target.is_relative() => parent.join(target),
+                    _ => target,
+                };
+            }
+            Err(_) => break,
+        }
+    }
+    path
+}
+
 /// Writes a result to `out`, or to stdout when there is none or it is `-`.
 ///
-/// A file is replaced atomically: the bytes go to a temporary file in the same folder, which is
-/// then renamed over the target, so a reader never sees half a template and a failed run leaves
-/// the old file as it was.
+/// A regular file (or a new one) is replaced atomically: the bytes go to a temporary file in the
+/// same folder, which is then renamed over the target, so a reader never sees half a template
+/// and a failed run leaves the old file as it was. Anything else (a FIFO, `/dev/stdout`,
+/// `/dev/null`) is written into as it is, never replaced. A symbolic link is followed, and its
+/// target replaced.
 pub fn write_output(out: Option<&Path>, bytes: &[u8]) -> Result<(), Failure> {
-    let Some(path) = out.filter(|p| !is_stdin(p)) else {
+    let Some(given) = out.filter(|p| !is_stdin(p)) else {
         return write_stdout(bytes);
     };
+    let path = follow_links(given);
+    let path = path.as_path();
     let io_failure = |action: &str, error| Failure::Io {
-        action: format!("{action} {}", path.display()),
+        action: format!("{action} {}", given.display()),
         error,
     };
+    if let Ok(meta) = std::fs::metadata(path)
+        && !meta.is_file()
+    {
+        if meta.is_dir() {
+            return Err(io_failure(
+                "write",
+                io::Error::new(io::ErrorKind::IsADirectory, "it is a folder"),
+            ));
+        }
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .map_err(|e| io_failure("open", e))?;
+        return file
+            .write_all(bytes)
+            .and_then(|()| file.flush())
+            .map_err(|e| io_failure("write", e));
+    }
     let folder = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
