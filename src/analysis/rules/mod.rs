@@ -2,6 +2,10 @@
 
 mod exposure;
 mod shape;
+mod suppress;
+
+use suppress::suppression;
+pub use suppress::{SuppressionFormat, SuppressionPolicy};
 
 use std::fmt;
 
@@ -209,12 +213,17 @@ pub struct Finding {
     pub message: String,
     /// The reason given, when the rule is suppressed on the resource.
     pub suppressed: Option<String>,
+    /// Why the suppression does not count, when the [`SuppressionPolicy`] of the check refuses
+    /// it: the finding then blocks as if it were not suppressed.
+    pub suppression_refused: Option<String>,
 }
 
 impl Finding {
-    /// Whether this finding stops synthesis: error level and not suppressed.
+    /// Whether this finding stops synthesis (or fails `airgap check`): error level, and not
+    /// suppressed or suppressed in a way the check's policy does not honour.
     pub fn is_blocking(&self) -> bool {
-        self.rule.severity == Severity::Error && self.suppressed.is_none()
+        self.rule.severity == Severity::Error
+            && (self.suppressed.is_none() || self.suppression_refused.is_some())
     }
 
     /// The finding as JSON (for machine-readable output).
@@ -228,6 +237,8 @@ impl Finding {
             "rationale": self.rule.rationale,
             "fix": self.rule.fix,
             "suppressed": self.suppressed,
+            "suppression_honoured": self.suppressed.is_some() && self.suppression_refused.is_none(),
+            "suppression_refused": self.suppression_refused,
         })
     }
 }
@@ -239,64 +250,43 @@ impl fmt::Display for Finding {
             "{} {} `{}`: {} (fix: {})",
             self.rule.severity, self.rule.id, self.resource, self.message, self.rule.fix
         )?;
-        if let Some(reason) = &self.suppressed {
-            write!(f, " [suppressed: {reason}]")?;
+        match (&self.suppressed, &self.suppression_refused) {
+            (Some(reason), None) => write!(f, " [suppressed: {reason}]")?,
+            (Some(reason), Some(why)) => {
+                write!(
+                    f,
+                    " [suppressed in the template ({reason}), not honoured: {why}]"
+                )?;
+            }
+            _ => {}
         }
         Ok(())
     }
 }
 
-/// The reason `rule` is suppressed on `r`, from `Metadata.airgap.suppressions` (airgap's own),
-/// `Metadata.cdk_nag.rules_to_suppress` or `Metadata.cfn-lint.config.ignore_checks`.
-fn suppression(r: &Resource, rule: &str) -> Option<String> {
-    let listed = |v: Option<&Value>| -> Option<String> {
-        one_or_many(v).into_iter().find_map(|s| {
-            (s.get("id").and_then(Value::as_str) == Some(rule)).then(|| {
-                s.get("reason")
-                    .and_then(Value::as_str)
-                    .unwrap_or("(no reason given)")
-                    .to_string()
-            })
-        })
-    };
-    listed(r.metadata.get("airgap").and_then(|a| a.get("suppressions")))
-        .or_else(|| {
-            listed(
-                r.metadata
-                    .get("cdk_nag")
-                    .and_then(|a| a.get("rules_to_suppress")),
-            )
-        })
-        .or_else(|| {
-            let ignored = r
-                .metadata
-                .get("cfn-lint")
-                .and_then(|c| c.get("config"))
-                .and_then(|c| c.get("ignore_checks"));
-            one_or_many(ignored)
-                .iter()
-                .any(|c| c.as_str() == Some(rule))
-                .then(|| "(listed in cfn-lint ignore_checks)".to_string())
-        })
-}
-
 struct Ctx<'a> {
     t: &'a Template,
+    policy: &'a SuppressionPolicy,
     out: Vec<Finding>,
 }
 
 impl Ctx<'_> {
     fn find(&mut self, rule: &'static Rule, resource: &str, message: impl Into<String>) {
-        let suppressed = self
+        let found = self
             .t
             .resources
             .get(resource)
             .and_then(|r| suppression(r, rule.id));
+        let suppression_refused = found
+            .as_ref()
+            .and_then(|(reason, format)| self.policy.refusal(rule.id, *format, reason.as_deref()));
         self.out.push(Finding {
             rule,
             resource: resource.to_string(),
             message: message.into(),
-            suppressed,
+            suppressed: found
+                .map(|(reason, _)| reason.unwrap_or_else(|| "(no reason given)".into())),
+            suppression_refused,
         });
     }
 }
@@ -790,10 +780,32 @@ fn policies(c: &mut Ctx) {
     }
 }
 
-/// Runs every rule over `t`. Findings come in rule order, then template order; suppressed ones
-/// are included, with their reason.
+/// Runs every rule over `t`, honouring every suppression the template holds (for templates the
+/// caller wrote; see [`check_with`] for others). Findings come in rule order, then template
+/// order; suppressed ones are included, with their reason.
 pub fn check(t: &Template) -> Vec<Finding> {
-    let mut c = Ctx { t, out: Vec::new() };
+    check_with(t, &SuppressionPolicy::trusted())
+}
+
+/// Runs every rule over `t`, honouring the template's suppressions only as far as `policy`
+/// allows. Suppressions it refuses stay on their findings, marked, and those findings block.
+///
+/// ```
+/// use airgap::analysis::{SuppressionPolicy, check_with};
+/// use airgap::template::Template;
+/// let t = Template::from_yaml(
+///     "Resources:\n  Igw:\n    Type: AWS::EC2::InternetGateway\n    Metadata: {cfn-lint: {config: {ignore_checks: [AG-NET-001]}}}\n",
+/// )?;
+/// let f = &check_with(&t, &SuppressionPolicy::none())[0];
+/// assert!(f.suppressed.is_some() && f.is_blocking());
+/// # Ok::<(), airgap::Error>(())
+/// ```
+pub fn check_with(t: &Template, policy: &SuppressionPolicy) -> Vec<Finding> {
+    let mut c = Ctx {
+        t,
+        policy,
+        out: Vec::new(),
+    };
     internet(&mut c);
     security_groups(&mut c);
     endpoints(&mut c);
