@@ -3,6 +3,7 @@
 
 mod document;
 mod expr;
+mod foreach;
 mod logical_id;
 mod read;
 mod stack;

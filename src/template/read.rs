@@ -158,7 +158,12 @@ impl Template {
     /// Reads a template from its JSON value (as parsed from JSON or YAML).
     ///
     /// Sections and resource attributes the model does not know are kept in `other`.
+    ///
+    /// `Fn::ForEach` loops (the `AWS::LanguageExtensions` transform) are expanded where their
+    /// collection is known, so the resources they generate are read, and named, one by one.
     pub fn from_value(value: &Value) -> Result<Template> {
+        let expanded = super::foreach::expand_loops(value)?;
+        let value = expanded.as_ref().unwrap_or(value);
         let m = value.as_object().ok_or_else(|| {
             shape(
                 "template",
