@@ -204,7 +204,7 @@ const MAX_DESCRIPTION_BYTES: usize = 1024;
 const MAX_EXPORT_PREFIX: usize = 200;
 
 /// A character CloudFormation accepts in a tag key or value: the pattern
-/// `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$` of the `Tag` type (cfn-lint's E3031 checks it).
+/// `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$` of the `Tag` type of IAM roles, which airgap tags (cfn-lint E3031 refuses `a\nb` there).
 fn tag_char(c: char) -> bool {
     c.is_alphabetic()
         || c.is_numeric()
