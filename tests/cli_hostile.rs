@@ -241,3 +241,24 @@ fn package_force_over_a_regular_file_succeeds_and_leaves_nothing_behind() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
 }
+
+#[test]
+fn a_100_000_character_action_is_refused_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let action = format!("s3:{}", "G".repeat(100_000));
+    let policy = serde_json::json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": action, "Resource": "*"}]});
+    write(dir.path(), "policy.json", &policy.to_string());
+    let template = serde_json::json!({"Resources": {"B": {"Type": "AWS::S3::BucketPolicy",
+        "Properties": {"Bucket": "b", "PolicyDocument": policy}}}});
+    write(dir.path(), "t.json", &template.to_string());
+    let started = Instant::now();
+    let r = run_in(dir.path(), &["policy", "validate", "policy.json"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("100003 characters long"), "{}", r.stderr);
+    let r = run_in(dir.path(), &["check", "t.json"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.contains("AG-IAM-003"), "{}", r.stdout);
+    // Both took milliseconds; the nearest-name search over 100,000 characters took seconds.
+    assert!(started.elapsed() < Duration::from_secs(5));
+}

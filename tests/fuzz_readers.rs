@@ -77,7 +77,9 @@ fn any_value() -> impl Strategy<Value = Value> {
             proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
             proptest::collection::btree_map("[A-Za-z:]{1,10}", inner.clone(), 0..6)
                 .prop_map(|m| Value::Object(m.into_iter().collect())),
-            inner.clone().prop_map(|v| json!({"Fn::If": ["C", v, {"Ref": "AWS::NoValue"}]})),
+            inner
+                .clone()
+                .prop_map(|v| json!({"Fn::If": ["C", v, {"Ref": "AWS::NoValue"}]})),
         ]
     })
 }
