@@ -534,12 +534,16 @@ mod tests {
     fn values_over_cloudformation_s_limits_are_refused_naming_the_field() {
         // "The value for the description declaration must be a literal string that's between
         // 0 and 1024 bytes in length." (Template format, Description)
-        let mut c = NetworkConfig::default();
-        c.description = "d".repeat(2000);
+        let c = NetworkConfig {
+            description: "d".repeat(2000),
+            ..NetworkConfig::default()
+        };
         let e = c.synth().unwrap_err().to_string();
         assert!(e.contains("`description`") && e.contains("1024"), "{e}");
-        let mut c = NetworkConfig::default();
-        c.description = "d".repeat(1024);
+        let c = NetworkConfig {
+            description: "d".repeat(1024),
+            ..NetworkConfig::default()
+        };
         assert!(c.synth().is_ok());
         // cfn-lint E3031: tag values match ^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$, so no line break.
         let mut c = NetworkConfig::default();
@@ -552,8 +556,10 @@ mod tests {
             "ML platform: Zürich @ 2026 (1/2)".replace(['(', ')'], ""),
         );
         assert!(c.synth().is_ok());
-        let mut c = NetworkConfig::default();
-        c.export_prefix = Some("p".repeat(300));
+        let c = NetworkConfig {
+            export_prefix: Some("p".repeat(300)),
+            ..NetworkConfig::default()
+        };
         assert!(
             c.synth()
                 .unwrap_err()

@@ -484,6 +484,10 @@ pub fn json_to_value(text: &str) -> Result<Value> {
     Ok(value)
 }
 
+/// The keys of an open object, each with where it was written: its line, the byte offset of
+/// that line's start, and its own byte offset.
+type Keys = HashMap<String, (usize, usize, usize)>;
+
 struct Duplicate {
     key: String,
     first: (usize, usize),
@@ -495,7 +499,7 @@ struct Duplicate {
 fn first_duplicate_key(text: &str) -> Option<Duplicate> {
     let bytes = text.as_bytes();
     // One entry per open object or array; arrays hold no keys.
-    let mut open: Vec<Option<HashMap<String, (usize, usize, usize)>>> = Vec::new();
+    let mut open: Vec<Option<Keys>> = Vec::new();
     let (mut line, mut line_start) = (1, 0);
     let mut expect_key = false;
     let mut i = 0;
