@@ -142,3 +142,30 @@ fn airgap_check_blocks_by_default_and_follows_flags_and_a_policy_file() {
     );
     assert_eq!(code, 2);
 }
+
+#[test]
+fn airgap_report_marks_refused_suppressions_and_follows_the_same_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("t.yaml"), SUPPRESSED).unwrap();
+    let (code, out) = airgap(dir.path(), &["report", "t.yaml"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("**Private: no.**"), "{out}");
+    assert!(
+        out.contains("(suppressed in the template: fine; not honoured:"),
+        "{out}"
+    );
+    let (code, out) = airgap(
+        dir.path(),
+        &[
+            "report",
+            "--allow-suppression",
+            "*",
+            "--suppression-format",
+            "airgap,cdk-nag,cfn-lint",
+            "--allow-suppression-without-reason",
+            "t.yaml",
+        ],
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("**Private: yes.**"), "{out}");
+}

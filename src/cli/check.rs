@@ -46,6 +46,13 @@ pub struct Args {
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
 
+    #[command(flatten)]
+    suppressions: SuppressionArgs,
+}
+
+/// Which of a template's own suppressions count: shared by `check` and `report`.
+#[derive(Debug, clap::Args)]
+pub struct SuppressionArgs {
     /// A rule the template may suppress (repeat, or separate with commas): an ID, a prefix such
     /// as AG-SG-*, or * for every rule [default: none].
     #[arg(long, value_name = "RULE", value_delimiter = ',')]
@@ -72,9 +79,9 @@ fn parse_format(s: &str) -> Result<SuppressionFormat, String> {
     })
 }
 
-impl Args {
+impl SuppressionArgs {
     /// The suppression policy the flags and the policy file describe.
-    fn policy(&self) -> Result<SuppressionPolicy, Failure> {
+    pub fn policy(&self) -> Result<SuppressionPolicy, Failure> {
         let mut policy = match &self.suppression_policy {
             Some(path) => SuppressionPolicy::from_json(&read_input(path)?).map_err(|error| {
                 Failure::Library {
@@ -105,7 +112,7 @@ pub fn read_template(path: &std::path::Path) -> Result<Template, Failure> {
 
 /// Checks every file and prints the findings.
 pub fn run(args: Args) -> Result<Outcome, Failure> {
-    let policy = args.policy()?;
+    let policy = args.suppressions.policy()?;
     let mut checked: Vec<(String, Vec<Finding>)> = Vec::new();
     for path in &args.files {
         let template = read_template(path)?;
