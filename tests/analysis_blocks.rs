@@ -165,3 +165,21 @@ fn a_property_of_the_wrong_shape_is_a_finding_not_skipped() {
     let scalar = endpoint.replace("RouteTableIds: !Ref Rt", "RouteTableIds: rtb-12345678");
     assert_eq!(fired("AG-TPL-001", &scalar), ["Ep"]);
 }
+
+#[test]
+fn a_rule_field_of_the_wrong_shape_inside_a_group_is_a_finding() {
+    let yaml = format!(
+        "{HEAD}  Sg:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: g\n      VpcId: !Ref Vpc\n      SecurityGroupIngress: [{{IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: [0.0.0.0/0]}}]\n      SecurityGroupEgress: [{{IpProtocol: tcp, FromPort: 443, ToPort: 443, CidrIp: 10.0.0.0/16}}]\n"
+    );
+    let f = findings(&yaml);
+    let shape = f
+        .iter()
+        .find(|(r, _, _)| r == "AG-TPL-001")
+        .expect("AG-TPL-001 fires");
+    assert!(
+        shape
+            .2
+            .starts_with("SecurityGroupIngress[].CidrIp is a list"),
+        "{shape:?}"
+    );
+}

@@ -248,3 +248,27 @@ fn cfn_lint_knows_every_property_and_value_the_rules_read() {
         wrong.join("\n")
     );
 }
+
+/// AWS's own secure data science reference architecture runs its PyPI mirror as an ECS service
+/// with public IPs behind an internet-facing NLB: both are now found (real-world judge).
+#[test]
+fn the_reference_architecture_s_pypi_mirror_is_found_exposed() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/reference/secure-data-science-reference-architecture/ds_shared_services_ecs.yaml"
+    ))
+    .unwrap();
+    let t = Template::parse(&text).unwrap();
+    let found: Vec<(String, String)> = check(&t)
+        .into_iter()
+        .filter(|f| f.rule.id.starts_with("AG-PUB"))
+        .map(|f| (f.rule.id.to_string(), f.resource))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("AG-PUB-001".to_string(), "PyPIMirrorService".to_string()),
+            ("AG-PUB-003".to_string(), "SharedServicesNLB".to_string()),
+        ]
+    );
+}

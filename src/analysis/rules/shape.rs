@@ -8,6 +8,7 @@
 use serde_json::Value;
 
 use super::{Ctx, TPL_SHAPE};
+use crate::analysis::model::branches;
 
 /// The shape a property must have.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,6 +48,81 @@ static SHAPES: &[(&str, &[&str], Shape)] = &[
         "AWS::EC2::SecurityGroup",
         &["SecurityGroupEgress"],
         Shape::ListOfObjects,
+    ),
+    (
+        "AWS::EC2::SecurityGroup",
+        &["SecurityGroupIngress", "*", "CidrIp"],
+        Shape::Scalar,
+    ),
+    (
+        "AWS::EC2::SecurityGroup",
+        &["SecurityGroupIngress", "*", "CidrIpv6"],
+        Shape::Scalar,
+    ),
+    (
+        "AWS::EC2::SecurityGroup",
+        &["SecurityGroupIngress", "*", "IpProtocol"],
+        Shape::Scalar,
+    ),
+    (
+        "AWS::EC2::SecurityGroup",
+        &["SecurityGroupEgress", "*", "CidrIp"],
+        Shape::Scalar,
+    ),
+    (
+        "AWS::EC2::SecurityGroup",
+        &["SecurityGroupEgress", "*", "CidrIpv6"],
+        Shape::Scalar,
+    ),
+    (
+        "AWS::EC2::SecurityGroup",
+        &["SecurityGroupEgress", "*", "IpProtocol"],
+        Shape::Scalar,
+    ),
+    (
+        "AWS::EC2::SecurityGroupIngress",
+        &["IpProtocol"],
+        Shape::Scalar,
+    ),
+    (
+        "AWS::EC2::SecurityGroupEgress",
+        &["IpProtocol"],
+        Shape::Scalar,
+    ),
+    ("AWS::EC2::VPC", &["CidrBlock"], Shape::Scalar),
+    ("AWS::EC2::Subnet", &["CidrBlock"], Shape::Scalar),
+    ("AWS::EC2::Route", &["RouteTableId"], Shape::Scalar),
+    (
+        "AWS::EC2::SubnetRouteTableAssociation",
+        &["SubnetId"],
+        Shape::Scalar,
+    ),
+    (
+        "AWS::EC2::SubnetRouteTableAssociation",
+        &["RouteTableId"],
+        Shape::Scalar,
+    ),
+    ("AWS::EC2::VPCEndpoint", &["ServiceName"], Shape::Scalar),
+    ("AWS::EC2::VPCEndpoint", &["VpcEndpointType"], Shape::Scalar),
+    ("AWS::EC2::FlowLog", &["ResourceIds"], Shape::List),
+    ("AWS::EC2::FlowLog", &["LogGroupName"], Shape::Scalar),
+    ("AWS::Logs::LogGroup", &["RetentionInDays"], Shape::Scalar),
+    (
+        "AWS::SageMaker::NotebookInstance",
+        &["SubnetId"],
+        Shape::Scalar,
+    ),
+    (
+        "AWS::SageMaker::NotebookInstance",
+        &["KmsKeyId"],
+        Shape::Scalar,
+    ),
+    ("AWS::SageMaker::Domain", &["VpcId"], Shape::Scalar),
+    ("AWS::SageMaker::Model", &["VpcConfig"], Shape::Object),
+    (
+        "AWS::EC2::Instance",
+        &["NetworkInterfaces", "*", "AssociatePublicIpAddress"],
+        Shape::Scalar,
     ),
     ("AWS::EC2::SecurityGroupIngress", &["CidrIp"], Shape::Scalar),
     (
@@ -209,29 +285,56 @@ fn wrong(v: &Value, shape: Shape) -> Option<String> {
     })
 }
 
+/// The values at `path` in a resource's properties: `*` walks every item of a list, both
+/// branches of an `Fn::If` are followed, and what is absent (or null) is skipped.
+fn at_path<'a>(
+    properties: &'a indexmap::IndexMap<String, Value>,
+    path: &[&str],
+    out: &mut Vec<&'a Value>,
+) {
+    fn walk<'a>(v: &'a Value, path: &[&str], out: &mut Vec<&'a Value>) {
+        let Some((step, rest)) = path.split_first() else {
+            if !v.is_null() {
+                out.push(v);
+            }
+            return;
+        };
+        for v in branches(v) {
+            if *step == "*" {
+                v.as_array()
+                    .into_iter()
+                    .flatten()
+                    .for_each(|item| walk(item, rest, out));
+            } else if let Some(next) = v.get(*step) {
+                walk(next, rest, out);
+            }
+        }
+    }
+    let Some((first, rest)) = path.split_first() else {
+        return;
+    };
+    if let Some(v) = properties.get(*first) {
+        walk(v, rest, out);
+    }
+}
+
 pub(super) fn shapes(c: &mut Ctx) {
     let t = c.t;
     for (id, r) in &t.resources {
         for (_, path, shape) in SHAPES.iter().filter(|(ty, _, _)| *ty == r.resource_type) {
-            let Some((first, rest)) = path.split_first() else {
-                continue;
-            };
-            let mut v = r.properties.get(*first);
-            for step in rest {
-                v = v.and_then(|v| v.get(*step));
-            }
-            if let Some(v) = v
-                && !v.is_null()
-                && let Some(problem) = wrong(v, *shape)
-            {
-                c.find(
-                    TPL_SHAPE,
-                    id,
-                    format!(
-                        "{} {problem}, so the checks that read it cannot; fix its shape",
-                        path.join(".")
-                    ),
-                );
+            let mut values = Vec::new();
+            at_path(&r.properties, path, &mut values);
+            for v in values {
+                if let Some(problem) = wrong(v, *shape) {
+                    c.find(
+                        TPL_SHAPE,
+                        id,
+                        format!(
+                            "{} {problem}, so the checks that read it cannot; fix its shape",
+                            path.join(".").replace(".*.", "[].")
+                        ),
+                    );
+                }
             }
         }
     }
