@@ -46,12 +46,6 @@ const CASES: &[(&str, &str, &str, &str)] = &[
     ),
     (
         "AG-PUB-001",
-        "AWS::AutoScaling::LaunchConfiguration",
-        "{ImageId: ami-12345678, InstanceType: t3.micro, AssociatePublicIpAddress: true}",
-        "{ImageId: ami-12345678, InstanceType: t3.micro, AssociatePublicIpAddress: false}",
-    ),
-    (
-        "AG-PUB-001",
         "AWS::EC2::SpotFleet",
         "{SpotFleetRequestConfigData: {IamFleetRole: arn:aws:iam::123456789012:role/f, TargetCapacity: 1, LaunchSpecifications: [{ImageId: ami-12345678, InstanceType: t3.micro, NetworkInterfaces: [{DeviceIndex: 0, AssociatePublicIpAddress: true}]}]}}",
         "{SpotFleetRequestConfigData: {IamFleetRole: arn:aws:iam::123456789012:role/f, TargetCapacity: 1, LaunchSpecifications: [{ImageId: ami-12345678, InstanceType: t3.micro, NetworkInterfaces: [{DeviceIndex: 0, AssociatePublicIpAddress: false}]}]}}",

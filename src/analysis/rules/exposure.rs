@@ -1,6 +1,6 @@
 //! Public exposure beyond EC2 instances: every resource type whose properties put an address or
 //! an endpoint on the internet, as data. AG-NET-009 covers instances and launch templates; the
-//! rows here cover tasks, databases, load balancers, clusters and service endpoints.
+//! (and launch configurations, in `compute.rs`); the rows here cover tasks, databases, load balancers, clusters and service endpoints.
 //!
 //! Each row says where the property is (a path; `*` walks every item of a list), which value
 //! makes the resource public, and whether leaving it out does (CloudFormation's default).
@@ -118,13 +118,6 @@ static EXPOSURES: &[Exposure] = &[
         ],
         ENABLED,
         "starts ECS tasks with AssignPublicIp: ENABLED, so they get public addresses",
-    ),
-    row(
-        "AWS::AutoScaling::LaunchConfiguration",
-        PUB_IP,
-        &["AssociatePublicIpAddress"],
-        TRUE,
-        "sets AssociatePublicIpAddress: true, so its instances get public addresses",
     ),
     row(
         "AWS::EC2::SpotFleet",
