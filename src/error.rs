@@ -332,6 +332,14 @@ pub enum Error {
         /// What the parser found wrong.
         message: String,
     },
+    /// The input is larger than anything airgap reads.
+    #[error(
+        "the input is larger than {limit} bytes, far more than any CloudFormation template (at most 1 MB); check that this is the file you meant"
+    )]
+    InputTooLarge {
+        /// The limit, `template::quota::INPUT_BYTES`.
+        limit: usize,
+    },
     /// An error-level privacy check failed on the synthesized template.
     #[error(
         "resource `{resource}` fails check {rule}, {message}; fix: {fix}; if this is intended, suppress {rule} on `{resource}` with a reason"

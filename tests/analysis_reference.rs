@@ -252,6 +252,9 @@ fn the_pypi_mirror_logs_to_a_group_without_key_or_retention() {
             ("AG-SG-002", "PyPIMirrorSecurityGroup"),
             ("AG-LOG-005", "LogGroup"),
             ("AG-LOG-006", "LogGroup"),
+            // The mirror's tasks get public IPs, behind an internet-facing load balancer.
+            ("AG-PUB-001", "PyPIMirrorService"),
+            ("AG-PUB-003", "SharedServicesNLB"),
         ])
     );
 }

@@ -17,6 +17,7 @@
 //! # Ok::<(), airgap::Error>(())
 //! ```
 
+mod cidr;
 mod model;
 mod policy;
 mod reach;
@@ -29,4 +30,7 @@ pub use reach::{
     Allowed, Approximation, DefaultEgress, Grant, Party, ReachEntry, Reachability, RuleSource,
     Traffic,
 };
-pub use rules::{Category, Finding, RULES, Rule, Severity, check, rule};
+pub use rules::{
+    Category, Finding, RULES, Rule, Severity, SuppressionFormat, SuppressionPolicy, check,
+    check_with, rule,
+};

@@ -96,6 +96,21 @@ pub(crate) fn ref_list(v: Option<&Value>) -> Vec<String> {
     out
 }
 
+/// The values `v` may take at launch: both branches of an `Fn::If` (recursively), nothing for
+/// `!Ref AWS::NoValue`, `v` itself otherwise. Checks look at every branch: a review overstates
+/// rather than hides.
+pub(crate) fn branches(v: &Value) -> Vec<&Value> {
+    if let Some(Value::Array(parts)) = v.get("Fn::If")
+        && parts.len() == 3
+    {
+        return parts[1..].iter().flat_map(branches).collect();
+    }
+    if v.get("Ref").and_then(Value::as_str) == Some("AWS::NoValue") {
+        return Vec::new();
+    }
+    vec![v]
+}
+
 /// A boolean property as CloudFormation reads it (`true`, `"true"`).
 pub(crate) fn truthy(v: Option<&Value>) -> Option<bool> {
     match v? {
@@ -378,15 +393,35 @@ impl Network {
                 }
             })
             .collect();
+        // Routes, associations and endpoints grouped by route table once, so a template of
+        // thousands of route tables is read in linear time.
+        let mut routes_of: IndexMap<&str, Vec<(&str, &Resource)>> = IndexMap::new();
+        for (rid, route) in t.resources_of_type("AWS::EC2::Route") {
+            if let Some(table) = props(route).get("RouteTableId").and_then(ref_target) {
+                routes_of.entry(table).or_default().push((rid, route));
+            }
+        }
+        let mut subnets_of: IndexMap<&str, Vec<String>> = IndexMap::new();
+        for (s, rt) in &associations {
+            subnets_of.entry(rt.as_str()).or_default().push(s.clone());
+        }
+        let mut endpoints_of: IndexMap<&str, Vec<String>> = IndexMap::new();
+        for e in &endpoints {
+            for rt in &e.route_tables {
+                let list = endpoints_of.entry(rt.as_str()).or_default();
+                if !list.contains(&e.id) {
+                    list.push(e.id.clone());
+                }
+            }
+        }
         let route_tables = t
             .resources_of_type("AWS::EC2::RouteTable")
             .map(|(id, r)| {
-                let routes = t
-                    .resources_of_type("AWS::EC2::Route")
-                    .filter(|(_, route)| {
-                        props(route).get("RouteTableId").and_then(ref_target) == Some(id)
-                    })
-                    .map(|(rid, route)| {
+                let routes = routes_of
+                    .get(id)
+                    .into_iter()
+                    .flatten()
+                    .map(|&(rid, route)| {
                         let p = props(route);
                         let destination = [
                             "DestinationCidrBlock",
@@ -417,17 +452,9 @@ impl Network {
                         .get("VpcId")
                         .and_then(ref_target)
                         .map(str::to_string),
-                    subnets: associations
-                        .iter()
-                        .filter(|(_, rt)| rt.as_str() == id)
-                        .map(|(s, _)| s.clone())
-                        .collect(),
+                    subnets: subnets_of.get(id).cloned().unwrap_or_default(),
                     routes,
-                    gateway_endpoints: endpoints
-                        .iter()
-                        .filter(|e| e.route_tables.iter().any(|rt| rt == id))
-                        .map(|e| e.id.clone())
-                        .collect(),
+                    gateway_endpoints: endpoints_of.get(id).cloned().unwrap_or_default(),
                 }
             })
             .collect();

@@ -206,7 +206,10 @@ pub fn write_package(
     })
 }
 
-fn sibling(dir: &Path, tag: &str) -> Result<PathBuf> {
+/// The folder `dir` is in, and the prefix of the temporary folders built beside it:
+/// `.NAME.tmp-PID-` (the process's ID lets a later run tell a killed run's leftovers from a
+/// run still writing).
+fn beside(dir: &Path) -> Result<(PathBuf, String)> {
     let name = dir.file_name().ok_or_else(|| Error::Io {
         action: "use",
         path: dir.display().to_string(),
@@ -216,52 +219,104 @@ fn sibling(dir: &Path, tag: &str) -> Result<PathBuf> {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    Ok(parent.join(format!(
-        ".{}.{tag}-{}",
-        name.to_string_lossy(),
-        std::process::id()
-    )))
+    Ok((parent, format!(".{}.", name.to_string_lossy())))
+}
+
+/// Removes the temporary folders that earlier runs writing `dir` left behind when they were
+/// killed: `.NAME.tmp-PID-*` and `.NAME.old-PID-*` (and the `.NAME.tmp-PID` of older
+/// versions) whose process is gone. Leftovers of a run still going are left alone.
+fn remove_stale(parent: &Path, prefix: &str) {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = ["tmp-", "old-"].iter().find_map(|tag| {
+            let rest = name.strip_prefix(prefix)?.strip_prefix(tag)?;
+            rest.split('-').next()?.parse::<u32>().ok()
+        }) else {
+            continue;
+        };
+        if pid != std::process::id() && !process_alive(pid, &entry.path()) {
+            let _ = fs::remove_dir_all(entry.path()).or_else(|_| fs::remove_file(entry.path()));
+        }
+    }
+}
+
+/// Whether process `pid` may still be writing `leftover`: on Linux, whether it exists; elsewhere,
+/// whether the leftover changed in the last hour.
+fn process_alive(pid: u32, leftover: &Path) -> bool {
+    if cfg!(target_os = "linux") {
+        return Path::new(&format!("/proc/{pid}")).exists();
+    }
+    fs::metadata(leftover)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.elapsed().ok())
+        .is_none_or(|age| age.as_secs() < 3600)
+}
+
+/// Swaps two paths in one step where the system can (Linux's `renameat2` with
+/// `RENAME_EXCHANGE`), so `dir` never stops existing; `false` where it cannot.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> bool {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).is_ok()
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> bool {
+    false
+}
+
+/// Removes what `--force` replaced: a folder or a file. Failing to is not failing to write the
+/// package, which is in place by then.
+fn remove_replaced(path: &Path) {
+    let _ = fs::remove_dir_all(path).or_else(|_| fs::remove_file(path));
 }
 
 /// Writes `files` (relative paths, no `..`) into `dir` all at once.
+///
+/// They are written to a temporary folder beside `dir` (so an error leaves nothing behind),
+/// which then takes `dir`'s place: with `force`, by swapping the two in one step where the
+/// system can, so the release never stops existing. Leftovers of killed earlier runs are
+/// removed first.
 pub(crate) fn write_atomically(dir: &Path, files: &[(String, Vec<u8>)], force: bool) -> Result<()> {
-    if dir.exists() && !force {
+    let exists = fs::symlink_metadata(dir).is_ok();
+    if exists && !force {
         return Err(Error::PackageExists {
             path: dir.display().to_string(),
         });
     }
-    let tmp = sibling(dir, "tmp")?;
-    if tmp.exists() {
-        fs::remove_dir_all(&tmp).map_err(|e| Error::io("remove", &tmp, &e))?;
+    let (parent, prefix) = beside(dir)?;
+    remove_stale(&parent, &prefix);
+    let tmp = tempfile::Builder::new()
+        .prefix(&format!("{prefix}tmp-{}-", std::process::id()))
+        .tempdir_in(&parent)
+        .map_err(|e| Error::io("create a temporary folder in", &parent, &e))?;
+    fill(tmp.path(), files)?;
+    if !exists {
+        // On success the temporary folder has become `dir`; dropping `tmp` finds nothing.
+        return fs::rename(tmp.path(), dir).map_err(|e| Error::io("rename into", dir, &e));
     }
-    let written = fill(&tmp, files);
-    if let Err(e) = written {
-        let _ = fs::remove_dir_all(&tmp);
-        return Err(e);
+    if exchange(tmp.path(), dir) {
+        // `tmp`'s path now holds the old package, removed when `tmp` is dropped.
+        remove_replaced(tmp.path());
+        return Ok(());
     }
-    if dir.exists() {
-        let old = sibling(dir, "old")?;
-        let _ = fs::remove_dir_all(&old);
-        if let Err(e) = fs::rename(dir, &old) {
-            let _ = fs::remove_dir_all(&tmp);
-            return Err(Error::io("move aside", dir, &e));
-        }
-        if let Err(e) = fs::rename(&tmp, dir) {
-            // Put the old package back: the caller keeps what it had.
-            let _ = fs::rename(&old, dir);
-            let _ = fs::remove_dir_all(&tmp);
-            return Err(Error::io("rename into", dir, &e));
-        }
-        fs::remove_dir_all(&old).map_err(|e| Error::io("remove", &old, &e))?;
-    } else if let Err(e) = fs::rename(&tmp, dir) {
-        let _ = fs::remove_dir_all(&tmp);
+    let old = parent.join(format!("{prefix}old-{}", std::process::id()));
+    remove_replaced(&old);
+    fs::rename(dir, &old).map_err(|e| Error::io("move aside", dir, &e))?;
+    if let Err(e) = fs::rename(tmp.path(), dir) {
+        // Put the old package back: the caller keeps what it had.
+        let _ = fs::rename(&old, dir);
         return Err(Error::io("rename into", dir, &e));
     }
+    remove_replaced(&old);
     Ok(())
 }
 
 fn fill(tmp: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
-    fs::create_dir_all(tmp).map_err(|e| Error::io("create", tmp, &e))?;
     for (rel, bytes) in files {
         let rel_path = Path::new(rel);
         if rel_path.is_absolute()
@@ -343,6 +398,34 @@ mod tests {
         assert!(!dir.join("a.txt").exists());
         assert_eq!(fs::read(dir.join("b.txt")).unwrap(), b"two");
         assert_eq!(leftovers(&parent), ["release"]);
+    }
+
+    #[test]
+    fn force_over_a_regular_file_succeeds_and_leaves_nothing_behind() {
+        let parent = scratch("over-file");
+        let dir = parent.join("release");
+        fs::write(&dir, b"a file where the folder goes").unwrap();
+        write_atomically(&dir, &[("a.txt".into(), b"one".to_vec())], true).unwrap();
+        assert_eq!(fs::read(dir.join("a.txt")).unwrap(), b"one");
+        assert_eq!(leftovers(&parent), ["release"]);
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn leftovers_of_killed_runs_are_removed_and_those_of_running_ones_kept() {
+        let parent = scratch("stale");
+        let dir = parent.join("release");
+        // No process has this ID (Linux's limit is 2^22); process 1 always runs.
+        let dead = parent.join(".release.tmp-4194999-abc");
+        let dead_old = parent.join(".release.tmp-4194998");
+        let running = parent.join(".release.tmp-1-xyz");
+        for d in [&dead, &dead_old, &running] {
+            fs::create_dir_all(d.join("products")).unwrap();
+        }
+        write_atomically(&dir, &[("a.txt".into(), b"one".to_vec())], false).unwrap();
+        let mut left = leftovers(&parent);
+        left.sort();
+        assert_eq!(left, [".release.tmp-1-xyz", "release"]);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use airgap::analysis::{Finding, check};
+use airgap::analysis::{Finding, SuppressionFormat, SuppressionPolicy, check_with};
 use airgap::template::Template;
 use serde_json::{Value, json};
 
@@ -30,9 +30,16 @@ Examples:
   airgap check --format json stack.yaml > findings.json
   airgap check --format sarif stack.yaml > airgap.sarif
 
-Exit codes: 0 no error-level finding, 1 error-level findings (suppressed ones do not count),
-2 a file that cannot be read or parsed. Rules and their IDs (AG-NET-001, ...) are listed in the
-README; suppress one on a resource with Metadata.airgap.suppressions [{id, reason}].")]
+Exit codes: 0 no blocking finding, 1 blocking findings, 2 a file that cannot be read or parsed.
+Rules and their IDs (AG-NET-001, ...) are listed in the README.
+
+Suppressions written in the template (Metadata.airgap.suppressions, cdk-nag's rules_to_suppress,
+cfn-lint's ignore_checks) are shown but do not count unless you allow them: whoever wrote the
+template wrote its suppressions too. For example:
+  airgap check --allow-suppression AG-NET-005,AG-SG-004 stack.json
+  airgap check --allow-suppression '*' --suppression-format airgap,cdk-nag stack.yaml
+  airgap check --suppression-policy suppressions.json stack.yaml
+where suppressions.json is {\"allow\": [\"AG-NET-005\"], \"formats\": [\"airgap\"], \"require_reason\": true}.")]
 pub struct Args {
     /// Templates to check, JSON or YAML with short-form tags (`-` reads stdin).
     #[arg(value_name = "FILE", required = true)]
@@ -41,6 +48,61 @@ pub struct Args {
     /// How to print the findings.
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
+
+    #[command(flatten)]
+    suppressions: SuppressionArgs,
+}
+
+/// Which of a template's own suppressions count: shared by `check` and `report`.
+#[derive(Debug, clap::Args)]
+pub struct SuppressionArgs {
+    /// A rule the template may suppress (repeat, or separate with commas): an ID, a prefix such
+    /// as AG-SG-*, or * for every rule [default: none].
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    allow_suppression: Vec<String>,
+
+    /// A suppression format to honour: airgap, cdk-nag or cfn-lint (repeat, or separate with
+    /// commas) [default: airgap].
+    #[arg(long, value_name = "FORMAT", value_delimiter = ',', value_parser = parse_format)]
+    suppression_format: Vec<SuppressionFormat>,
+
+    /// Honour allowed suppressions that give no reason (cfn-lint's never do).
+    #[arg(long)]
+    allow_suppression_without_reason: bool,
+
+    /// A JSON policy file: {"allow": [...], "formats": [...], "require_reason": bool}; the flags
+    /// add to it.
+    #[arg(long, value_name = "FILE")]
+    suppression_policy: Option<PathBuf>,
+}
+
+fn parse_format(s: &str) -> Result<SuppressionFormat, String> {
+    SuppressionFormat::from_name(s).ok_or_else(|| {
+        format!("`{s}` is not a suppression format; use airgap, cdk-nag or cfn-lint")
+    })
+}
+
+impl SuppressionArgs {
+    /// The suppression policy the flags and the policy file describe.
+    pub fn policy(&self) -> Result<SuppressionPolicy, Failure> {
+        let mut policy = match &self.suppression_policy {
+            Some(path) => SuppressionPolicy::from_json(&read_input(path)?).map_err(|error| {
+                Failure::Library {
+                    source: Some(label(path)),
+                    error: Box::new(error),
+                }
+            })?,
+            None => SuppressionPolicy::none().format(SuppressionFormat::Airgap),
+        };
+        policy.rules.extend(self.allow_suppression.iter().cloned());
+        if !self.suppression_format.is_empty() {
+            policy.formats = self.suppression_format.iter().copied().collect();
+        }
+        if self.allow_suppression_without_reason {
+            policy.require_reason = false;
+        }
+        Ok(policy)
+    }
 }
 
 /// Reads and parses a template file, naming the file in errors.
@@ -53,6 +115,7 @@ pub fn read_template(path: &std::path::Path) -> Result<Template, Failure> {
 
 /// Checks every file and prints the findings.
 pub fn run(args: Args) -> Result<Outcome, Failure> {
+    let policy = args.suppressions.policy()?;
     let mut checked: Vec<(String, Vec<Finding>)> = Vec::new();
     let mut texts: Vec<String> = Vec::new();
     for path in &args.files {
@@ -61,7 +124,7 @@ pub fn run(args: Args) -> Result<Outcome, Failure> {
             source: Some(label(path)),
             error: Box::new(error),
         })?;
-        checked.push((label(path), check(&template)));
+        checked.push((label(path), check_with(&template, &policy)));
         texts.push(text);
     }
     let blocking = checked

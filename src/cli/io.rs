@@ -102,18 +102,41 @@ fn is_stdin(path: &Path) -> bool {
 }
 
 /// Reads a FILE argument as text; `-` reads stdin.
+///
+/// At most [`quota::INPUT_BYTES`](airgap::template::quota::INPUT_BYTES) are read: a larger
+/// input (or an endless one such as `/dev/zero`) is refused after that many bytes, never read
+/// to its end.
 pub fn read_input(path: &Path) -> Result<String, Failure> {
-    let mut text = String::new();
+    let limit = airgap::template::quota::INPUT_BYTES;
+    let mut bytes = Vec::new();
     let result = if is_stdin(path) {
-        io::stdin().lock().read_to_string(&mut text).map(|_| ())
+        io::stdin()
+            .lock()
+            .take(limit as u64 + 1)
+            .read_to_end(&mut bytes)
     } else {
-        std::fs::read_to_string(path).map(|t| text = t)
+        std::fs::File::open(path).and_then(|f| f.take(limit as u64 + 1).read_to_end(&mut bytes))
     };
     result.map_err(|error| Failure::Io {
         action: format!("read {}", label(path)),
         error,
     })?;
-    Ok(text)
+    if bytes.len() > limit {
+        return Err(Failure::Library {
+            source: Some(label(path)),
+            error: Box::new(airgap::Error::InputTooLarge { limit }),
+        });
+    }
+    String::from_utf8(bytes).map_err(|e| Failure::Io {
+        action: format!("read {}", label(path)),
+        error: io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!(
+                "not UTF-8 text (invalid byte at offset {}); templates, policies and configs are UTF-8",
+                e.utf8_error().valid_up_to()
+            ),
+        ),
+    })
 }
 
 /// Writes a result to stdout. A reader that stops early (`| head`) is not an error.
@@ -128,19 +151,61 @@ pub fn write_stdout(bytes: &[u8]) -> Result<(), Failure> {
     }
 }
 
+/// The file a path names, following symbolic links (as `cp` writes through one): the target
+/// is what gets replaced, and the link stays a link. A dangling link names the file it would
+/// point to.
+fn follow_links(path: &Path) -> PathBuf {
+    let mut path = path.to_path_buf();
+    // Linux gives up after 40 links; so does this.
+    for _ in 0..40 {
+        match std::fs::read_link(&path) {
+            Ok(target) => {
+                path = match path.parent() {
+                    Some(parent) if target.is_relative() => parent.join(target),
+                    _ => target,
+                };
+            }
+            Err(_) => break,
+        }
+    }
+    path
+}
+
 /// Writes a result to `out`, or to stdout when there is none or it is `-`.
 ///
-/// A file is replaced atomically: the bytes go to a temporary file in the same folder, which is
-/// then renamed over the target, so a reader never sees half a template and a failed run leaves
-/// the old file as it was.
+/// A regular file (or a new one) is replaced atomically: the bytes go to a temporary file in the
+/// same folder, which is then renamed over the target, so a reader never sees half a template
+/// and a failed run leaves the old file as it was. Anything else (a FIFO, `/dev/stdout`,
+/// `/dev/null`) is written into as it is, never replaced. A symbolic link is followed, and its
+/// target replaced.
 pub fn write_output(out: Option<&Path>, bytes: &[u8]) -> Result<(), Failure> {
-    let Some(path) = out.filter(|p| !is_stdin(p)) else {
+    let Some(given) = out.filter(|p| !is_stdin(p)) else {
         return write_stdout(bytes);
     };
+    let path = follow_links(given);
+    let path = path.as_path();
     let io_failure = |action: &str, error| Failure::Io {
-        action: format!("{action} {}", path.display()),
+        action: format!("{action} {}", given.display()),
         error,
     };
+    if let Ok(meta) = std::fs::metadata(path)
+        && !meta.is_file()
+    {
+        if meta.is_dir() {
+            return Err(io_failure(
+                "write",
+                io::Error::new(io::ErrorKind::IsADirectory, "it is a folder"),
+            ));
+        }
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .map_err(|e| io_failure("open", e))?;
+        return file
+            .write_all(bytes)
+            .and_then(|()| file.flush())
+            .map_err(|e| io_failure("write", e));
+    }
     let folder = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),

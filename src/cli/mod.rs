@@ -109,7 +109,9 @@ pub fn run() -> ExitCode {
         }
     };
     let ui = Ui::from_env();
-    let result = match cli.command {
+    // The library never panics on input; should a bug make it, the exit code still says the
+    // command failed (2), never Rust's 101, so CI scripts that branch on 0/1/2 stay right.
+    let dispatched = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match cli.command {
         Command::Synth(args) => synth::run(*args, &ui),
         Command::Check(args) => check::run(args),
         Command::Diff(args) => diff::run(args),
@@ -118,6 +120,10 @@ pub fn run() -> ExitCode {
         Command::Package(args) => package::run(*args),
         Command::Policy(args) => policy::run(args),
         Command::Completions(args) => completions::run(args),
+    }));
+    let Ok(result) = dispatched else {
+        ui.error("airgap stopped on an internal error (a bug, described above), not on a problem with the input; please report it");
+        return ExitCode::from(EXIT_BAD_INPUT);
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

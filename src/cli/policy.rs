@@ -137,8 +137,42 @@ fn parse_pair(s: &str) -> Result<(String, String), String> {
         })
 }
 
+/// Longer than any IAM action; the parser's nearest-name search costs time in proportion to
+/// an action's length, so longer ones are refused before it runs.
+const MAX_ACTION_LEN: usize = 256;
+
+/// The first action (or not-action) of the document longer than [`MAX_ACTION_LEN`].
+fn overlong_action(text: &str) -> Option<(usize, usize)> {
+    let doc = airgap::template::json_to_value(text).ok()?;
+    let statements = match doc.get("Statement")? {
+        serde_json::Value::Array(a) => a.clone(),
+        one => vec![one.clone()],
+    };
+    statements.iter().enumerate().find_map(|(i, s)| {
+        ["Action", "NotAction"].iter().find_map(|k| {
+            let actions = match s.get(*k)? {
+                serde_json::Value::Array(a) => a.clone(),
+                one => vec![one.clone()],
+            };
+            actions
+                .iter()
+                .filter_map(|a| a.as_str())
+                .map(|a| a.chars().count())
+                .find(|n| *n > MAX_ACTION_LEN)
+                .map(|n| (i + 1, n))
+        })
+    })
+}
+
 fn read_policy(path: &std::path::Path) -> Result<PolicyDocument, Failure> {
-    PolicyDocument::from_json(&read_input(path)?).map_err(|error| Failure::Library {
+    let text = read_input(path)?;
+    if let Some((statement, len)) = overlong_action(&text) {
+        return Err(Failure::Usage(format!(
+            "{}: statement #{statement} names an action {len} characters long; no IAM action is longer than {MAX_ACTION_LEN}",
+            label(path)
+        )));
+    }
+    PolicyDocument::from_json(&text).map_err(|error| Failure::Library {
         source: Some(label(path)),
         error: Box::new(error),
     })

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use airgap::render::{DEFAULT_ENDPOINT_HOURLY_USD, ReportOptions, review_report};
 
-use super::check::read_template;
+use super::check::{SuppressionArgs, read_template};
 use super::io::write_output;
 use super::{Failure, Outcome};
 
@@ -20,7 +20,8 @@ Examples:
 The report says whether the network is private and why, lists parameters, subnets by zone,
 route tables and endpoints (with their policies in plain words), the reachability matrix, the
 findings of the checks with their fixes, an estimate of what the interface endpoints cost a
-month, and a Mermaid diagram of the network.")]
+month, and a Mermaid diagram of the network. The template's own suppressions count only as the
+suppression flags allow (see airgap check --help); refused ones are listed as not honoured.")]
 pub struct Args {
     /// The template, JSON or YAML with short-form tags (`-` reads stdin).
     #[arg(value_name = "FILE")]
@@ -38,6 +39,10 @@ pub struct Args {
     /// Write to FILE (atomically) instead of stdout.
     #[arg(long, short, value_name = "FILE")]
     out: Option<PathBuf>,
+
+    /// Which of the template's own suppressions count, as for `airgap check` (none by default).
+    #[command(flatten)]
+    suppressions: SuppressionArgs,
 }
 
 /// Renders the report and writes it.
@@ -49,7 +54,9 @@ pub fn run(args: Args) -> Result<Outcome, Failure> {
         )));
     }
     let template = read_template(&args.file)?;
-    let mut options = ReportOptions::default().endpoint_hourly_usd(args.endpoint_hourly_usd);
+    let mut options = ReportOptions::default()
+        .endpoint_hourly_usd(args.endpoint_hourly_usd)
+        .suppression_policy(args.suppressions.policy()?);
     if let Some(t) = &args.title {
         options = options.title(t.clone());
     }

@@ -173,7 +173,8 @@ impl Args {
                 .out
                 .as_ref()
                 .and_then(|p| p.extension())
-                .is_some_and(|e| e == "yaml" || e == "yml");
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
             if yaml_file {
                 Format::Yaml
             } else {

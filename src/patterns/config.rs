@@ -196,20 +196,45 @@ fn named(field: &str, e: Error) -> Error {
     }
 }
 
+/// The longest template description CloudFormation takes, in bytes.
+const MAX_DESCRIPTION_BYTES: usize = 1024;
+
+/// The longest export prefix: export names are at most 255 characters, and the longest output
+/// name airgap writes after the prefix and its `-` is well under 55.
+const MAX_EXPORT_PREFIX: usize = 200;
+
+/// A character CloudFormation accepts in a tag key or value: the pattern
+/// `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$` of the `Tag` type of IAM roles, which airgap tags (cfn-lint E3031 refuses `a\nb` there).
+fn tag_char(c: char) -> bool {
+    c.is_alphabetic()
+        || c.is_numeric()
+        || (c.is_whitespace() && !c.is_control())
+        || "_.:/=+-@".contains(c)
+}
+
 impl NetworkConfig {
     /// Reads a config from JSON text; fields left out keep their defaults.
     pub fn from_json(text: &str) -> Result<Self> {
-        let doc: Value = serde_json::from_str(text).map_err(|e| {
-            let message = e.to_string();
-            let message = message
-                .split(" at line ")
-                .next()
-                .unwrap_or(&message)
-                .to_string();
-            Error::Config {
-                at: format!("line {}, column {}", e.line(), e.column()),
-                message: format!("not valid JSON: {message}"),
+        // The template layer's JSON reader: the same size limit, byte-order mark handling and
+        // refusal of duplicate keys as for templates.
+        let doc: Value = crate::template::json_to_value(text).map_err(|e| match e {
+            Error::TemplateSyntax {
+                line,
+                column,
+                message,
+                ..
+            } => {
+                let message = message
+                    .split(" at line ")
+                    .next()
+                    .unwrap_or(&message)
+                    .to_string();
+                Error::Config {
+                    at: format!("line {line}, column {column}"),
+                    message: format!("not valid JSON: {message}"),
+                }
             }
+            other => other,
         })?;
         let Value::Object(fields) = doc else {
             return Err(Error::Config {
@@ -308,6 +333,34 @@ impl NetworkConfig {
         all
     }
 
+    /// Checks every value the user gives against CloudFormation's limits for where it lands,
+    /// so a template that would not launch is refused here, naming the field.
+    fn check_limits(&self) -> Result<()> {
+        if self.description.len() > MAX_DESCRIPTION_BYTES {
+            return Err(Error::invalid(
+                "config",
+                "description",
+                format!(
+                    "the template's description is {} bytes; CloudFormation takes at most {MAX_DESCRIPTION_BYTES}",
+                    self.description.len()
+                ),
+            ));
+        }
+        if let Some(p) = &self.export_prefix
+            && p.len() > MAX_EXPORT_PREFIX
+        {
+            return Err(Error::invalid(
+                "config",
+                "export_prefix",
+                format!(
+                    "the prefix is {} characters; export names (prefix, `-` and the output's name) are at most 255, so keep it to {MAX_EXPORT_PREFIX}",
+                    p.len()
+                ),
+            ));
+        }
+        self.check_tags()
+    }
+
     fn check_tags(&self) -> Result<()> {
         for (k, v) in &self.tags {
             let problem = if k.is_empty() || k.chars().count() > 128 {
@@ -316,6 +369,12 @@ impl NetworkConfig {
                 Some("tag keys starting with `aws:` are reserved for AWS")
             } else if v.chars().count() > 256 {
                 Some("a tag value is at most 256 characters")
+            } else if !k.chars().all(tag_char) {
+                Some("a tag key may hold letters, digits, spaces and `_ . : / = + - @` only")
+            } else if !v.chars().all(tag_char) {
+                Some(
+                    "a tag value may hold letters, digits, spaces and `_ . : / = + - @` only (no line breaks or tabs)",
+                )
             } else {
                 None
             };
@@ -331,7 +390,7 @@ impl NetworkConfig {
 
     /// The stack the network goes in: description, tags, export prefix, region.
     pub fn stack(&self) -> Result<Stack> {
-        self.check_tags()?;
+        self.check_limits()?;
         let mut stack = Stack::new(STACK_NAME).description(self.description.clone());
         for (k, v) in &self.tags {
             stack = stack.tag(k.clone(), v.clone());
@@ -469,6 +528,44 @@ mod tests {
         assert!(err(r#"{"zones": 2, "zone_names": ["eu-west-1a"]}"#).contains("`zone_names`"));
         assert!(err("[1]").contains("config document"));
         assert!(err("{\n  \"zones\": 2,\n}").contains("config line 3, column 1"));
+    }
+
+    #[test]
+    fn values_over_cloudformation_s_limits_are_refused_naming_the_field() {
+        // "The value for the description declaration must be a literal string that's between
+        // 0 and 1024 bytes in length." (Template format, Description)
+        let c = NetworkConfig {
+            description: "d".repeat(2000),
+            ..NetworkConfig::default()
+        };
+        let e = c.synth().unwrap_err().to_string();
+        assert!(e.contains("`description`") && e.contains("1024"), "{e}");
+        let c = NetworkConfig {
+            description: "d".repeat(1024),
+            ..NetworkConfig::default()
+        };
+        assert!(c.synth().is_ok());
+        // cfn-lint E3031: tag values match ^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$, so no line break.
+        let mut c = NetworkConfig::default();
+        c.tags.insert("team".into(), "ml\nplatform".into());
+        let e = c.synth().unwrap_err().to_string();
+        assert!(e.contains("tag `team`") && e.contains("line breaks"), "{e}");
+        let mut c = NetworkConfig::default();
+        c.tags.insert(
+            "team".into(),
+            "ML platform: Zürich @ 2026 (1/2)".replace(['(', ')'], ""),
+        );
+        assert!(c.synth().is_ok());
+        let c = NetworkConfig {
+            export_prefix: Some("p".repeat(300)),
+            ..NetworkConfig::default()
+        };
+        assert!(
+            c.synth()
+                .unwrap_err()
+                .to_string()
+                .contains("`export_prefix`")
+        );
     }
 
     #[test]

@@ -19,7 +19,10 @@ pub mod sarif;
 use minijinja::Environment;
 use serde_json::{Value, json};
 
-use crate::analysis::{Category, Network, Party, Reachability, Severity, check, describe_policy};
+use crate::analysis::{
+    Category, Network, Party, Reachability, Severity, SuppressionPolicy, check_with,
+    describe_policy,
+};
 use crate::error::{Error, Result};
 use crate::template::Template;
 
@@ -42,6 +45,9 @@ pub struct ReportOptions {
     pub title: Option<String>,
     /// Price of one interface endpoint in one zone for one hour, in US dollars.
     pub endpoint_hourly_usd: f64,
+    /// Which of the template's own suppressions count (all, by default: `airgap report` starts
+    /// from none, as `airgap check` does).
+    pub suppressions: SuppressionPolicy,
 }
 
 impl Default for ReportOptions {
@@ -49,6 +55,7 @@ impl Default for ReportOptions {
         ReportOptions {
             title: None,
             endpoint_hourly_usd: DEFAULT_ENDPOINT_HOURLY_USD,
+            suppressions: SuppressionPolicy::trusted(),
         }
     }
 }
@@ -58,6 +65,13 @@ impl ReportOptions {
     #[must_use]
     pub fn title(mut self, title: impl Into<String>) -> Self {
         self.title = Some(title.into());
+        self
+    }
+
+    /// Sets which of the template's own suppressions count.
+    #[must_use]
+    pub fn suppression_policy(mut self, policy: SuppressionPolicy) -> Self {
+        self.suppressions = policy;
         self
     }
 
@@ -272,7 +286,7 @@ fn usd(x: f64) -> String {
 pub fn review_report(t: &Template, options: &ReportOptions) -> Result<String> {
     let network = Network::of(t);
     let reach = Reachability::of(t);
-    let findings = check(t);
+    let findings = check_with(t, &options.suppressions);
     let exposing: Vec<String> = findings
         .iter()
         .filter(|f| f.is_blocking() && f.rule.category == Category::Internet)
@@ -411,6 +425,7 @@ pub fn review_report(t: &Template, options: &ReportOptions) -> Result<String> {
                 "rationale": f.rule.rationale,
                 "fix": f.rule.fix,
                 "suppressed": f.suppressed,
+                "suppression_refused": f.suppression_refused,
             })
         })
         .collect();

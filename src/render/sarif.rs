@@ -172,7 +172,15 @@ pub fn check_log(files: &[(String, String, Vec<Finding>)]) -> Value {
                 "locations": [location(uri, line, &f.resource, "resource")],
             });
             if let Some(reason) = &f.suppressed {
-                result["suppressions"] = json!([{"kind": "inSource", "justification": reason}]);
+                // A suppression the check's policy refuses still shows, as SARIF's "rejected",
+                // so code scanning keeps the finding open.
+                let status = if f.suppression_refused.is_some() {
+                    "rejected"
+                } else {
+                    "accepted"
+                };
+                result["suppressions"] =
+                    json!([{"kind": "inSource", "status": status, "justification": reason}]);
             }
             results.push(result);
         }

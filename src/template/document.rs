@@ -401,6 +401,10 @@ pub mod quota {
     pub const BODY_BYTES: usize = 1_000_000;
     /// Bytes of a template body passed inline to the API.
     pub const INLINE_BODY_BYTES: usize = 51_200;
+    /// Bytes of the largest text airgap reads (a template, a policy, a config): eight times
+    /// CloudFormation's own [`BODY_BYTES`], so no real template comes near it, while a
+    /// hostile input (`/dev/zero`) is refused instead of read forever.
+    pub const INPUT_BYTES: usize = 8 * 1024 * 1024;
 }
 
 impl Template {

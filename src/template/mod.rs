@@ -4,9 +4,11 @@
 mod diff;
 mod document;
 mod expr;
+mod foreach;
 mod logical_id;
 mod read;
 mod stack;
+mod text;
 mod yaml;
 
 pub use diff::{
@@ -18,8 +20,8 @@ pub use document::{
 };
 pub use expr::{Expr, Pseudo, expand_sub, sub_variables};
 pub use logical_id::LogicalId;
-pub use read::yaml_to_value;
 pub use stack::{ExportPrefix, Partition, ResourceRef, Stack, Synthesized, TagFormat, Warning};
+pub use text::{json_to_value, yaml_to_value};
 
 /// How a JSON value is described in error messages: `a string`, `a list`, ...
 pub(crate) fn json_kind(v: &serde_json::Value) -> &'static str {

@@ -1,345 +1,13 @@
-//! Reading templates written by anyone: JSON, or YAML with CloudFormation's short-form tags.
+//! Reading templates written by anyone: the template model from its JSON value.
 //!
-//! YAML is parsed with `yaml-rust2`'s event parser rather than a serde deserializer because the
-//! short forms (`!Ref`, `!GetAtt`, `!Sub`, ...) are YAML tags, which serde-based readers either
-//! drop or refuse. Each tagged node is rewritten into the long form CloudFormation itself uses
-//! (`{"Ref": ...}`, `{"Fn::GetAtt": [...]}`), so everything downstream sees one shape.
+//! The text (JSON, or YAML with short-form tags) is read into that value by [`super::text`].
 
 use indexmap::IndexMap;
-use serde_json::{Map, Number, Value};
-use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser, Tag};
-use yaml_rust2::scanner::{Marker, TScalarStyle};
+use serde_json::{Map, Value};
 
 use super::document::{DeletionPolicy, Output, Parameter, Resource, Template};
+use super::text::{json_to_value, yaml_to_value};
 use crate::error::{Error, Location, Result};
-
-/// The short-form tags and the long-form key each becomes.
-const SHORT_FORMS: &[(&str, &str)] = &[
-    ("Ref", "Ref"),
-    ("Condition", "Condition"),
-    ("GetAtt", "Fn::GetAtt"),
-    ("Sub", "Fn::Sub"),
-    ("If", "Fn::If"),
-    ("Select", "Fn::Select"),
-    ("GetAZs", "Fn::GetAZs"),
-    ("ImportValue", "Fn::ImportValue"),
-    ("Join", "Fn::Join"),
-    ("Split", "Fn::Split"),
-    ("Equals", "Fn::Equals"),
-    ("Not", "Fn::Not"),
-    ("And", "Fn::And"),
-    ("Or", "Fn::Or"),
-    ("FindInMap", "Fn::FindInMap"),
-    ("Base64", "Fn::Base64"),
-    ("Cidr", "Fn::Cidr"),
-    ("Length", "Fn::Length"),
-    ("ToJsonString", "Fn::ToJsonString"),
-    ("Transform", "Fn::Transform"),
-    ("ForEach", "Fn::ForEach"),
-];
-
-/// Parses YAML text into JSON, turning CloudFormation's short-form tags into their long form.
-///
-/// ```
-/// use airgap::template::yaml_to_value;
-/// let v = yaml_to_value("Value: !GetAtt Vpc.CidrBlock\nId: !Ref Vpc\n")?;
-/// assert_eq!(v["Value"]["Fn::GetAtt"][1], "CidrBlock");
-/// assert_eq!(v["Id"]["Ref"], "Vpc");
-/// # Ok::<(), airgap::Error>(())
-/// ```
-pub fn yaml_to_value(text: &str) -> Result<Value> {
-    let mut text = std::borrow::Cow::Borrowed(text);
-    // Hand-written templates often close a multi-line quoted policy at the key's own
-    // indentation, which CloudFormation (and PyYAML) accept but a strict YAML 1.2 parser does
-    // not. Leading spaces on the continuation lines of a quoted scalar are folded away, so
-    // indenting them changes no value: do that and parse again.
-    for _ in 0..1000 {
-        let mut builder = Builder::default();
-        let mut parser = Parser::new_from_str(&text);
-        match parser.load(&mut builder, false) {
-            Err(e) if e.info() == "invalid indentation in quoted scalar" => {
-                let m = e.marker();
-                match indent_quoted(&text, m.line(), m.col()) {
-                    Some(fixed) => text = std::borrow::Cow::Owned(fixed),
-                    None => return Err(syntax("YAML", m, e.info())),
-                }
-            }
-            Err(e) => return Err(syntax("YAML", e.marker(), e.info())),
-            Ok(()) => {
-                if let Some(e) = builder.error {
-                    return Err(e);
-                }
-                return Ok(builder.root.unwrap_or(Value::Null));
-            }
-        }
-    }
-    Err(Error::TemplateSyntax {
-        format: "YAML",
-        line: 1,
-        column: 1,
-        message: "too many under-indented quoted scalars".into(),
-    })
-}
-
-/// Indents the continuation lines of the quoted scalar that starts at `line` (from 1) and
-/// `col` (from 0) past its opening quote; `None` when no quoted scalar starts there.
-fn indent_quoted(text: &str, line: usize, col: usize) -> Option<String> {
-    let start = text
-        .split_inclusive('\n')
-        .take(line.checked_sub(1)?)
-        .map(str::len)
-        .sum::<usize>();
-    let line_text = &text[start..];
-    let offset: usize = line_text.chars().take(col).map(char::len_utf8).sum();
-    let open = start + offset;
-    let quote = text[open..]
-        .chars()
-        .next()
-        .filter(|c| *c == '\'' || *c == '"')?;
-    let pad = " ".repeat(col + 1);
-    let mut out = String::with_capacity(text.len() + 64);
-    out.push_str(&text[..=open]);
-    let mut rest = text[open + 1..].char_indices().peekable();
-    let body = &text[open + 1..];
-    while let Some((i, c)) = rest.next() {
-        out.push(c);
-        if c == '\\' && quote == '"' {
-            if let Some((_, n)) = rest.next() {
-                out.push(n);
-            }
-        } else if c == quote {
-            if quote == '\'' && rest.peek().is_some_and(|(_, n)| *n == '\'') {
-                rest.next();
-                out.push('\'');
-            } else {
-                out.push_str(&body[i + 1..]);
-                return Some(out);
-            }
-        } else if c == '\n' {
-            out.push_str(&pad);
-        }
-    }
-    None
-}
-
-fn syntax(format: &'static str, m: &Marker, message: &str) -> Error {
-    Error::TemplateSyntax {
-        format,
-        line: m.line(),
-        column: m.col() + 1,
-        message: message.to_string(),
-    }
-}
-
-enum Frame {
-    Seq {
-        items: Vec<Value>,
-        tag: Option<Tag>,
-        anchor: usize,
-        mark: Marker,
-    },
-    Map {
-        map: Map<String, Value>,
-        key: Option<String>,
-        tag: Option<Tag>,
-        anchor: usize,
-        mark: Marker,
-    },
-}
-
-#[derive(Default)]
-struct Builder {
-    stack: Vec<Frame>,
-    anchors: IndexMap<usize, Value>,
-    root: Option<Value>,
-    error: Option<Error>,
-}
-
-impl Builder {
-    fn fail(&mut self, mark: &Marker, message: String) {
-        if self.error.is_none() {
-            self.error = Some(syntax("YAML", mark, &message));
-        }
-    }
-
-    /// Places a finished node into its parent (or makes it the document).
-    fn push(&mut self, value: Value, mark: &Marker) {
-        match self.stack.last_mut() {
-            None => {
-                if self.root.is_none() {
-                    self.root = Some(value);
-                }
-            }
-            Some(Frame::Seq { items, .. }) => items.push(value),
-            Some(Frame::Map { map, key, .. }) => match key.take() {
-                None => match value {
-                    Value::String(s) => *key = Some(s),
-                    Value::Number(n) => *key = Some(n.to_string()),
-                    Value::Bool(b) => *key = Some(b.to_string()),
-                    Value::Null => *key = Some(String::new()),
-                    _ => self.fail(mark, "a mapping key must be a plain value".into()),
-                },
-                Some(k) => {
-                    if map.contains_key(&k) {
-                        let message = format!("the key `{k}` appears twice in one mapping");
-                        self.fail(mark, message);
-                    } else {
-                        map.insert(k, value);
-                    }
-                }
-            },
-        }
-    }
-
-    /// Rewrites a tagged node into its long form.
-    fn apply_tag(&mut self, tag: Option<Tag>, value: Value, mark: &Marker) -> Value {
-        let Some(tag) = tag else { return value };
-        if tag.handle == "tag:yaml.org,2002:" {
-            return value;
-        }
-        if tag.handle != "!" {
-            self.fail(mark, format!("unknown tag `{}{}`", tag.handle, tag.suffix));
-            return value;
-        }
-        let Some((_, long)) = SHORT_FORMS.iter().find(|(s, _)| *s == tag.suffix) else {
-            self.fail(
-                mark,
-                format!(
-                    "unknown tag `!{}`; CloudFormation's short forms are !Ref, !GetAtt, !Sub, !If, !Select, !GetAZs, !ImportValue, !Join, !Split, !Equals, !Not, !And, !Or, !FindInMap, !Base64, !Cidr and !Condition",
-                    tag.suffix
-                ),
-            );
-            return value;
-        };
-        let arg = match (tag.suffix.as_str(), value) {
-            // `!GetAtt Resource.Attribute`: the attribute may itself hold dots
-            // (`Endpoint.Address`), so only the first dot separates.
-            ("GetAtt", Value::String(s)) => match s.split_once('.') {
-                Some((r, a)) => Value::Array(vec![r.into(), a.into()]),
-                None => {
-                    self.fail(
-                        mark,
-                        format!("`!GetAtt {s}` needs the form `Resource.Attribute`"),
-                    );
-                    Value::String(s)
-                }
-            },
-            ("GetAZs", Value::Null) => Value::String(String::new()),
-            (_, v) => v,
-        };
-        let mut m = Map::new();
-        m.insert((*long).to_string(), arg);
-        Value::Object(m)
-    }
-}
-
-fn plain_scalar(s: &str) -> Value {
-    match s {
-        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
-        "true" | "True" | "TRUE" => return Value::Bool(true),
-        "false" | "False" | "FALSE" => return Value::Bool(false),
-        _ => {}
-    }
-    let digits = s.strip_prefix('-').unwrap_or(s);
-    let integer = !digits.is_empty()
-        && digits.bytes().all(|b| b.is_ascii_digit())
-        && (digits == "0" || !digits.starts_with('0'));
-    if integer && let Ok(i) = s.parse::<i64>() {
-        return Value::Number(i.into());
-    }
-    let float = digits.contains('.')
-        && digits.bytes().all(|b| {
-            b.is_ascii_digit() || b == b'.' || b == b'e' || b == b'E' || b == b'-' || b == b'+'
-        })
-        && digits.starts_with(|c: char| c.is_ascii_digit());
-    if float
-        && let Ok(f) = s.parse::<f64>()
-        && let Some(n) = Number::from_f64(f)
-    {
-        return Value::Number(n);
-    }
-    Value::String(s.to_string())
-}
-
-impl MarkedEventReceiver for Builder {
-    fn on_event(&mut self, ev: Event, mark: Marker) {
-        if self.error.is_some() {
-            return;
-        }
-        match ev {
-            Event::Scalar(text, style, anchor, tag) => {
-                let explicit_str = tag
-                    .as_ref()
-                    .is_some_and(|t| t.handle == "tag:yaml.org,2002:" && t.suffix == "str");
-                let raw = if style == TScalarStyle::Plain && !explicit_str {
-                    plain_scalar(&text)
-                } else {
-                    Value::String(text)
-                };
-                let v = self.apply_tag(tag, raw, &mark);
-                if anchor > 0 {
-                    self.anchors.insert(anchor, v.clone());
-                }
-                self.push(v, &mark);
-            }
-            Event::SequenceStart(anchor, tag) => self.stack.push(Frame::Seq {
-                items: Vec::new(),
-                tag,
-                anchor,
-                mark,
-            }),
-            Event::MappingStart(anchor, tag) => self.stack.push(Frame::Map {
-                map: Map::new(),
-                key: None,
-                tag,
-                anchor,
-                mark,
-            }),
-            Event::SequenceEnd | Event::MappingEnd => {
-                let (v, tag, anchor, start) = match self.stack.pop() {
-                    Some(Frame::Seq {
-                        items,
-                        tag,
-                        anchor,
-                        mark,
-                    }) => (Value::Array(items), tag, anchor, mark),
-                    Some(Frame::Map {
-                        map,
-                        tag,
-                        anchor,
-                        mark,
-                        ..
-                    }) => (Value::Object(map), tag, anchor, mark),
-                    None => return,
-                };
-                let v = self.apply_tag(tag, v, &start);
-                if anchor > 0 {
-                    self.anchors.insert(anchor, v.clone());
-                }
-                self.push(v, &start);
-            }
-            Event::Alias(id) => match self.anchors.get(&id).cloned() {
-                Some(v) => self.push(v, &mark),
-                None => self.fail(&mark, "alias to an unknown anchor".into()),
-            },
-            Event::Nothing
-            | Event::StreamStart
-            | Event::StreamEnd
-            | Event::DocumentStart
-            | Event::DocumentEnd => {}
-        }
-    }
-}
-
-/// Parses JSON text, reporting errors with line and column.
-fn json_to_value(text: &str) -> Result<Value> {
-    serde_json::from_str(text).map_err(|e| Error::TemplateSyntax {
-        format: "JSON",
-        line: e.line(),
-        column: e.column(),
-        message: e.to_string(),
-    })
-}
 
 fn shape(
     section: impl Into<String>,
@@ -490,7 +158,12 @@ impl Template {
     /// Reads a template from its JSON value (as parsed from JSON or YAML).
     ///
     /// Sections and resource attributes the model does not know are kept in `other`.
+    ///
+    /// `Fn::ForEach` loops (the `AWS::LanguageExtensions` transform) are expanded where their
+    /// collection is known, so the resources they generate are read, and named, one by one.
     pub fn from_value(value: &Value) -> Result<Template> {
+        let expanded = super::foreach::expand_loops(value)?;
+        let value = expanded.as_ref().unwrap_or(value);
         let m = value.as_object().ok_or_else(|| {
             shape(
                 "template",
@@ -559,7 +232,12 @@ impl Template {
     /// Reads a template in either format: JSON when the first non-blank character is `{`,
     /// YAML otherwise (as CloudFormation decides).
     pub fn parse(text: &str) -> Result<Template> {
-        if text.trim_start().starts_with('{') {
+        // A byte-order mark is not content, in either format.
+        if text
+            .trim_start_matches('\u{feff}')
+            .trim_start()
+            .starts_with('{')
+        {
             Template::from_json(text)
         } else {
             Template::from_yaml(text)

@@ -8,6 +8,7 @@ use indexmap::IndexMap;
 use ipnet::IpNet;
 use serde_json::Value;
 
+use super::super::cidr;
 use super::super::model::{display, ref_target};
 use crate::template::{Template, expand_sub};
 
@@ -44,7 +45,7 @@ impl Block {
     /// its family.
     pub(crate) fn overlaps(&self, other: &Block) -> bool {
         match (self, other) {
-            (Block::Net(a), Block::Net(b)) => a.contains(&b.network()) || b.contains(&a.network()),
+            (Block::Net(a), Block::Net(b)) => cidr::overlaps(a, b),
             (Block::Net(n), Block::Unknown { family, .. })
             | (Block::Unknown { family, .. }, Block::Net(n)) => {
                 family.is_none_or(|f| f == Family::of(n))
@@ -70,9 +71,9 @@ impl Block {
 
     /// Reads a block the way the table names parties (`10.0.0.0/16`, or text for unknown ones).
     pub(crate) fn parse(s: &str) -> Block {
-        match s.parse::<IpNet>() {
-            Ok(n) => Block::Net(n),
-            Err(_) => Block::Unknown {
+        match cidr::network(s) {
+            Some(n) => Block::Net(n),
+            None => Block::Unknown {
                 text: s.to_string(),
                 family: None,
             },
@@ -112,9 +113,10 @@ impl<'t> Resolver<'t> {
         let mut out: Vec<Block> = Vec::new();
         for s in self.scalar(v, 0) {
             let b = match s {
-                Scalar::Known(s) => match s.parse::<IpNet>() {
-                    Ok(n) => Block::Net(n),
-                    Err(_) => Block::Unknown { text: s, family },
+                // As EC2 keeps it: host bits dropped (`192.168.1.0/0` is every address).
+                Scalar::Known(s) => match cidr::network(&s) {
+                    Some(n) => Block::Net(n),
+                    None => Block::Unknown { text: s, family },
                 },
                 Scalar::Unknown => Block::Unknown {
                     text: display(v),

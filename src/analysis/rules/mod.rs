@@ -1,11 +1,20 @@
 //! The rule set: stable IDs, a severity, a one-line rationale and a fix for each rule.
 
+mod exposure;
+mod shape;
+mod suppress;
+
+use suppress::suppression;
+pub use suppress::{SuppressionFormat, SuppressionPolicy};
+
 use std::fmt;
 
+use indexmap::IndexMap;
 use ipnet::IpNet;
 use serde_json::{Value, json};
 
-use super::model::{Network, display, ref_target, resolve_str, truthy};
+use super::cidr;
+use super::model::{Network, branches, display, ref_target, resolve_str, truthy};
 use super::policy::{any_principal, has_condition, one_or_many, policy_documents, statements};
 use super::reach::is_no_traffic_rule;
 use crate::iam::catalog::check_action;
@@ -67,6 +76,8 @@ pub enum Category {
     Policies,
     /// Keys and encryption of data at rest.
     Encryption,
+    /// How the template is written: properties the checks cannot read.
+    Template,
 }
 
 /// A check with a stable ID.
@@ -216,6 +227,18 @@ rules! {
     KMS_ROTATION = "AG-KMS-001", Encryption, Error, "KMS key without rotation",
         "a symmetric key without automatic rotation encrypts everything, for as long as it lives, under one key material; rotation (yearly by default) bounds how much data each protects",
         "set EnableKeyRotation: true";
+    PUB_IP = "AG-PUB-001", Internet, Error, "Public IP on tasks or instances",
+        "ECS tasks, Fargate jobs, Auto Scaling and Spot Fleet instances with public addresses are on the internet whatever the route tables say once a route exists",
+        "set AssignPublicIp: DISABLED (or AssociatePublicIpAddress: false); reach AWS services through VPC endpoints";
+    PUB_DATABASE = "AG-PUB-002", Internet, Error, "Publicly accessible database or replication instance",
+        "PubliclyAccessible gives the database (or DMS instance) a public address and DNS name",
+        "set PubliclyAccessible: false";
+    PUB_ENDPOINT = "AG-PUB-003", Internet, Error, "Internet-facing endpoint",
+        "a load balancer, API, cluster endpoint or service endpoint on the internet answers anyone who can reach it",
+        "make it internal or private (Scheme: internal, EndpointPublicAccess: false, a PRIVATE API, VPCOptions, EndpointType VPC), or suppress with the reason it must be public";
+    TPL_SHAPE = "AG-TPL-001", Template, Error, "Property of the wrong shape",
+        "a property the checks read, given in a shape CloudFormation does not accept, would be skipped: a hole could pass unseen",
+        "write the property in the shape CloudFormation's resource reference gives (e.g. SecurityGroupIngress as a list of rules)";
 }
 
 /// The rule with ID `id`.
@@ -234,12 +257,17 @@ pub struct Finding {
     pub message: String,
     /// The reason given, when the rule is suppressed on the resource.
     pub suppressed: Option<String>,
+    /// Why the suppression does not count, when the [`SuppressionPolicy`] of the check refuses
+    /// it: the finding then blocks as if it were not suppressed.
+    pub suppression_refused: Option<String>,
 }
 
 impl Finding {
-    /// Whether this finding stops synthesis: error level and not suppressed.
+    /// Whether this finding stops synthesis (or fails `airgap check`): error level, and not
+    /// suppressed or suppressed in a way the check's policy does not honour.
     pub fn is_blocking(&self) -> bool {
-        self.rule.severity == Severity::Error && self.suppressed.is_none()
+        self.rule.severity == Severity::Error
+            && (self.suppressed.is_none() || self.suppression_refused.is_some())
     }
 
     /// The finding as JSON (for machine-readable output).
@@ -253,6 +281,8 @@ impl Finding {
             "rationale": self.rule.rationale,
             "fix": self.rule.fix,
             "suppressed": self.suppressed,
+            "suppression_honoured": self.suppressed.is_some() && self.suppression_refused.is_none(),
+            "suppression_refused": self.suppression_refused,
         })
     }
 }
@@ -264,64 +294,43 @@ impl fmt::Display for Finding {
             "{} {} `{}`: {} (fix: {})",
             self.rule.severity, self.rule.id, self.resource, self.message, self.rule.fix
         )?;
-        if let Some(reason) = &self.suppressed {
-            write!(f, " [suppressed: {reason}]")?;
+        match (&self.suppressed, &self.suppression_refused) {
+            (Some(reason), None) => write!(f, " [suppressed: {reason}]")?,
+            (Some(reason), Some(why)) => {
+                write!(
+                    f,
+                    " [suppressed in the template ({reason}), not honoured: {why}]"
+                )?;
+            }
+            _ => {}
         }
         Ok(())
     }
 }
 
-/// The reason `rule` is suppressed on `r`, from `Metadata.airgap.suppressions` (airgap's own),
-/// `Metadata.cdk_nag.rules_to_suppress` or `Metadata.cfn-lint.config.ignore_checks`.
-fn suppression(r: &Resource, rule: &str) -> Option<String> {
-    let listed = |v: Option<&Value>| -> Option<String> {
-        one_or_many(v).into_iter().find_map(|s| {
-            (s.get("id").and_then(Value::as_str) == Some(rule)).then(|| {
-                s.get("reason")
-                    .and_then(Value::as_str)
-                    .unwrap_or("(no reason given)")
-                    .to_string()
-            })
-        })
-    };
-    listed(r.metadata.get("airgap").and_then(|a| a.get("suppressions")))
-        .or_else(|| {
-            listed(
-                r.metadata
-                    .get("cdk_nag")
-                    .and_then(|a| a.get("rules_to_suppress")),
-            )
-        })
-        .or_else(|| {
-            let ignored = r
-                .metadata
-                .get("cfn-lint")
-                .and_then(|c| c.get("config"))
-                .and_then(|c| c.get("ignore_checks"));
-            one_or_many(ignored)
-                .iter()
-                .any(|c| c.as_str() == Some(rule))
-                .then(|| "(listed in cfn-lint ignore_checks)".to_string())
-        })
-}
-
 struct Ctx<'a> {
     t: &'a Template,
+    policy: &'a SuppressionPolicy,
     out: Vec<Finding>,
 }
 
 impl Ctx<'_> {
     fn find(&mut self, rule: &'static Rule, resource: &str, message: impl Into<String>) {
-        let suppressed = self
+        let found = self
             .t
             .resources
             .get(resource)
             .and_then(|r| suppression(r, rule.id));
+        let suppression_refused = found
+            .as_ref()
+            .and_then(|(reason, format)| self.policy.refusal(rule.id, *format, reason.as_deref()));
         self.out.push(Finding {
             rule,
             resource: resource.to_string(),
             message: message.into(),
-            suppressed,
+            suppressed: found
+                .map(|(reason, _)| reason.unwrap_or_else(|| "(no reason given)".into())),
+            suppression_refused,
         });
     }
 }
@@ -334,7 +343,15 @@ fn cidr_of(t: &Template, rule: &serde_json::Map<String, Value>) -> Option<String
 }
 
 fn is_anywhere(c: &str) -> bool {
-    c == "0.0.0.0/0" || c == "::/0"
+    cidr::is_everywhere(c)
+}
+
+/// A block as a finding names it: as written, and what it means when that is not plain.
+fn block_words(c: &str) -> String {
+    match cidr::network(c) {
+        Some(n) if n.to_string() != c => format!("{c} (that is {n}, every address)"),
+        _ => c.to_string(),
+    }
 }
 
 fn all_ports(rule: &serde_json::Map<String, Value>) -> bool {
@@ -355,12 +372,13 @@ fn sg_rules(t: &Template) -> Vec<(String, String, serde_json::Map<String, Value>
             ("SecurityGroupIngress", false),
             ("SecurityGroupEgress", true),
         ] {
-            for rule in r
-                .properties
-                .get(key)
-                .and_then(Value::as_array)
+            // Rules under an `Fn::If` (the list, or one rule) count in both branches.
+            let lists = r.properties.get(key).map(branches).unwrap_or_default();
+            for rule in lists
                 .into_iter()
+                .filter_map(Value::as_array)
                 .flatten()
+                .flat_map(branches)
             {
                 if let Some(m) = rule.as_object() {
                     out.push((id.to_string(), id.to_string(), m.clone(), egress));
@@ -427,6 +445,7 @@ fn internet(c: &mut Ctx) {
                     if let Some(d) = p.get(key).and_then(|v| resolve_str(t, v))
                         && is_anywhere(&d)
                     {
+                        let d = block_words(&d);
                         c.find(NET_DEFAULT_ROUTE, id, format!("routes {d} out of the VPC"));
                     }
                 }
@@ -454,9 +473,49 @@ fn internet(c: &mut Ctx) {
             _ => {}
         }
     }
+    split_default_routes(c);
     for s in Network::of(t).subnets {
         if s.zone_hard_coded {
             c.find(NET_ZONES, &s.id, format!("is pinned to zone `{}`", s.zone));
+        }
+    }
+}
+
+/// Routes of one route table that together cover every address (`0.0.0.0/1` and
+/// `128.0.0.0/1`): each is a route to anywhere, as much as `0.0.0.0/0` would be.
+fn split_default_routes(c: &mut Ctx) {
+    let t = c.t;
+    let mut tables: IndexMap<String, Vec<(&str, IpNet)>> = IndexMap::new();
+    for (id, r) in t.resources_of_type("AWS::EC2::Route") {
+        let p = &r.properties;
+        let Some(table) = p.get("RouteTableId").map(display) else {
+            continue;
+        };
+        for key in ["DestinationCidrBlock", "DestinationIpv6CidrBlock"] {
+            if let Some(net) = p
+                .get(key)
+                .and_then(|v| resolve_str(t, v))
+                .and_then(|d| cidr::network(&d))
+                .filter(|n| n.prefix_len() > 0)
+            {
+                tables.entry(table.clone()).or_default().push((id, net));
+            }
+        }
+    }
+    for (table, routes) in &tables {
+        let nets: Vec<IpNet> = routes.iter().map(|(_, n)| *n).collect();
+        let covering = cidr::covering_everything(&nets);
+        for (id, net) in routes.iter().filter(|(_, n)| covering.contains(n)) {
+            let all = covering
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ");
+            c.find(
+                NET_DEFAULT_ROUTE,
+                id,
+                format!("routes {net}, which with the other routes of route table {table} ({all}) covers every address"),
+            );
         }
     }
 }
@@ -471,12 +530,14 @@ fn security_groups(c: &mut Ctx) {
         }
         let cidr = cidr_of(t, rule);
         if !egress && let Some(c0) = cidr.as_deref().filter(|c0| is_anywhere(c0)) {
+            let c0 = block_words(c0);
             c.find(SG_OPEN_INGRESS, at, format!("admits {c0} into `{group}`"));
         }
         if *egress
             && let Some(c0) = cidr.as_deref().filter(|c0| is_anywhere(c0))
             && all_ports(rule)
         {
+            let c0 = block_words(c0);
             c.find(
                 SG_OPEN_EGRESS,
                 at,
@@ -511,7 +572,7 @@ fn endpoints(c: &mut Ctx) {
     let network = Network::of(t);
     let vpc_net = |vpc: Option<&String>| -> Option<IpNet> {
         let r = t.resources.get(vpc?)?;
-        resolve_str(t, r.properties.get("CidrBlock")?)?.parse().ok()
+        cidr::network(&resolve_str(t, r.properties.get("CidrBlock")?)?)
     };
     let rules = sg_rules(t);
     for e in &network.endpoints {
@@ -536,7 +597,7 @@ fn endpoints(c: &mut Ctx) {
                     .iter()
                     .filter(|(_, owner, _, egress)| owner == g && !egress)
                 {
-                    let outside = match cidr_of(t, rule).and_then(|s| s.parse::<IpNet>().ok()) {
+                    let outside = match cidr_of(t, rule).and_then(|s| cidr::network(&s)) {
                         Some(net) => vpc.is_none_or(|v| !v.contains(&net)),
                         None => false,
                     };
@@ -670,6 +731,9 @@ fn sagemaker(c: &mut Ctx) {
     }
 }
 
+/// Longer than any IAM action (`service:Action`; the longest are under 100 characters).
+const MAX_ACTION_LEN: usize = 256;
+
 fn policies(c: &mut Ctx) {
     for doc in policy_documents(c.t) {
         for s in statements(&doc.document) {
@@ -678,6 +742,21 @@ fn policies(c: &mut Ctx) {
                     .into_iter()
                     .filter_map(Value::as_str)
                 {
+                    // No IAM action name comes near this length; the nearest-name search
+                    // would cost time in proportion to it, so a longer one is simply unknown.
+                    if action.len() > MAX_ACTION_LEN {
+                        let shown: String = action.chars().take(60).collect();
+                        c.find(
+                            IAM_UNKNOWN_ACTION,
+                            &doc.resource,
+                            format!(
+                                "{} names `{shown}...`, {} characters long: no IAM action is longer than {MAX_ACTION_LEN}",
+                                doc.property,
+                                action.chars().count()
+                            ),
+                        );
+                        continue;
+                    }
                     if let Some(why) = retired_action(action) {
                         c.find(
                             IAM_UNKNOWN_ACTION,
@@ -736,10 +815,32 @@ fn policies(c: &mut Ctx) {
     }
 }
 
-/// Runs every rule over `t`. Findings come in rule order, then template order; suppressed ones
-/// are included, with their reason.
+/// Runs every rule over `t`, honouring every suppression the template holds (for templates the
+/// caller wrote; see [`check_with`] for others). Findings come in rule order, then template
+/// order; suppressed ones are included, with their reason.
 pub fn check(t: &Template) -> Vec<Finding> {
-    let mut c = Ctx { t, out: Vec::new() };
+    check_with(t, &SuppressionPolicy::trusted())
+}
+
+/// Runs every rule over `t`, honouring the template's suppressions only as far as `policy`
+/// allows. Suppressions it refuses stay on their findings, marked, and those findings block.
+///
+/// ```
+/// use airgap::analysis::{SuppressionPolicy, check_with};
+/// use airgap::template::Template;
+/// let t = Template::from_yaml(
+///     "Resources:\n  Igw:\n    Type: AWS::EC2::InternetGateway\n    Metadata: {cfn-lint: {config: {ignore_checks: [AG-NET-001]}}}\n",
+/// )?;
+/// let f = &check_with(&t, &SuppressionPolicy::none())[0];
+/// assert!(f.suppressed.is_some() && f.is_blocking());
+/// # Ok::<(), airgap::Error>(())
+/// ```
+pub fn check_with(t: &Template, policy: &SuppressionPolicy) -> Vec<Finding> {
+    let mut c = Ctx {
+        t,
+        policy,
+        out: Vec::new(),
+    };
     internet(&mut c);
     security_groups(&mut c);
     endpoints(&mut c);
@@ -754,6 +855,8 @@ pub fn check(t: &Template) -> Vec<Finding> {
     storage::sagemaker_kms(&mut c);
     sagemaker_network::jobs_outside_the_vpc(&mut c);
     identity::identity_policies(&mut c);
+    exposure::exposure(&mut c);
+    shape::shapes(&mut c);
     let order = |f: &Finding| {
         RULES
             .iter()
