@@ -284,6 +284,24 @@ pub enum Error {
         /// The types airgap can derive permissions for.
         supported: String,
     },
+    /// A product template creates an IAM role without a permissions boundary.
+    #[error(
+        "product `{product}`: role `{logical_id}` has no PermissionsBoundary; the launch role may create roles only with the portfolio's boundary (give the role `PermissionsBoundary`, e.g. `FlowLog::permissions_boundary`, set to `airgap::catalog::boundary_arn(...)`)"
+    )]
+    RoleWithoutBoundary {
+        /// The product.
+        product: String,
+        /// The role's logical ID.
+        logical_id: String,
+    },
+    /// Two constraints of one product that Service Catalog refuses together.
+    #[error("product `{product}`: {message}")]
+    ConflictingConstraints {
+        /// The product.
+        product: String,
+        /// Which constraints, and how to resolve it.
+        message: String,
+    },
     /// Products depend on one another in a way that cannot be launched in order.
     #[error("product `{product}`: {message}")]
     ProductDependency {

@@ -442,7 +442,7 @@ fn the_launch_role_allows_only_what_the_network_creates() {
 
 #[test]
 fn names_from_the_template_scope_roles_and_parameters() {
-    use airgap::catalog::launch_role::{TemplateLocation, derive_policy};
+    use airgap::catalog::launch_role::derive_policy;
     let mut t = Template::default();
     t.parameters
         .insert("Project".into(), airgap::template::Parameter::string());
@@ -461,12 +461,15 @@ fn names_from_the_template_scope_roles_and_parameters() {
         Resource::new("AWS::IAM::Role")
             .property("RoleName", "ml-notebooks")
             .property(
+                "PermissionsBoundary",
+                airgap::catalog::boundary_arn("b").to_value(),
+            )
+            .property(
                 "ManagedPolicyArns",
                 serde_json::json!(["arn:aws:iam::aws:policy/ReadOnlyAccess"]),
             ),
     );
-    let at = TemplateLocation("arn:${AWS::Partition}:s3:::b/*".into());
-    let policy = derive_policy(&[("p", &t)], &at)
+    let policy = derive_policy(&[("p", &t)])
         .unwrap()
         .to_value()
         .to_string();

@@ -9,8 +9,9 @@
 //!   publish.sh
 //! ```
 //!
-//! The publish script is rendered by the `render` layer
-//! ([`crate::render::publish::write_package`] does both); this module takes it as text.
+//! The publish script is rendered by the `render` layer, and
+//! [`crate::render::publish::write_package`] is the one public way to write a release; this
+//! module makes the manifest and writes the files.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -111,12 +112,18 @@ pub fn manifest(release: &Release) -> Result<Value> {
                 "notes": notes,
             }));
         }
+        let constraint = if release.stack_sets.contains_key(&p.name) {
+            "STACKSET"
+        } else {
+            "LAUNCH"
+        };
         products.push(json!({
             "name": p.name,
             "display_name": p.display_name,
             "owner": p.owner,
             "after": p.after,
             "versions": versions,
+            "constraint": constraint,
             "launch_role_actions": actions,
         }));
     }
@@ -140,6 +147,28 @@ pub fn manifest(release: &Release) -> Result<Value> {
             quota::INLINE_BODY_BYTES
         ));
     }
+    // A StackSet roll-out has no launch role: the execution role of every target account
+    // creates the stacks, so it needs what the launch role would have had, and the roles the
+    // product creates need the boundary policy in that account.
+    let stack_sets: Vec<Value> = release
+        .stack_sets
+        .iter()
+        .map(|(product, rollout)| {
+            let mut entry = rollout.to_manifest();
+            entry["product"] = json!(product);
+            entry["execution_role_policy"] = release
+                .launch_role_policies
+                .get(product)
+                .map_or(Value::Null, |p| p.to_value());
+            entry
+        })
+        .collect();
+    let capability = if release.boundary.is_some() {
+        // The boundary policy has a fixed name, so that product templates can name it.
+        "CAPABILITY_NAMED_IAM"
+    } else {
+        "CAPABILITY_IAM"
+    };
     Ok(json!({
         "manifest_version": 1,
         "portfolio": {
@@ -147,7 +176,7 @@ pub fn manifest(release: &Release) -> Result<Value> {
             "file": PORTFOLIO_FILE,
             "sha256": sha256_hex(portfolio.as_bytes()),
             "bytes": portfolio.len(),
-            "capabilities": ["CAPABILITY_IAM"],
+            "capabilities": [capability],
             "default_key_prefix": release.key_prefix,
             "parameters": parameters_json(release.portfolio.template()),
             "principals": principals,
@@ -155,6 +184,11 @@ pub fn manifest(release: &Release) -> Result<Value> {
         },
         "products": products,
         "launch_order": release.launch_order,
+        "stack_set_constraints": stack_sets,
+        "product_role_boundary": release.boundary.as_ref().map(|(name, doc)| json!({
+            "policy_name": name,
+            "policy": doc.to_value(),
+        })),
         "shares": {
             "accounts": release.share_accounts,
             "organization_nodes": release
@@ -186,12 +220,14 @@ pub fn files(release: &Release, manifest: &Value, publish_script: &str) -> Vec<(
     files
 }
 
-/// Writes the package for `release` to `dir`, with `publish_script` as `publish.sh`.
+/// Writes the package for `release` to `dir`, with `publish_script` as `publish.sh`: the
+/// part of [`crate::render::publish::write_package`] (the one public way to write a release)
+/// that needs no rendering.
 ///
 /// The files are written to a temporary folder next to `dir` and renamed into place, so an
 /// error half way leaves no half-written package; an existing `dir` is replaced only with
 /// `options.force`.
-pub fn write_package(
+pub(crate) fn write_files(
     dir: &Path,
     release: &Release,
     publish_script: &str,
@@ -206,7 +242,13 @@ pub fn write_package(
     })
 }
 
-fn sibling(dir: &Path, tag: &str) -> Result<PathBuf> {
+/// Writes `files` (relative paths, no `..`) into `dir` all at once.
+pub(crate) fn write_atomically(dir: &Path, files: &[(String, Vec<u8>)], force: bool) -> Result<()> {
+    if dir.exists() && !force {
+        return Err(Error::PackageExists {
+            path: dir.display().to_string(),
+        });
+    }
     let name = dir.file_name().ok_or_else(|| Error::Io {
         action: "use",
         path: dir.display().to_string(),
@@ -216,46 +258,30 @@ fn sibling(dir: &Path, tag: &str) -> Result<PathBuf> {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    Ok(parent.join(format!(
-        ".{}.{tag}-{}",
-        name.to_string_lossy(),
-        std::process::id()
-    )))
-}
-
-/// Writes `files` (relative paths, no `..`) into `dir` all at once.
-pub(crate) fn write_atomically(dir: &Path, files: &[(String, Vec<u8>)], force: bool) -> Result<()> {
-    if dir.exists() && !force {
-        return Err(Error::PackageExists {
-            path: dir.display().to_string(),
-        });
-    }
-    let tmp = sibling(dir, "tmp")?;
-    if tmp.exists() {
-        fs::remove_dir_all(&tmp).map_err(|e| Error::io("remove", &tmp, &e))?;
-    }
-    let written = fill(&tmp, files);
-    if let Err(e) = written {
-        let _ = fs::remove_dir_all(&tmp);
-        return Err(e);
-    }
+    // Beside `dir`, so the final rename stays on one file system; a unique name, so two
+    // writers never share it; removed when dropped, so an error leaves nothing behind.
+    let tmp = tempfile::Builder::new()
+        .prefix(&format!(".{}.tmp-", name.to_string_lossy()))
+        .tempdir_in(&parent)
+        .map_err(|e| Error::io("create a temporary folder in", &parent, &e))?;
+    fill(tmp.path(), files)?;
     if dir.exists() {
-        let old = sibling(dir, "old")?;
-        let _ = fs::remove_dir_all(&old);
-        if let Err(e) = fs::rename(dir, &old) {
-            let _ = fs::remove_dir_all(&tmp);
-            return Err(Error::io("move aside", dir, &e));
-        }
-        if let Err(e) = fs::rename(&tmp, dir) {
+        let old = tempfile::Builder::new()
+            .prefix(&format!(".{}.old-", name.to_string_lossy()))
+            .tempdir_in(&parent)
+            .map_err(|e| Error::io("create a temporary folder in", &parent, &e))?;
+        let aside = old.path().join("package");
+        fs::rename(dir, &aside).map_err(|e| Error::io("move aside", dir, &e))?;
+        if let Err(e) = fs::rename(tmp.path(), dir) {
             // Put the old package back: the caller keeps what it had.
-            let _ = fs::rename(&old, dir);
-            let _ = fs::remove_dir_all(&tmp);
+            let _ = fs::rename(&aside, dir);
             return Err(Error::io("rename into", dir, &e));
         }
-        fs::remove_dir_all(&old).map_err(|e| Error::io("remove", &old, &e))?;
-    } else if let Err(e) = fs::rename(&tmp, dir) {
-        let _ = fs::remove_dir_all(&tmp);
-        return Err(Error::io("rename into", dir, &e));
+        let _kept = tmp.keep();
+        old.close().map_err(|e| Error::io("remove", &aside, &e))?;
+    } else {
+        fs::rename(tmp.path(), dir).map_err(|e| Error::io("rename into", dir, &e))?;
+        let _kept = tmp.keep();
     }
     Ok(())
 }

@@ -40,6 +40,7 @@ pub struct FlowLog {
     name: String,
     vpc: VpcRef,
     retention_days: u32,
+    permissions_boundary: Option<Expr>,
 }
 
 /// The resources a [`FlowLog`] added.
@@ -62,7 +63,15 @@ impl FlowLog {
             name: name.into(),
             vpc: vpc.clone(),
             retention_days: DEFAULT_RETENTION_DAYS,
+            permissions_boundary: None,
         }
+    }
+
+    /// Sets the permissions boundary of the delivery role (a managed policy's ARN), as a
+    /// Service Catalog portfolio requires of every role its products create.
+    pub fn permissions_boundary(mut self, policy_arn: Expr) -> Self {
+        self.permissions_boundary = Some(policy_arn);
+        self
     }
 
     /// How many days the log group keeps records; one of [`RETENTION_DAYS`].
@@ -119,10 +128,14 @@ impl FlowLog {
         trust.validate(PolicyKind::Trust, &c)?;
         let delivery = delivery_policy(&log_group);
         delivery.validate(PolicyKind::Identity, &c)?;
+        let mut role = Resource::new("AWS::IAM::Role");
+        if let Some(b) = &self.permissions_boundary {
+            role = role.property("PermissionsBoundary", b.to_value());
+        }
         let role = stack.add_resource_tagged(
             format!("{base}Role"),
             &c,
-            Resource::new("AWS::IAM::Role")
+            role
                 .property(
                     "Description",
                     format!(

@@ -160,6 +160,7 @@ pub struct SecureSageMakerNetwork {
     distributed_training: bool,
     parameterized: bool,
     ssm_prefix: Option<String>,
+    permissions_boundary: Option<Expr>,
 }
 
 /// What [`SecureSageMakerNetwork::add_to`] built.
@@ -303,7 +304,16 @@ impl SecureSageMakerNetwork {
             distributed_training: false,
             parameterized: false,
             ssm_prefix: None,
+            permissions_boundary: None,
         }
+    }
+
+    /// Sets the permissions boundary (a managed policy's ARN) of every role the network creates
+    /// (the flow logs' delivery role): a Service Catalog portfolio requires one, see
+    /// [`crate::catalog::boundary_arn`].
+    pub fn permissions_boundary(mut self, policy_arn: Expr) -> Self {
+        self.permissions_boundary = Some(policy_arn);
+        self
     }
 
     /// The VPC's block (default `10.0.0.0/16`; in a parameterized product, the default of the
@@ -669,9 +679,11 @@ impl SecureSageMakerNetwork {
         } else {
             self.vpc.clone().add_to(stack)?
         };
-        let flow_log = FlowLog::new(self.name.clone(), &vpc)
-            .retention_days(self.retention_days)
-            .add_to(stack)?;
+        let mut flow_log = FlowLog::new(self.name.clone(), &vpc).retention_days(self.retention_days);
+        if let Some(b) = &self.permissions_boundary {
+            flow_log = flow_log.permissions_boundary(b.clone());
+        }
+        let flow_log = flow_log.add_to(stack)?;
         Ok((vpc, flow_log))
     }
 

@@ -99,6 +99,8 @@ pub fn publish_script(manifest: &Value) -> Result<String> {
         "launch_order": order,
         "checks": checks,
         "org_nodes": manifest["shares"]["organization_nodes"],
+        "regions": crate::template::known_regions().collect::<Vec<_>>(),
+        "regions_date": crate::template::REGIONS_GENERATED,
     });
     let mut env = Environment::new();
     // Trim the newline after a block tag, as shell scripts want; keep the script's last one.
@@ -142,7 +144,7 @@ pub fn write_package(
 ) -> Result<PackageSummary> {
     let manifest = package::manifest(release)?;
     let script = publish_script(&manifest)?;
-    package::write_package(dir, release, &script, options)
+    package::write_files(dir, release, &script, options)
 }
 
 #[cfg(test)]

@@ -5,6 +5,8 @@ mod document;
 mod expr;
 mod logical_id;
 mod read;
+mod region;
+mod region_data;
 mod stack;
 mod yaml;
 
@@ -14,6 +16,7 @@ pub use document::{
 pub use expr::{Expr, Pseudo, expand_sub, sub_variables};
 pub use logical_id::LogicalId;
 pub use read::yaml_to_value;
+pub use region::{REGIONS_GENERATED, check_region, is_known_region, known_regions};
 pub use stack::{ExportPrefix, Partition, ResourceRef, Stack, Synthesized, TagFormat, Warning};
 
 /// How a JSON value is described in error messages: `a string`, `a list`, ...

@@ -46,31 +46,6 @@ impl Partition {
     }
 }
 
-/// A region name such as `eu-west-1` or `cn-north-1`.
-fn check_region(region: &str) -> Result<()> {
-    let parts: Vec<&str> = region.split('-').collect();
-    let ok = parts.len() >= 3
-        && parts.iter().all(|p| {
-            !p.is_empty()
-                && p.chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        })
-        && parts[0].chars().all(|c| c.is_ascii_lowercase())
-        && parts
-            .last()
-            .is_some_and(|p| p.chars().all(|c| c.is_ascii_digit()));
-    if ok {
-        Ok(())
-    } else {
-        Err(Error::parse(
-            Location::new("Stack", "region"),
-            "region name",
-            region,
-            "expected a region such as `us-east-1`, `eu-central-2` or `cn-north-1`",
-        ))
-    }
-}
-
 /// How exports of a stack are named.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ExportPrefix {
@@ -333,7 +308,7 @@ impl Stack {
     /// written as literals. Unpinned stacks work in any region.
     pub fn in_region(mut self, region: impl Into<String>) -> Result<Self> {
         let region = region.into();
-        check_region(&region)?;
+        super::region::check_region(&region)?;
         self.region = Some(region);
         Ok(self)
     }
