@@ -1,12 +1,97 @@
 //! The catalog of real IAM actions and condition keys, generated from public data by
-//! `scripts/gen_iam_actions.py` (see the header of `catalog_data.rs` for the source and date).
+//! `scripts/gen_iam_catalog.py` (see the header of `catalog.txt` for the sources and date): the
+//! actions of every service, the resource types each takes and the condition keys each can carry,
+//! and the services and actions AWS has retired.
+
+use std::sync::{LazyLock, OnceLock};
 
 use super::wildcard::wildcard_match;
 
-#[rustfmt::skip]
-#[allow(clippy::all)]
-mod data {
-    include!("catalog_data.rs");
+/// The generated catalog: one record a line, tab-separated (the generator's docstring gives the
+/// format). It is text rather than Rust statics so that the data and its diffs stay readable, and
+/// so that a process that never looks at a policy pays nothing for it: the index of services is
+/// built on first use, and a service's records are parsed only when it is first asked about.
+static TEXT: &str = include_str!("catalog.txt");
+
+/// One service's lines in `TEXT`, parsed on first use.
+struct ServiceEntry {
+    prefix: &'static str,
+    retired: bool,
+    body: &'static str,
+    parsed: OnceLock<ServiceData>,
+}
+
+#[derive(Default)]
+struct ServiceData {
+    keys: Vec<&'static str>,
+    /// Resource types: name, ARN format, condition keys (comma-separated).
+    resources: Vec<(&'static str, &'static str, &'static str)>,
+    /// Action names, sorted case-insensitively (searched by binary search).
+    names: Vec<&'static str>,
+    /// Per action, in `names` order: status, resource types, keys (the raw fields).
+    rows: Vec<(&'static str, &'static str, &'static str)>,
+}
+
+static SERVICES: LazyLock<Vec<ServiceEntry>> = LazyLock::new(|| {
+    let mut out: Vec<ServiceEntry> = Vec::new();
+    let mut offset = 0;
+    let mut current: Option<(usize, &'static str, bool)> = None;
+    for line in TEXT.split_inclusive('\n') {
+        if let Some(header) = line.strip_prefix("S\t") {
+            if let Some((body_start, prefix, retired)) = current.take() {
+                out.push(ServiceEntry::new(
+                    prefix,
+                    retired,
+                    &TEXT[body_start..offset],
+                ));
+            }
+            let mut fields = header.trim_end().split('\t');
+            let prefix = fields.next().unwrap_or_default();
+            let retired = fields.next() == Some("retired");
+            current = Some((offset + line.len(), prefix, retired));
+        }
+        offset += line.len();
+    }
+    if let Some((body_start, prefix, retired)) = current {
+        out.push(ServiceEntry::new(prefix, retired, &TEXT[body_start..]));
+    }
+    out
+});
+
+impl ServiceEntry {
+    fn new(prefix: &'static str, retired: bool, body: &'static str) -> Self {
+        ServiceEntry {
+            prefix,
+            retired,
+            body,
+            parsed: OnceLock::new(),
+        }
+    }
+
+    fn data(&self) -> &ServiceData {
+        self.parsed.get_or_init(|| {
+            let mut d = ServiceData::default();
+            for line in self.body.lines() {
+                let mut f = line.split('\t');
+                match (f.next(), f.next()) {
+                    (Some("K"), Some(key)) => d.keys.push(key),
+                    (Some("R"), Some(name)) => {
+                        let arn = f.next().unwrap_or_default();
+                        d.resources.push((name, arn, f.next().unwrap_or_default()));
+                    }
+                    (Some("A"), Some(name)) => {
+                        d.names.push(name);
+                        let status = f.next().unwrap_or_default();
+                        let resources = f.next().unwrap_or_default();
+                        d.rows
+                            .push((status, resources, f.next().unwrap_or_default()));
+                    }
+                    _ => {}
+                }
+            }
+            d
+        })
+    }
 }
 
 /// The global condition keys (`aws:...`) that any policy may use, from the IAM User Guide's
@@ -67,18 +152,13 @@ const GLOBAL_KEYS: &[&str] = &[
     "identitystore:UserId",
 ];
 
-fn service(
-    prefix: &str,
-) -> Option<&'static (
-    &'static str,
-    &'static [&'static str],
-    &'static [&'static str],
-)> {
+fn service(prefix: &str) -> Option<&'static ServiceEntry> {
     let prefix = prefix.to_ascii_lowercase();
-    data::SERVICES
-        .binary_search_by(|(p, _, _)| (*p).cmp(prefix.as_str()))
+    let services: &'static [ServiceEntry] = &SERVICES;
+    services
+        .binary_search_by(|s| s.prefix.cmp(prefix.as_str()))
         .ok()
-        .map(|i| &data::SERVICES[i])
+        .map(|i| &services[i])
 }
 
 /// Whether `prefix` (such as `s3` or `sagemaker`) is the action prefix of an AWS service.
@@ -93,7 +173,7 @@ pub fn is_service(prefix: &str) -> bool {
 
 /// The actions of the service with action prefix `prefix`, as AWS spells them.
 pub fn actions(prefix: &str) -> Option<&'static [&'static str]> {
-    service(prefix).map(|s| s.1)
+    service(prefix).map(|s| s.data().names.as_slice())
 }
 
 /// The real actions that `pattern` (`s3:Get*`, `s3:GetObject`, `*`) stands for, as
@@ -112,12 +192,13 @@ pub fn expand(pattern: &str) -> Vec<String> {
         return Vec::new();
     };
     let mut out = Vec::new();
-    for (p, actions, _) in data::SERVICES {
-        if !wildcard_match(prefix, p, true) {
+    for s in SERVICES.iter() {
+        if !wildcard_match(prefix, s.prefix, true) {
             continue;
         }
+        let actions = &s.data().names;
         for a in actions.iter().filter(|a| wildcard_match(name, a, true)) {
-            out.push(format!("{p}:{a}"));
+            out.push(format!("{}:{a}", s.prefix));
         }
     }
     out
@@ -186,13 +267,14 @@ pub fn check_action(action: &str) -> Result<(), UnknownAction> {
             Ok(())
         };
     }
-    let Some((p, actions, _)) = service(prefix) else {
-        let near = nearest(prefix, data::SERVICES.iter().map(|s| s.0));
+    let Some(entry) = service(prefix) else {
+        let near = nearest(prefix, SERVICES.iter().map(|s| s.prefix));
         return Err(UnknownAction {
             reason: format!("`{prefix}` is not the action prefix of any AWS service"),
             suggestion: near.map(|n| format!("{n}:{name}")),
         });
     };
+    let (p, actions) = (entry.prefix, entry.data().names.as_slice());
     if wild(name) {
         if candidates(actions, name).any(|a| wildcard_match(name, a, true)) {
             return Ok(());
@@ -214,6 +296,222 @@ pub fn check_action(action: &str) -> Result<(), UnknownAction> {
     })
 }
 
+/// Where an action stands in AWS's Service Authorization Reference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ActionStatus {
+    /// A current action, with its resource types and condition keys from the reference.
+    Current,
+    /// The action (or its whole service) was in the reference and has been retired: policies
+    /// that name it are still valid, but it grants nothing any more.
+    Retired,
+    /// Known only from cfn-lint's action list: real, but its resource types and condition keys
+    /// are not recorded, so questions about them are answered permissively.
+    Unmodelled,
+}
+
+/// A resource type an action can act on, as the Service Authorization Reference lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResourceTypeInfo {
+    /// The type's name in the reference, e.g. `object`.
+    pub name: &'static str,
+    /// Its ARN format, e.g. `arn:${Partition}:s3:::${BucketName}/${ObjectName}`.
+    pub arn: &'static str,
+    /// Whether the action always needs a resource of this type.
+    pub required: bool,
+    /// The condition keys a request on a resource of this type can carry.
+    pub condition_keys: Vec<&'static str>,
+}
+
+/// What the catalog knows about one action.
+///
+/// ```
+/// use airgap::iam::catalog::{action_info, ActionStatus};
+/// let get = action_info("s3:getobject").unwrap();
+/// assert_eq!((get.prefix, get.name, get.status), ("s3", "GetObject", ActionStatus::Current));
+/// assert!(get.takes_condition_key("s3:ExistingObjectTag/servicecatalog:provisioning"));
+/// assert!(!get.takes_condition_key("s3:prefix"));
+/// assert!(get.accepts_resource("arn:aws:s3:::my-bucket/*"));
+/// assert!(!get.accepts_resource("arn:aws:s3:::my-bucket"));
+///
+/// // DescribeLogGroups takes no resource type: only "*".
+/// let describe = action_info("logs:DescribeLogGroups").unwrap();
+/// assert!(describe.accepts_resource("*"));
+/// assert!(!describe.accepts_resource("arn:aws:logs:eu-west-1:111122223333:log-group:*"));
+///
+/// assert!(action_info("elastic-inference:Connect").unwrap().is_retired());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActionInfo {
+    /// The service prefix, e.g. `s3`.
+    pub prefix: &'static str,
+    /// The action's name as AWS spells it, e.g. `GetObject`.
+    pub name: &'static str,
+    /// Current, retired or unmodelled.
+    pub status: ActionStatus,
+    /// The resource types it takes; empty when it takes only `"*"` (or is unmodelled).
+    pub resource_types: Vec<ResourceTypeInfo>,
+    /// Every condition key a request for it can carry beyond the global ones: the action's own
+    /// and its resource types', sorted, without duplicates. `${...}` marks a part the policy
+    /// fills in.
+    pub condition_keys: Vec<&'static str>,
+}
+
+impl ActionInfo {
+    /// Whether AWS has retired the action or its service.
+    pub fn is_retired(&self) -> bool {
+        self.status == ActionStatus::Retired
+    }
+
+    /// Whether the action takes only `"Resource": "*"` (it has no resource types).
+    pub fn takes_only_star(&self) -> bool {
+        self.status != ActionStatus::Unmodelled && self.resource_types.is_empty()
+    }
+
+    /// Whether a request for this action can carry condition key `key`: a global key always
+    /// can; a service key only where the reference lists it for the action or one of its
+    /// resource types (AWS never sends the others, so a condition on them sees the key absent).
+    /// Unmodelled actions are assumed to carry every key.
+    pub fn takes_condition_key(&self, key: &str) -> bool {
+        if self.status == ActionStatus::Unmodelled
+            || GLOBAL_KEYS.iter().any(|k| template_key_match(k, key))
+        {
+            return true;
+        }
+        self.condition_keys
+            .iter()
+            .any(|k| template_key_match(k, key))
+    }
+
+    /// Whether a policy's `Resource` entry `arn` (wildcards and `${...}` parts allowed) can
+    /// match a resource this action acts on: `"*"` always can; otherwise some string must fit
+    /// both `arn` and one of the action's resource-type ARN formats. An action without resource
+    /// types is authorized against `"*"` alone, so only a pattern that matches `"*"` fits it.
+    /// Unmodelled actions accept anything.
+    pub fn accepts_resource(&self, arn: &str) -> bool {
+        if self.status == ActionStatus::Unmodelled || arn == "*" {
+            return true;
+        }
+        if self.resource_types.is_empty() {
+            return wildcard_match(arn, "*", false);
+        }
+        let pattern = placeholders_as_stars(arn);
+        self.resource_types
+            .iter()
+            .any(|t| patterns_overlap(&pattern, &placeholders_as_stars(t.arn)))
+    }
+}
+
+/// The catalog's record of `action` (`prefix:Name`, no wildcards; case-insensitive), or `None`
+/// when it is not a known action.
+pub fn action_info(action: &str) -> Option<ActionInfo> {
+    let (prefix, name) = action.split_once(':')?;
+    let entry = service(prefix)?;
+    let data = entry.data();
+    let i = data
+        .names
+        .binary_search_by(|a| cmp_ignore_case(a, name))
+        .ok()?;
+    let (status, resources, own_keys) = data.rows[i];
+    let status = match status {
+        "retired" => ActionStatus::Retired,
+        "unmodelled" => ActionStatus::Unmodelled,
+        _ if entry.retired => ActionStatus::Retired,
+        _ => ActionStatus::Current,
+    };
+    let split = |list: &'static str| list.split(',').filter(|k| !k.is_empty());
+    let mut keys: Vec<&'static str> = split(own_keys).collect();
+    let mut resource_types = Vec::new();
+    for r in split(resources) {
+        let (name, required) = match r.strip_suffix('*') {
+            Some(n) => (n, true),
+            None => (r, false),
+        };
+        if let Some(&(name, arn, type_keys)) = data.resources.iter().find(|t| t.0 == name) {
+            keys.extend(split(type_keys));
+            resource_types.push(ResourceTypeInfo {
+                name,
+                arn,
+                required,
+                condition_keys: split(type_keys).collect(),
+            });
+        }
+    }
+    keys.sort_unstable();
+    keys.dedup();
+    Some(ActionInfo {
+        prefix: entry.prefix,
+        name: data.names[i],
+        status,
+        resource_types,
+        condition_keys: keys,
+    })
+}
+
+/// Whether the service with action prefix `prefix` is one AWS has retired.
+pub fn is_retired_service(prefix: &str) -> bool {
+    service(prefix).is_some_and(|s| s.retired)
+}
+
+/// `${Anything}` (an ARN format's placeholder, or a policy variable or `Fn::Sub` reference in a
+/// policy) as `*`: either can stand for any text.
+fn placeholders_as_stars(arn: &str) -> String {
+    let mut out = String::with_capacity(arn.len());
+    let mut rest = arn;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        match rest[start..].find('}') {
+            Some(end) => {
+                out.push('*');
+                rest = &rest[start + end + 1..];
+            }
+            None => break,
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Whether some text matches both wildcard patterns (`*` any run, `?` one character). A
+/// reachability search over pairs of positions: at most (|a|+1)(|b|+1) states.
+fn patterns_overlap(a: &str, b: &str) -> bool {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let (n, m) = (a.len(), b.len());
+    let mut seen = vec![false; (n + 1) * (m + 1)];
+    let mut stack = vec![(0usize, 0usize)];
+    while let Some((i, j)) = stack.pop() {
+        if std::mem::replace(&mut seen[i * (m + 1) + j], true) {
+            continue;
+        }
+        if i == n && j == m {
+            return true;
+        }
+        let mut push = |i: usize, j: usize| {
+            if !seen[i * (m + 1) + j] {
+                stack.push((i, j));
+            }
+        };
+        let a_star = i < n && a[i] == '*';
+        let b_star = j < m && b[j] == '*';
+        if a_star {
+            push(i + 1, j);
+            if j < m {
+                push(i, j + 1);
+            }
+        }
+        if b_star {
+            push(i, j + 1);
+            if i < n {
+                push(i + 1, j);
+            }
+        }
+        if i < n && j < m && !a_star && !b_star && (a[i] == b[j] || a[i] == '?' || b[j] == '?') {
+            push(i + 1, j + 1);
+        }
+    }
+    false
+}
+
 /// Whether `key` is a known condition key: a global `aws:` key, or a key of the service whose
 /// prefix it has. Keys compare case-insensitively, as IAM's do; `${TagKey}`-style parts of a
 /// catalog key match any non-empty text.
@@ -233,13 +531,13 @@ pub fn is_condition_key(key: &str) -> bool {
     if GLOBAL_KEYS.iter().any(|k| matches(k)) {
         return true;
     }
-    service(prefix).is_some_and(|s| s.2.iter().any(|k| matches(k)))
+    service(prefix).is_some_and(|s| s.data().keys.iter().any(|k| matches(k)))
 }
 
 /// The nearest known condition key to `key`, for a "did you mean".
 pub fn suggest_condition_key(key: &str) -> Option<String> {
     let prefix = key.split_once(':').map_or("", |p| p.0);
-    let service_keys = service(prefix).map(|s| s.2).unwrap_or(&[]);
+    let service_keys = service(prefix).map_or(&[][..], |s| s.data().keys.as_slice());
     nearest(key, GLOBAL_KEYS.iter().chain(service_keys.iter()).copied()).map(str::to_string)
 }
 
@@ -345,6 +643,59 @@ mod tests {
     }
 
     #[test]
+    fn services_are_sorted_as_searched_and_retired_ones_are_marked() {
+        assert!(SERVICES.windows(2).all(|w| w[0].prefix < w[1].prefix));
+        assert!(SERVICES.len() > 450);
+        assert!(is_retired_service("elastic-inference"));
+        assert!(!is_retired_service("sagemaker"));
+        assert!(check_action("elastic-inference:Connect").is_ok());
+    }
+
+    #[test]
+    fn wildcard_patterns_overlap() {
+        assert!(patterns_overlap("arn:*:s3:::b/*", "arn:*:s3:::*/*"));
+        assert!(patterns_overlap("a*c", "*b*"));
+        assert!(patterns_overlap("a?c", "abc"));
+        assert!(!patterns_overlap("arn:aws:s3:::b", "arn:*:s3:::*/*"));
+        assert!(!patterns_overlap("abc", "abd"));
+        assert!(patterns_overlap("", "*"));
+        assert!(!patterns_overlap("", "?"));
+    }
+
+    #[test]
+    fn resource_types_and_keys_of_actions_airgap_grants() {
+        // The Service Authorization Reference: DescribeKey acts on `key` and lists
+        // kms:CallerAccount, kms:RequestAlias and kms:ViaService; no encryption context.
+        let describe = action_info("kms:DescribeKey").unwrap();
+        assert!(
+            describe
+                .resource_types
+                .iter()
+                .any(|t| t.name == "key" && t.required)
+        );
+        assert!(describe.takes_condition_key("kms:ViaService"));
+        assert!(!describe.takes_condition_key("kms:EncryptionContext:aws:logs:arn"));
+        assert!(
+            action_info("kms:Decrypt")
+                .unwrap()
+                .takes_condition_key("kms:EncryptionContext:aws:logs:arn")
+        );
+        let vpc_attr = action_info("ec2:DescribeVpcAttribute").unwrap();
+        assert!(
+            vpc_attr.accepts_resource(
+                "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:vpc/*"
+            )
+        );
+        assert!(
+            action_info("s3:ListBucket")
+                .unwrap()
+                .takes_condition_key("s3:prefix")
+        );
+        assert!(action_info("nosuch:Thing").is_none());
+        assert!(action_info("s3:GetObjekt").is_none());
+    }
+
+    #[test]
     fn distance() {
         assert_eq!(levenshtein("getobjekt", "getobject"), 1);
         assert_eq!(levenshtein("", "abc"), 3);
@@ -354,14 +705,15 @@ mod tests {
     /// The binary searches in `check_action` rely on the generated catalog's order.
     #[test]
     fn every_catalog_action_is_found_and_the_catalog_is_sorted_as_searched() {
-        for (prefix, actions, _) in data::SERVICES {
+        for s in SERVICES.iter() {
+            let (prefix, actions) = (s.prefix, &s.data().names);
             assert!(
                 actions
                     .windows(2)
                     .all(|w| cmp_ignore_case(w[0], w[1]).is_le()),
                 "{prefix}'s actions are not sorted case-insensitively"
             );
-            for a in *actions {
+            for a in actions {
                 assert!(
                     check_action(&format!("{prefix}:{a}")).is_ok(),
                     "{prefix}:{a}"
