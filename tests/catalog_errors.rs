@@ -272,7 +272,8 @@ fn an_existing_package_folder_is_not_clobbered_without_force() {
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("keep.txt"), "mine").unwrap();
     let release = build(vec![one_version("net", vpc_template())]).unwrap();
-    let err = airgap::render::publish::write_package(&dir, &release, WriteOptions::default()).unwrap_err();
+    let err = airgap::render::publish::write_package(&dir, &release, WriteOptions::default())
+        .unwrap_err();
     assert!(matches!(err, Error::PackageExists { .. }), "{err}");
     assert_eq!(
         std::fs::read_to_string(dir.join("keep.txt")).unwrap(),

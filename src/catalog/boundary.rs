@@ -10,6 +10,7 @@
 use serde_json::Value;
 
 use crate::error::{Error, Result};
+use crate::iam::catalog::action_info;
 use crate::iam::{Arn, PolicyDocument, Statement};
 use crate::template::{Expr, Template};
 
@@ -64,9 +65,19 @@ pub(super) fn boundary_policy(
     let mut statements: Vec<(Vec<String>, bool)> = Vec::new();
     let mut any_role = false;
     for (product, t) in templates {
-        for (id, r) in t.resources.iter().filter(|(_, r)| r.resource_type == "AWS::IAM::Role") {
+        for (id, r) in t
+            .resources
+            .iter()
+            .filter(|(_, r)| r.resource_type == "AWS::IAM::Role")
+        {
             any_role = true;
-            let refuse = |message: String| Error::invalid(format!("Product '{product}'"), format!("role `{id}`"), message);
+            let refuse = |message: String| {
+                Error::invalid(
+                    format!("Product '{product}'"),
+                    format!("role `{id}`"),
+                    message,
+                )
+            };
             if r.properties.get("PermissionsBoundary") != Some(&boundary.to_value()) {
                 return Err(refuse(format!(
                     "its PermissionsBoundary must be the portfolio's boundary, {}; set it with `FlowLog::permissions_boundary` or the role's `PermissionsBoundary` property",
@@ -78,7 +89,13 @@ pub(super) fn boundary_policy(
                     "it takes managed policies, which the portfolio's boundary cannot see; give the role its permissions as inline `Policies`".into(),
                 ));
             }
-            for p in r.properties.get("Policies").and_then(Value::as_array).into_iter().flatten() {
+            for p in r
+                .properties
+                .get("Policies")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 let statements_of = p["PolicyDocument"]["Statement"].clone();
                 let list = match statements_of {
                     Value::Array(a) => a,
@@ -88,7 +105,11 @@ pub(super) fn boundary_policy(
                 for s in list.iter().filter(|s| s["Effect"] == "Allow") {
                     let actions: Vec<String> = match &s["Action"] {
                         Value::String(a) => vec![a.clone()],
-                        Value::Array(a) => a.iter().filter_map(Value::as_str).map(str::to_string).collect(),
+                        Value::Array(a) => a
+                            .iter()
+                            .filter_map(Value::as_str)
+                            .map(str::to_string)
+                            .collect(),
                         _ => Vec::new(),
                     };
                     let any = match &s["Resource"] {
@@ -96,8 +117,14 @@ pub(super) fn boundary_policy(
                         Value::Array(a) => a.iter().any(|r| r == "*"),
                         _ => false,
                     };
-                    if !actions.is_empty() {
-                        statements.push((actions, any));
+                    // An action that takes no resource ARN is authorized against "*" alone.
+                    let (star, scoped): (Vec<String>, Vec<String>) = actions
+                        .into_iter()
+                        .partition(|a| any || action_info(a).is_some_and(|i| i.takes_only_star()));
+                    for (list, any) in [(star, true), (scoped, false)] {
+                        if !list.is_empty() {
+                            statements.push((list, any));
+                        }
                     }
                 }
             }
@@ -120,7 +147,11 @@ pub(super) fn boundary_policy(
         let sid = format!(
             "{}{}",
             heck::ToUpperCamelCase::to_upper_camel_case(service.as_str()),
-            if any { "AnyResource" } else { "ResourcesOfThisAccount" }
+            if any {
+                "AnyResource"
+            } else {
+                "ResourcesOfThisAccount"
+            }
         );
         let s = Statement::allow().sid(sid).actions(actions);
         let s = if any {

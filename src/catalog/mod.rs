@@ -18,7 +18,7 @@ pub use portfolio::{
     LaunchRule, Portfolio, PortfolioPrincipal, ROLE_INLINE_POLICY_CHARS, Release,
     check_principal_arn, principal_env_var,
 };
-pub use sharing::{OrganizationNode, StackSetRollout};
 pub use product::{
     HASH_DIGITS, Product, ProductRelease, ProductVersion, VersionRelease, sha256_hex,
 };
+pub use sharing::{OrganizationNode, StackSetRollout};

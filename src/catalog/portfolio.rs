@@ -6,13 +6,11 @@ use indexmap::IndexMap;
 use serde_json::{Value, json};
 
 use super::boundary::{DEFAULT_BOUNDARY_NAME, boundary_arn, boundary_policy, check_boundary_name};
-use super::sharing::{OrganizationNode, StackSetRollout, check_account, stack_set_constraint};
 use super::launch_role::derive_policy;
 use super::product::{Product, ProductRelease, first_unknown_name};
+use super::sharing::{OrganizationNode, StackSetRollout, check_account, stack_set_constraint};
 use crate::error::{Error, Result};
-use crate::iam::{
-    Arn, Condition, ConditionKey, PolicyDocument, PolicyKind, Principal, Statement,
-};
+use crate::iam::{Arn, Condition, ConditionKey, PolicyDocument, PolicyKind, Principal, Statement};
 use crate::template::{Expr, LogicalId, Parameter, Pseudo, Resource, Stack, Synthesized};
 
 /// IAM inline policies of one role may hold this many characters (whitespace not counted).
@@ -408,6 +406,13 @@ impl Portfolio {
 
         if let Some(doc) = &boundary {
             doc.validate(PolicyKind::Identity, &construct)?;
+            if let Some(p) = super::launch_role::check_grants(doc).into_iter().next() {
+                return Err(Error::invalid(
+                    &construct,
+                    "permissions boundary",
+                    format!("{p}: fix the product role's policy this comes from"),
+                ));
+            }
             stack.add_resource(
                 "ProductRoleBoundary",
                 &construct,

@@ -177,10 +177,14 @@ pub(super) fn stack_set_constraint(construct: &str, r: &StackSetRollout) -> Resu
         check_account(construct, "stack_set_rollout.accounts", a)?;
     }
     for region in &r.regions {
-        crate::template::check_region(region).map_err(|e| e.said_of(construct, "stack_set_rollout.regions"))?;
+        crate::template::check_region(region)
+            .map_err(|e| e.said_of(construct, "stack_set_rollout.regions"))?;
     }
     let admin_ok = super::portfolio::check_principal_arn("admin role", &r.admin_role_arn).is_ok()
-        && r.admin_role_arn.splitn(6, ':').nth(5).is_some_and(|res| res.starts_with("role/"));
+        && r.admin_role_arn
+            .splitn(6, ':')
+            .nth(5)
+            .is_some_and(|res| res.starts_with("role/"));
     if !admin_ok {
         return Err(Error::invalid(
             construct,
@@ -224,4 +228,3 @@ pub(super) fn stack_set_constraint(construct: &str, r: &StackSetRollout) -> Resu
             },
         ))
 }
-

@@ -135,22 +135,21 @@ impl FlowLog {
         let role = stack.add_resource_tagged(
             format!("{base}Role"),
             &c,
-            role
-                .property(
-                    "Description",
-                    format!(
-                        "Delivers the VPC flow logs of {} to its log group",
-                        self.vpc.name()
-                    ),
-                )
-                .property("AssumeRolePolicyDocument", trust.to_value())
-                .property(
-                    "Policies",
-                    serde_json::json!([{
-                        "PolicyName": "DeliverFlowLogs",
-                        "PolicyDocument": delivery.to_value(),
-                    }]),
+            role.property(
+                "Description",
+                format!(
+                    "Delivers the VPC flow logs of {} to its log group",
+                    self.vpc.name()
                 ),
+            )
+            .property("AssumeRolePolicyDocument", trust.to_value())
+            .property(
+                "Policies",
+                serde_json::json!([{
+                    "PolicyName": "DeliverFlowLogs",
+                    "PolicyDocument": delivery.to_value(),
+                }]),
+            ),
             &format!("{} flow log role", self.name),
         )?;
         let flow_log = stack.add_resource_tagged(

@@ -679,7 +679,8 @@ impl SecureSageMakerNetwork {
         } else {
             self.vpc.clone().add_to(stack)?
         };
-        let mut flow_log = FlowLog::new(self.name.clone(), &vpc).retention_days(self.retention_days);
+        let mut flow_log =
+            FlowLog::new(self.name.clone(), &vpc).retention_days(self.retention_days);
         if let Some(b) = &self.permissions_boundary {
             flow_log = flow_log.permissions_boundary(b.clone());
         }

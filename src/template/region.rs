@@ -13,7 +13,9 @@ use crate::error::{Error, Location, Result};
 /// assert!(!is_known_region("eu-wst-1"));
 /// ```
 pub fn is_known_region(region: &str) -> bool {
-    REGIONS.binary_search_by(|(r, _, _)| (*r).cmp(region)).is_ok()
+    REGIONS
+        .binary_search_by(|(r, _, _)| (*r).cmp(region))
+        .is_ok()
 }
 
 /// When the region table was generated from botocore's list.

@@ -5,7 +5,7 @@ use std::fmt;
 
 use crate::error::{Error, Result};
 use crate::iam::PolicyDocument;
-use crate::iam::catalog::{check_action, is_condition_key};
+use crate::iam::catalog::{action_info, check_action, is_condition_key};
 
 /// Something wrong with one grant of a policy.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,19 +20,33 @@ pub struct GrantProblem {
 
 impl fmt::Display for GrantProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "statement {}, {}: {}", self.sid, self.action, self.message)
+        write!(
+            f,
+            "statement {}, {}: {}",
+            self.sid, self.action, self.message
+        )
     }
 }
 
-/// Checks every grant of `policy` against IAM's action catalog: the actions exist and the
-/// condition keys are known.
+/// Checks every grant of `policy` against IAM's action catalog (the Service Authorization
+/// Reference): each action exists and is not retired; each resource fits one of the action's
+/// resource types' ARN formats, and an action that takes resource ARNs is not granted on `*`;
+/// each condition key is one a request for every action of the statement carries (a condition
+/// on a key AWS never sends fails, and with it the launch), unless written `...IfExists`.
 ///
 /// ```
 /// use airgap::catalog::launch_role::check_grants;
-/// use airgap::iam::{PolicyDocument, Statement};
-/// let policy = PolicyDocument::new()
-///     .statement(Statement::allow().sid("Bad").action("logs:DescribeLogGroupz").any_resource());
-/// assert_eq!(check_grants(&policy)[0].action, "logs:DescribeLogGroupz");
+/// use airgap::iam::{Arn, PolicyDocument, Statement};
+/// // DescribeLogGroups takes only "*": a log-group ARN would never match.
+/// let policy = PolicyDocument::new().statement(
+///     Statement::allow()
+///         .sid("FindLogGroups")
+///         .action("logs:DescribeLogGroups")
+///         .resource(Arn::new("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*")?),
+/// );
+/// let problems = check_grants(&policy);
+/// assert_eq!(problems[0].action, "logs:DescribeLogGroups");
+/// # Ok::<(), airgap::Error>(())
 /// ```
 pub fn check_grants(policy: &PolicyDocument) -> Vec<GrantProblem> {
     let mut problems = Vec::new();
@@ -40,45 +54,93 @@ pub fn check_grants(policy: &PolicyDocument) -> Vec<GrantProblem> {
         let sid = s
             .sid_str()
             .map_or_else(|| format!("#{}", i + 1), str::to_string);
-        for action in s.action_names() {
-            if let Err(e) = check_action(action) {
-                problems.push(GrantProblem {
-                    sid: sid.clone(),
-                    action: action.clone(),
-                    message: e.reason,
-                });
+        let mut problem = |action: &str, message: String| {
+            problems.push(GrantProblem {
+                sid: sid.clone(),
+                action: action.to_string(),
+                message,
+            });
+        };
+        for c in s.conditions() {
+            if !is_condition_key(c.key.as_str()) {
+                problem(
+                    &s.action_names().join(", "),
+                    format!("`{}` is not a condition key IAM knows", c.key.as_str()),
+                );
             }
         }
-        for c in s.conditions() {
-            if !known_key(c.key.as_str()) {
-                problems.push(GrantProblem {
-                    sid: sid.clone(),
-                    action: s.action_names().join(", "),
-                    message: format!("`{}` is not a condition key IAM knows", c.key.as_str()),
-                });
+        for action in s.action_names() {
+            if let Err(e) = check_action(action) {
+                problem(action, e.reason);
+                continue;
+            }
+            let Some(info) = action_info(action) else {
+                continue;
+            };
+            if info.is_retired() {
+                problem(
+                    action,
+                    "AWS has retired this action: it grants nothing".into(),
+                );
+            }
+            let on_purpose = STAR_ON_PURPOSE
+                .iter()
+                .any(|(a, _)| a.eq_ignore_ascii_case(action));
+            if s.is_any_resource() && !info.takes_only_star() && !on_purpose {
+                problem(
+                    action,
+                    "granted on \"*\" though it takes resource ARNs: scope it to the resources the product creates".into(),
+                );
+            }
+            for arn in s.resource_arns() {
+                if let Some(text) = arn.as_text()
+                    && !info.accepts_resource(text)
+                {
+                    let expected = if info.takes_only_star() {
+                        "it takes only \"*\"".to_string()
+                    } else {
+                        let formats: Vec<&str> =
+                            info.resource_types.iter().map(|t| t.arn).collect();
+                        format!("it acts on {}", formats.join(" or "))
+                    };
+                    problem(action, format!("`{text}` can never match: {expected}"));
+                }
+            }
+            for c in s.conditions() {
+                if !c.if_exists && !info.takes_condition_key(c.key.as_str()) {
+                    problem(
+                        action,
+                        format!(
+                            "a request for it never carries `{}`, so the condition would refuse it",
+                            c.key.as_str()
+                        ),
+                    );
+                }
             }
         }
     }
     problems
 }
 
-/// Whether IAM knows `key`. The catalog writes some tag-key templates as `<key>`
-/// (`s3:ExistingObjectTag/<key>`) rather than `${TagKey}`; both forms are accepted.
-fn known_key(key: &str) -> bool {
-    is_condition_key(key)
-        || key
-            .split_once('/')
-            .is_some_and(|(head, _)| is_condition_key(&format!("{head}/<key>")))
-}
+/// Actions the launch role is granted on `"*"` although they can take an ARN, and why.
+pub const STAR_ON_PURPOSE: [(&str, &str); 1] = [(
+    "cloudformation:GetTemplateSummary",
+    "its resource type (a stack) is optional: called with a template URL, before any stack exists, it is authorized against \"*\"",
+)];
 
 /// [`check_grants`] as an error: the derivation runs it on every policy it makes.
 pub(super) fn check(policy: &PolicyDocument) -> Result<()> {
-    match check_grants(policy).into_iter().next() {
-        None => Ok(()),
-        Some(p) => Err(Error::invalid(
-            "launch role",
-            "policy",
-            format!("{p}; this is a defect of airgap's launch-role table"),
-        )),
+    let problems = check_grants(policy);
+    if problems.is_empty() {
+        return Ok(());
     }
+    let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    Err(Error::invalid(
+        "launch role",
+        "policy",
+        format!(
+            "{}; this is a defect of airgap's launch-role table",
+            list.join("; ")
+        ),
+    ))
 }

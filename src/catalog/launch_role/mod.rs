@@ -37,7 +37,9 @@ mod schemas;
 mod table;
 
 pub use lint::{GrantProblem, check_grants};
-pub use schemas::{Gap, STACK_HANDLERS, handler_permissions, names_action, schema_types, uncovered};
+pub use schemas::{
+    Gap, STACK_HANDLERS, handler_permissions, names_action, schema_types, uncovered,
+};
 
 use table::{Scope, actions_of, grants_of};
 

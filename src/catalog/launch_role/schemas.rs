@@ -62,7 +62,12 @@ pub const CONDITIONAL: [Conditional; 3] = [
 ];
 
 /// An entry of [`CONDITIONAL`].
-pub type Conditional = (&'static str, &'static str, fn(&Resource) -> bool, &'static str);
+pub type Conditional = (
+    &'static str,
+    &'static str,
+    fn(&Resource) -> bool,
+    &'static str,
+);
 
 /// Whether `r` is a flow log delivered to an S3 bucket.
 fn flow_log_to_s3(r: &Resource) -> bool {
