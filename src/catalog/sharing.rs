@@ -11,7 +11,7 @@ use crate::template::Resource;
 ///
 /// Service Catalog takes either a LAUNCH or a STACKSET constraint on a product in a portfolio,
 /// not both (CreateConstraint: "You cannot have both a LAUNCH and a STACKSET constraint"). So a
-/// product with a roll-out has no launch role: StackSets assumes `admin_role_arn`, which assumes
+/// product with a roll-out has no launch role: StackSets assumes `admin_role`, which assumes
 /// the execution role `execution_role_name` in each target account, and that role creates the
 /// stack. The manifest lists, for each roll-out, the policy that execution role needs (the one
 /// a launch role would have had) and the permissions boundary every target account must hold.
@@ -25,7 +25,7 @@ use crate::template::Resource;
 ///     .product(Product::new("vpc", "Platform team")
 ///         .version(ProductVersion::new("1.0.0").template(stack.synth_unchecked()?.into_template())))
 ///     .stack_set_rollout("vpc", StackSetRollout::new(
-///             "arn:aws:iam::123456789012:role/AWSCloudFormationStackSetAdministrationRole",
+///             "AWSCloudFormationStackSetAdministrationRole",
 ///             "AWSCloudFormationStackSetExecutionRole")
 ///         .accounts(["210987654321"])
 ///         .regions(["eu-west-1"]))
@@ -40,20 +40,22 @@ use crate::template::Resource;
 pub struct StackSetRollout {
     accounts: Vec<String>,
     regions: Vec<String>,
-    admin_role_arn: String,
+    admin_role: String,
     execution_role_name: String,
     allow_instance_control: bool,
 }
 
 impl StackSetRollout {
-    /// Roll-out with the StackSets administration role `admin_role_arn` and the execution role
+    /// Roll-out with the StackSets administration role `admin_role` (a role name in the
+    /// portfolio's account, written as `arn:${AWS::Partition}:iam::${AWS::AccountId}:role/NAME`,
+    /// or a full role ARN) and the execution role
     /// named `execution_role_name` in each target account (the StackSets defaults are
     /// `AWSCloudFormationStackSetAdministrationRole` and `AWSCloudFormationStackSetExecutionRole`).
-    pub fn new(admin_role_arn: impl Into<String>, execution_role_name: impl Into<String>) -> Self {
+    pub fn new(admin_role: impl Into<String>, execution_role_name: impl Into<String>) -> Self {
         Self {
             accounts: Vec::new(),
             regions: Vec::new(),
-            admin_role_arn: admin_role_arn.into(),
+            admin_role: admin_role.into(),
             execution_role_name: execution_role_name.into(),
             allow_instance_control: false,
         }
@@ -84,7 +86,7 @@ impl StackSetRollout {
         json!({
             "accounts": self.accounts,
             "regions": self.regions,
-            "admin_role_arn": self.admin_role_arn,
+            "admin_role": self.admin_role,
             "execution_role_name": self.execution_role_name,
             "stack_instance_control": self.allow_instance_control,
         })
@@ -180,36 +182,37 @@ pub(super) fn stack_set_constraint(construct: &str, r: &StackSetRollout) -> Resu
         crate::template::check_region(region)
             .map_err(|e| e.said_of(construct, "stack_set_rollout.regions"))?;
     }
-    let admin_ok = super::portfolio::check_principal_arn("admin role", &r.admin_role_arn).is_ok()
-        && r.admin_role_arn
-            .splitn(6, ':')
-            .nth(5)
-            .is_some_and(|res| res.starts_with("role/"));
-    if !admin_ok {
-        return Err(Error::invalid(
-            construct,
-            "stack_set_rollout.admin_role_arn",
-            format!(
-                "`{}` is not an IAM role ARN (arn:aws:iam::123456789012:role/NAME)",
-                r.admin_role_arn
-            ),
-        ));
-    }
-    let name_ok = !r.execution_role_name.is_empty()
-        && r.execution_role_name.len() <= 64
-        && r.execution_role_name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c));
-    if !name_ok {
-        return Err(Error::invalid(
-            construct,
-            "stack_set_rollout.execution_role_name",
-            format!(
-                "`{}` is not an IAM role name (1 to 64 letters, digits and `+=,.@_-`)",
-                r.execution_role_name
-            ),
-        ));
-    }
+    let admin_role = if r.admin_role.starts_with("arn:") {
+        let is_role = super::portfolio::check_principal_arn("admin role", &r.admin_role).is_ok()
+            && r.admin_role
+                .splitn(6, ':')
+                .nth(5)
+                .is_some_and(|res| res.starts_with("role/"));
+        if !is_role {
+            return Err(Error::invalid(
+                construct,
+                "stack_set_rollout.admin_role",
+                format!(
+                    "`{}` is not an IAM role ARN (arn:aws:iam::123456789012:role/NAME) or role name",
+                    r.admin_role
+                ),
+            ));
+        }
+        serde_json::Value::from(r.admin_role.clone())
+    } else {
+        check_role_name(construct, "stack_set_rollout.admin_role", &r.admin_role)?;
+        // StackSets runs in the portfolio's account: its administration role is there too.
+        crate::template::Expr::sub(format!(
+            "arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:role/{}",
+            r.admin_role
+        ))
+        .to_value()
+    };
+    check_role_name(
+        construct,
+        "stack_set_rollout.execution_role_name",
+        &r.execution_role_name,
+    )?;
     Ok(Resource::new("AWS::ServiceCatalog::StackSetConstraint")
         .property(
             "Description",
@@ -217,7 +220,7 @@ pub(super) fn stack_set_constraint(construct: &str, r: &StackSetRollout) -> Resu
         )
         .property("AccountList", json!(r.accounts))
         .property("RegionList", json!(r.regions))
-        .property("AdminRole", r.admin_role_arn.clone())
+        .property("AdminRole", admin_role)
         .property("ExecutionRole", r.execution_role_name.clone())
         .property(
             "StackInstanceControl",
@@ -227,4 +230,23 @@ pub(super) fn stack_set_constraint(construct: &str, r: &StackSetRollout) -> Resu
                 "NotAllowed"
             },
         ))
+}
+
+/// IAM role names: 1 to 64 letters, digits and `+=,.@_-` (a path may precede the name).
+fn check_role_name(construct: &str, field: &str, name: &str) -> Result<()> {
+    let last = name.rsplit('/').next().unwrap_or(name);
+    let ok = !last.is_empty()
+        && last.len() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-/".contains(c));
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            construct,
+            field,
+            format!("`{name}` is not an IAM role name (1 to 64 letters, digits and `+=,.@_-`)"),
+        ))
+    }
 }

@@ -93,7 +93,7 @@ impl NetworkPortfolio {
     ///     .principal("DataScientists", "Data scientists' IAM role ARN")
     ///     .share_with_organization(OrganizationNode::OrganizationalUnit("ou-ab12-cd34ef56".into()))
     ///     .stack_set_rollout(WHOLE_PRODUCT, StackSetRollout::new(
-    ///             "arn:aws:iam::123456789012:role/AWSCloudFormationStackSetAdministrationRole",
+    ///             "AWSCloudFormationStackSetAdministrationRole",
     ///             "AWSCloudFormationStackSetExecutionRole")
     ///         .accounts(["210987654321"]).regions(["eu-west-1"]))
     ///     .release()?;
