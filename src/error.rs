@@ -135,6 +135,19 @@ pub enum Error {
         /// The service name.
         service: String,
     },
+    /// An endpoint policy allows no action of the endpoint's own service, so every call
+    /// through the endpoint would be refused.
+    #[error(
+        "{at}: the endpoint policy allows no action of {service} (`{prefix}:...`), so every call through this endpoint would be refused; allow the service's actions (e.g. `{prefix}:*` for principals of this account) or give the policy to the endpoint of the service it names"
+    )]
+    EndpointPolicyOffService {
+        /// The endpoint.
+        at: Location,
+        /// The endpoint's service.
+        service: String,
+        /// Its IAM action prefix.
+        prefix: String,
+    },
     /// A workload needs endpoints that the network does not have.
     #[error(
         "{at}: {workload} needs the {missing} endpoint(s), which the network does not have; add them or drop the workload"

@@ -14,7 +14,7 @@ mod wildcard;
 
 pub use eval::{Decision, Outcome, Request, StatementRef};
 pub use lint::{Finding, FindingKind};
-pub use names::{Action, Arn};
+pub use names::{Action, Arn, bucket_name_problem, is_legacy_bucket_name};
 pub use policy::{
     Condition, ConditionKey, ConditionOperator, Effect, PolicyDocument, PolicyKind, Principal,
     PrincipalEntry, SetQualifier, Statement, VERSION,

@@ -398,6 +398,10 @@ impl SecureSageMakerNetwork {
     /// Lets the network read objects of `bucket` through S3, as the seed's
     /// `Access-to-specific-bucket-only` statement does; every other bucket is refused. In a
     /// parameterized product the buckets are the default of the `DataBucketNames` parameter.
+    ///
+    /// The name must follow S3's bucket naming rules (an error says which rule it breaks);
+    /// a name with `_`, valid only for buckets made in us-east-1 before March 2018, is accepted
+    /// with a warning.
     pub fn read_bucket(mut self, bucket: impl Into<String>) -> Self {
         self.read_buckets.push(bucket.into());
         self
@@ -770,6 +774,24 @@ impl SecureSageMakerNetwork {
         choices: &mut Choices,
     ) -> Result<(EndpointRef, Vec<EndpointRef>, Vec<EndpointRef>)> {
         let c = self.construct();
+        for b in &self.read_buckets {
+            if let Some(reason) = crate::iam::bucket_name_problem(b) {
+                return Err(Error::parse(
+                    Location::new(&c, "read_bucket"),
+                    "S3 bucket name",
+                    b.clone(),
+                    reason,
+                ));
+            }
+            if crate::iam::is_legacy_bucket_name(b) {
+                stack.warn(
+                    &c,
+                    format!(
+                        "`{b}` is a legacy S3 bucket name: underscores are valid only in names of buckets created in us-east-1 before March 1, 2018; fine for such a bucket, but no new bucket can have this name"
+                    ),
+                );
+            }
+        }
         if self.parameterized && !self.read_buckets.is_empty() && self.s3_policy.is_none() {
             let buckets = stack.add_parameter_labeled(
                 "DataBucketNames",

@@ -16,8 +16,13 @@ pub use document::{
 pub use expr::{Expr, Pseudo, expand_sub, sub_variables};
 pub use logical_id::LogicalId;
 pub use read::yaml_to_value;
-pub use region::{REGIONS_GENERATED, check_region, is_known_region, known_regions};
-pub use stack::{ExportPrefix, Partition, ResourceRef, Stack, Synthesized, TagFormat, Warning};
+pub use region::{
+    REGIONS_GENERATED, check_region, is_known_region, known_regions, regions_of_partition,
+};
+pub use stack::{
+    ExportPrefix, PINNED_PARTITION_RULE, Partition, ResourceRef, Stack, Synthesized, TagFormat,
+    Warning,
+};
 
 /// How a JSON value is described in error messages: `a string`, `a list`, ...
 pub(crate) fn json_kind(v: &serde_json::Value) -> &'static str {

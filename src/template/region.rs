@@ -26,6 +26,14 @@ pub fn known_regions() -> impl Iterator<Item = &'static str> {
     REGIONS.iter().map(|(r, _, _)| *r)
 }
 
+/// The published regions of `partition` (`aws`, `aws-cn` or `aws-us-gov`), sorted.
+pub fn regions_of_partition(partition: &str) -> impl Iterator<Item = &'static str> {
+    REGIONS
+        .iter()
+        .filter(move |(_, p, _)| *p == partition)
+        .map(|(r, _, _)| *r)
+}
+
 /// Checks that `region` is a published region; the error names the nearest one.
 ///
 /// ```
