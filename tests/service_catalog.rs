@@ -504,3 +504,64 @@ fn a_product_template_over_the_inline_limit_is_fine_and_the_manifest_says_so() {
         "{note}"
     );
 }
+
+#[test]
+fn publish_sh_checks_every_argument_before_the_first_upload() {
+    let dir = write_example("arguments");
+    let good = [
+        ("--bucket", "my-templates"),
+        ("--region", "eu-west-1"),
+        (
+            "--data-scientists-principal-arn",
+            "arn:aws:iam::123456789012:role/DataScientists",
+        ),
+        (
+            "--platform-admins-principal-arn",
+            "arn:aws:iam::123456789012:role/PlatformAdmins",
+        ),
+    ];
+    let run = |change: (&str, &str)| {
+        let mut args = vec!["--dry-run".to_string()];
+        for (k, v) in good {
+            args.push(k.to_string());
+            args.push(if k == change.0 { change.1 } else { v }.to_string());
+        }
+        Command::new("bash")
+            .arg(dir.join("publish.sh"))
+            .args(&args)
+            .env("PATH", "/usr/bin:/bin")
+            .output()
+            .expect("run publish.sh")
+    };
+    let ok = run(("--bucket", "my-templates"));
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    for (option, value, says) in [
+        // IAM names allow letters, digits and +=,.@_- only: a space is no ARN at all.
+        (
+            "--data-scientists-principal-arn",
+            "arn:aws:iam::123456789012:role/Data Scientists",
+            "must be an IAM role, user or group ARN",
+        ),
+        (
+            "--platform-admins-principal-arn",
+            "arn:aws:iam::12345:role/Admins",
+            "must be an IAM role, user or group ARN",
+        ),
+        ("--bucket", "My_Templates", "not an S3 bucket name"),
+        ("--bucket", "192.168.5.4", "not an S3 bucket name"),
+        ("--region", "eu-wst-1", "not an AWS region"),
+    ] {
+        let out = run((option, value));
+        assert_eq!(out.status.code(), Some(2), "{option} {value}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(says), "{option} {value}: {stderr}");
+        assert!(
+            out.stdout.is_empty(),
+            "{option} {value}: nothing is uploaded before every argument is checked"
+        );
+    }
+}

@@ -266,7 +266,26 @@ impl Portfolio {
         self
     }
 
-    /// Shares the portfolio with another account (it must accept the share).
+    /// Shares the portfolio with another account (it must accept the share, e.g. `aws
+    /// servicecatalog accept-portfolio-share`). Launch constraints are not shared: the other
+    /// account adds its own launch role to the imported portfolio.
+    ///
+    /// ```
+    /// use airgap::catalog::{OrganizationNode, Portfolio, Product, ProductVersion};
+    /// use airgap::template::{Resource, Stack};
+    /// let mut vpc = Stack::new("Vpc");
+    /// vpc.add_resource("Vpc", "Vpc", Resource::new("AWS::EC2::VPC").property("CidrBlock", "10.0.0.0/16"))?;
+    /// let release = Portfolio::new("Networks", "Platform team")
+    ///     .product(Product::new("vpc", "Platform team")
+    ///         .version(ProductVersion::new("1.0.0").template(vpc.synth_unchecked()?.into_template())))
+    ///     .share_with_account("210987654321")
+    ///     .share_with_organization(OrganizationNode::OrganizationalUnit("ou-ab12-cd34ef56".into()))
+    ///     .build()?;
+    /// // The account share is in the template; the OU share is made by publish.sh.
+    /// assert!(release.portfolio.to_json_pretty().contains("AWS::ServiceCatalog::PortfolioShare"));
+    /// assert_eq!(release.share_organization[0].kind(), "ORGANIZATIONAL_UNIT");
+    /// # Ok::<(), airgap::Error>(())
+    /// ```
     pub fn share_with_account(mut self, account: impl Into<String>) -> Self {
         self.share_accounts.push(account.into());
         self

@@ -103,6 +103,14 @@ impl StackSetRollout {
 /// organization shares (`AWS::ServiceCatalog::PortfolioShare` takes one account ID), so these
 /// go into the manifest and `publish.sh` creates them with `aws servicecatalog
 /// create-portfolio-share --organization-node` after the portfolio stack is deployed.
+///
+/// ```
+/// use airgap::catalog::OrganizationNode;
+/// let ou = OrganizationNode::OrganizationalUnit("ou-ab12-cd34ef56".into());
+/// assert_eq!((ou.kind(), ou.id()), ("ORGANIZATIONAL_UNIT", "ou-ab12-cd34ef56"));
+/// let org = OrganizationNode::Organization("o-a1b2c3d4e5".into());
+/// assert_eq!(org.kind(), "ORGANIZATION");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OrganizationNode {
     /// The whole organization, `o-...`.

@@ -187,6 +187,19 @@ pub struct SageMakerNetworkRef {
 /// the earlier ones as parameters of AWS-specific types (the launch form offers the account's
 /// VPCs, subnets and groups); [`NetworkProducts::WIRING`] says which output feeds which
 /// parameter, and each output is also exported.
+///
+/// ```
+/// use airgap::patterns::sagemaker::{NetworkProducts, SecureSageMakerNetwork};
+/// use airgap::template::Stack;
+/// let products = SecureSageMakerNetwork::new("DataScience")
+///     .parameterized()
+///     .split(&Stack::new("Net").export_prefix("${ProjectName}-${EnvType}")?)?;
+/// let order: Vec<&str> = products.in_launch_order().iter().map(|(name, _)| *name).collect();
+/// assert_eq!(order, NetworkProducts::LAUNCH_ORDER);
+/// let endpoints = products.in_launch_order()[2].1.template();
+/// assert!(endpoints.parameters.contains_key("VpcId"), "wired from the VPC product's output");
+/// # Ok::<(), airgap::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct NetworkProducts {
     /// The VPC, subnets, route tables and flow logs.
@@ -389,7 +402,10 @@ impl SecureSageMakerNetwork {
         self
     }
 
-    /// Sets the S3 gateway endpoint's whole policy.
+    /// Sets the S3 gateway endpoint's policy, replacing what [`Self::read_bucket`] or the
+    /// default data perimeter would write. One statement may still be appended: when the
+    /// network has ECR endpoints, a statement that lets image layers be read from the bucket
+    /// AWS serves them from, without which image pulls fail.
     pub fn s3_policy(mut self, policy: PolicyDocument) -> Self {
         self.s3_policy = Some(policy);
         self
@@ -986,6 +1002,17 @@ impl SecureSageMakerNetwork {
 
     /// Splits the network into three products wired by parameters, made as siblings of `base`
     /// (sharing its tags, export prefix and region). See [`NetworkProducts`].
+    ///
+    /// ```
+    /// use airgap::patterns::sagemaker::SecureSageMakerNetwork;
+    /// use airgap::template::Stack;
+    /// let products = SecureSageMakerNetwork::new("DataScience").split(&Stack::new("Net"))?;
+    /// for (name, stack) in products.in_launch_order() {
+    ///     let t = stack.synth()?.into_template();
+    ///     assert!(!t.resources.is_empty(), "{name}");
+    /// }
+    /// # Ok::<(), airgap::Error>(())
+    /// ```
     pub fn split(self, base: &Stack) -> Result<NetworkProducts> {
         self.check()?;
         let c = self.construct();

@@ -717,6 +717,17 @@ fn policies(c: &mut Ctx) {
 
 /// Runs every rule over `t`. Findings come in rule order, then template order; suppressed ones
 /// are included, with their reason.
+///
+/// ```
+/// use airgap::analysis::check;
+/// use airgap::template::Template;
+/// let t = Template::from_yaml(
+///     "Resources:\n  Gateway:\n    Type: AWS::EC2::InternetGateway\n",
+/// )?;
+/// let findings = check(&t);
+/// assert!(findings.iter().any(|f| f.is_blocking() && f.resource == "Gateway"));
+/// # Ok::<(), airgap::Error>(())
+/// ```
 pub fn check(t: &Template) -> Vec<Finding> {
     let mut c = Ctx { t, out: Vec::new() };
     internet(&mut c);
