@@ -644,3 +644,57 @@ fn every_template_of_every_release_passes_cfn_lint_cloudformation_validate_and_c
         );
     }
 }
+
+#[test]
+fn the_evaluator_allows_roles_only_with_the_boundary_and_templates_only_with_the_tag() {
+    use airgap::iam::{Outcome, Request};
+    let release = example::release().unwrap();
+    let policy = &release.launch_role_policies[WHOLE_PRODUCT];
+    let account = "123456789012";
+    let at = |r: Request| r.account(account).region("eu-west-1");
+    let role =
+        format!("arn:aws:iam::{account}:role/SC-{account}-pp-abc123-DataScienceFlowLogRole-X");
+    let boundary = format!("arn:aws:iam::{account}:policy/airgap-product-role-boundary");
+    let outcome = |r: Request| policy.evaluate(&at(r)).unwrap().outcome();
+    assert_eq!(
+        outcome(
+            Request::new("iam:CreateRole", &role).context("iam:PermissionsBoundary", &boundary)
+        ),
+        Outcome::Allow
+    );
+    for other in [
+        format!("arn:aws:iam::{account}:policy/AdministratorAccess"),
+        "arn:aws:iam::aws:policy/AdministratorAccess".to_string(),
+    ] {
+        for action in [
+            "iam:CreateRole",
+            "iam:PutRolePolicy",
+            "iam:PutRolePermissionsBoundary",
+        ] {
+            assert_eq!(
+                outcome(Request::new(action, &role).context("iam:PermissionsBoundary", &other)),
+                Outcome::ImplicitDeny,
+                "{action} with boundary {other}"
+            );
+        }
+    }
+    assert_eq!(
+        outcome(Request::new("iam:DeleteRolePermissionsBoundary", &role)),
+        Outcome::ImplicitDeny
+    );
+    let template = "arn:aws:s3:::cf-templates-sc-abc-eu-west-1/product/template.json";
+    assert_eq!(
+        outcome(
+            Request::new("s3:GetObject", template)
+                .context("s3:ExistingObjectTag/servicecatalog:provisioning", "true")
+        ),
+        Outcome::Allow
+    );
+    assert_eq!(
+        outcome(
+            Request::new("s3:GetObject", "arn:aws:s3:::someone-elses-data/secret.csv")
+                .context("s3:ExistingObjectTag/servicecatalog:provisioning", "false")
+        ),
+        Outcome::ImplicitDeny
+    );
+}
