@@ -82,8 +82,25 @@ fn parameters_json(template: &Template) -> Vec<Value> {
         .collect()
 }
 
-/// The manifest: products, versions, hashes, sizes, parameters, launch order and shares. It
-/// holds no time stamp, so the same release gives the same bytes.
+/// The manifest: products, versions, hashes, sizes, parameters, launch order, each product's
+/// constraint (`LAUNCH` or `STACKSET`) and launch-role actions, the StackSet roll-outs with the
+/// policy their execution roles need, the product roles' boundary, and shares. It holds no time
+/// stamp, so the same release gives the same bytes.
+///
+/// ```
+/// use airgap::catalog::{Portfolio, Product, ProductVersion};
+/// use airgap::template::{Resource, Stack};
+/// let mut vpc = Stack::new("Vpc");
+/// vpc.add_resource("Vpc", "Vpc", Resource::new("AWS::EC2::VPC").property("CidrBlock", "10.0.0.0/16"))?;
+/// let release = Portfolio::new("Networks", "Platform team")
+///     .product(Product::new("vpc", "Platform team")
+///         .version(ProductVersion::new("1.0.0").template(vpc.synth_unchecked()?.into_template())))
+///     .build()?;
+/// let manifest = airgap::catalog::package::manifest(&release)?;
+/// assert_eq!(manifest["products"][0]["constraint"], "LAUNCH");
+/// assert!(manifest["products"][0]["launch_role_actions"].to_string().contains("ec2:CreateVpc"));
+/// # Ok::<(), airgap::Error>(())
+/// ```
 pub fn manifest(release: &Release) -> Result<Value> {
     let portfolio = release.portfolio.to_json_pretty();
     let mut products = Vec::new();

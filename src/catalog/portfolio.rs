@@ -22,6 +22,15 @@ const PRINCIPAL_PATTERN: &str = r"^arn:aws[a-z-]*:iam::[0-9]{12}:(role|user|grou
 
 /// An IAM role, user or group that may see and launch the portfolio's products. Its ARN is a
 /// parameter of the portfolio template (`<Name>PrincipalArn`), with a default when given.
+///
+/// ```
+/// use airgap::catalog::{PortfolioPrincipal, principal_env_var};
+/// let admins = PortfolioPrincipal::new("PlatformAdmins", "Platform administrators' role ARN")
+///     .default_arn("arn:aws:iam::123456789012:role/PlatformAdmins");
+/// # let _ = admins;
+/// // publish.sh reads the parameter `PlatformAdminsPrincipalArn` from this variable:
+/// assert_eq!(principal_env_var("PlatformAdminsPrincipalArn"), "PLATFORM_ADMINS_PRINCIPAL_ARN");
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[must_use]
 pub struct PortfolioPrincipal {
@@ -47,7 +56,16 @@ impl PortfolioPrincipal {
     }
 }
 
-/// Checks that `value` is the ARN of an IAM role, user or group.
+/// Checks that `value` is the ARN of an IAM role, user or group (`principal` names it in the
+/// error): what `publish.sh` and the portfolio template's parameter check too.
+///
+/// ```
+/// use airgap::catalog::check_principal_arn;
+/// assert!(check_principal_arn("DataScientists", "arn:aws:iam::123456789012:role/ml/DataScientists").is_ok());
+/// // IAM names hold letters, digits and `+=,.@_-`: a space is no name at all.
+/// assert!(check_principal_arn("DataScientists", "arn:aws:iam::123456789012:role/Data Scientists").is_err());
+/// assert!(check_principal_arn("DataScientists", "arn:aws:s3:::bucket").is_err());
+/// ```
 pub fn check_principal_arn(principal: &str, value: &str) -> Result<()> {
     let refuse = |reason: &str| Error::PrincipalNotAnArn {
         principal: principal.to_string(),
@@ -68,9 +86,13 @@ pub fn check_principal_arn(principal: &str, value: &str) -> Result<()> {
         return Err(refuse("the account must be 12 digits"));
     }
     let resource = parts[5];
-    let ok = ["role/", "user/", "group/"]
-        .iter()
-        .any(|p| resource.strip_prefix(p).is_some_and(|n| !n.is_empty()));
+    let ok = ["role/", "user/", "group/"].iter().any(|p| {
+        resource.strip_prefix(p).is_some_and(|n| {
+            !n.is_empty()
+                && n.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+=,.@_/-".contains(c))
+        })
+    });
     if !ok {
         return Err(refuse(
             "the resource must be `role/NAME`, `user/NAME` or `group/NAME`",
