@@ -260,3 +260,16 @@ fn a_second_private_dns_endpoint_for_one_service_in_one_vpc_is_refused() {
         .add_to(&mut stack)
         .unwrap();
 }
+
+#[test]
+fn a_zone_in_a_region_aws_does_not_have_is_refused_with_the_nearest_region() {
+    let e = Vpc::new("Network")
+        .zone_names(["eu-wst-1a", "eu-wst-1b"])
+        .add_to(&mut Stack::new("Net"))
+        .unwrap_err();
+    assert!(
+        matches!(&e, Error::Parse { at, .. } if at.field == "zone_names"),
+        "{e}"
+    );
+    assert!(e.to_string().contains("did you mean `eu-west-1`"), "{e}");
+}

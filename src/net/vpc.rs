@@ -475,6 +475,7 @@ impl Vpc {
                             "expected a zone name such as `eu-west-1a`",
                         )
                     })?;
+                    crate::template::check_region(r).map_err(|e| e.said_of(&c, "zone_names"))?;
                     if names[..i].contains(z) {
                         return Err(Error::invalid(
                             &c,
