@@ -3,8 +3,10 @@
 //! Service Catalog launches a product by assuming the launch role and calling CloudFormation
 //! with it; CloudFormation then calls every service with the same credentials. So the role needs
 //! CloudFormation on the stacks Service Catalog creates (named `SC-<account>-pp-<id>`), read
-//! access to the product templates in S3, and for each resource type in the templates the
-//! actions its CloudFormation handlers call to create, read, update and delete it.
+//! access to Service Catalog's copy of the template (in a bucket the service owns, objects
+//! tagged `servicecatalog:provisioning=true`), and for each resource type in the templates the
+//! actions its CloudFormation handlers call to create, read, update and delete it: from AWS's
+//! resource schemas where they are public ([`handler_permissions`]), from `table.rs` otherwise.
 //!
 //! Scoping, and what cannot be scoped:
 //! - EC2 actions are limited to ARNs of this account and region by resource type (`vpc/*`,
@@ -12,20 +14,28 @@
 //!   narrowed by `aws:RequestedRegion`. Tagging is allowed only while creating
 //!   (`ec2:CreateAction`), and re-tagging only of resources that carry the
 //!   `aws:cloudformation:stack-id` tag of a Service Catalog stack.
-//! - `kms:CreateKey` has no resource (the key does not exist yet), and KMS authorizes tags given
-//!   at creation (`kms:TagResource`) the same way: both get `Resource: "*"` with
-//!   `aws:RequestedRegion`. Every other key action is limited to `key/*` of this account and
-//!   region; a key's own policy still decides who may use it.
-//! - `logs:CreateLogDelivery`/`logs:DeleteLogDelivery` (called for flow logs) and
-//!   `cloudformation:ValidateTemplate`/`GetTemplateSummary` take no resource either.
+//! - `kms:CreateKey` has no resource (the key does not exist yet): `Resource: "*"` with
+//!   `aws:RequestedRegion`. Every other key action, `kms:TagResource` for tags given at creation
+//!   included, is limited to `key/*` of this account and region (KMS asks for a permission
+//!   "that covers all KMS keys in the account and Region"); a key's own policy still decides
+//!   who may use it.
+//! - `logs:DescribeLogGroups`, `logs:CreateLogDelivery`/`logs:DeleteLogDelivery` (flow logs),
+//!   `cloudformation:ValidateTemplate` and `GetTemplateSummary` (called with a template URL)
+//!   take no resource either.
 //! - IAM roles, log groups and SSM parameters are limited by name: names the template gives
 //!   (an `Fn::Sub` variable becomes `*`), or the names CloudFormation generates (roles and log
-//!   groups start with the stack name, `SC-`; parameters with `CFN-`). `iam:PassRole` is limited
-//!   to those roles and, with `iam:PassedToService`, to the services that need them.
+//!   groups start with the stack name, `SC-`; parameters with `CFN-`). Roles may be created,
+//!   and their policies written, only with the permissions boundary the templates set
+//!   (`iam:PermissionsBoundary`); a role without one is [`Error::RoleWithoutBoundary`].
+//!   `iam:PassRole` is limited to those roles and, with `iam:PassedToService`, to the services
+//!   that need them.
 //! - Interface endpoints with private DNS make EC2 associate the VPC with an AWS-managed
 //!   private hosted zone whose ID is not known in advance: `route53:AssociateVPCWithHostedZone`
 //!   gets `hostedzone/*`.
 //! - Resource types not in [`SUPPORTED_TYPES`] are an error, never a wildcard.
+//!
+//! Every derived policy is checked before it is returned: against the schemas ([`uncovered`])
+//! and against IAM's action catalog ([`check_grants`]).
 
 use std::collections::BTreeSet;
 
