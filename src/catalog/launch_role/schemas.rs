@@ -145,19 +145,19 @@ pub struct Gap {
 
 /// Whether `policy` has an `Allow` statement naming `action` (exactly, or by a `*` pattern).
 pub fn names_action(policy: &PolicyDocument, action: &str) -> bool {
-    let policy = policy.to_value();
-    let statements = policy["Statement"].as_array().cloned().unwrap_or_default();
-    statements.iter().any(|s| {
-        s["Effect"] == "Allow"
-            && match &s["Action"] {
-                Value::String(a) => action_matches(a, action),
-                Value::Array(list) => list
-                    .iter()
-                    .filter_map(Value::as_str)
-                    .any(|a| action_matches(a, action)),
-                _ => false,
-            }
-    })
+    allowed_patterns(policy)
+        .iter()
+        .any(|p| action_matches(p, action))
+}
+
+/// The action patterns of the `Allow` statements of `policy`.
+fn allowed_patterns(policy: &PolicyDocument) -> Vec<&str> {
+    policy
+        .statements()
+        .iter()
+        .filter(|s| s.effect() == crate::iam::Effect::Allow)
+        .flat_map(|s| s.action_names().iter().map(String::as_str))
+        .collect()
 }
 
 fn action_matches(pattern: &str, action: &str) -> bool {
@@ -167,13 +167,14 @@ fn action_matches(pattern: &str, action: &str) -> bool {
 /// The handler permissions of the resources in `template` that `policy` does not allow: empty
 /// for a launch role that is enough.
 pub fn uncovered(template: &Template, policy: &PolicyDocument) -> Vec<Gap> {
+    let allowed = allowed_patterns(policy);
     let mut gaps = Vec::new();
     for (id, r) in &template.resources {
         let Some(actions) = handler_permissions(&r.resource_type) else {
             continue;
         };
         for action in actions {
-            if needed(r, action) && !names_action(policy, action) {
+            if needed(r, action) && !allowed.iter().any(|p| action_matches(p, action)) {
                 gaps.push(Gap {
                     logical_id: id.clone(),
                     resource_type: r.resource_type.clone(),
