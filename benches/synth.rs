@@ -13,6 +13,10 @@ use divan::black_box;
 #[path = "../examples/sagemaker_vpc.rs"]
 mod example;
 
+#[allow(dead_code)]
+#[path = "../examples/service_catalog.rs"]
+mod service_catalog;
+
 fn main() {
     divan::main();
 }
@@ -89,5 +93,28 @@ fn reach_generated(bencher: divan::Bencher, resources: usize) {
         airgap::analysis::Reachability::of(black_box(&template))
             .matrix()
             .len()
+    });
+}
+
+/// The Service Catalog release of `examples/service_catalog.rs`: five templates synthesized and
+/// checked, four launch roles derived and checked against AWS's resource schemas and the IAM
+/// catalog, the permissions boundary and the portfolio template.
+#[divan::bench(max_time = 1)]
+fn service_catalog_release() -> usize {
+    service_catalog::release()
+        .expect("the release builds")
+        .portfolio
+        .to_json_pretty()
+        .len()
+}
+
+/// One launch role: the whole network's, derived and checked.
+#[divan::bench(max_time = 1)]
+fn launch_role_of_the_whole_network(bencher: divan::Bencher) {
+    let release = service_catalog::release().expect("the release builds");
+    let template = release.products[0].versions[0].template.clone();
+    bencher.bench(|| {
+        airgap::catalog::launch_role::derive_policy(&[("sagemaker-network", black_box(&template))])
+            .expect("derives")
     });
 }

@@ -135,6 +135,19 @@ pub enum Error {
         /// The service name.
         service: String,
     },
+    /// An endpoint policy allows no action of the endpoint's own service, so every call
+    /// through the endpoint would be refused.
+    #[error(
+        "{at}: the endpoint policy allows no action of {service} (`{prefix}:...`), so every call through this endpoint would be refused; allow the service's actions (e.g. `{prefix}:*` for principals of this account) or give the policy to the endpoint of the service it names"
+    )]
+    EndpointPolicyOffService {
+        /// The endpoint.
+        at: Location,
+        /// The endpoint's service.
+        service: String,
+        /// Its IAM action prefix.
+        prefix: String,
+    },
     /// A workload needs endpoints that the network does not have.
     #[error(
         "{at}: {workload} needs the {missing} endpoint(s), which the network does not have; add them or drop the workload"
@@ -283,6 +296,24 @@ pub enum Error {
         resource_type: String,
         /// The types airgap can derive permissions for.
         supported: String,
+    },
+    /// A product template creates an IAM role without a permissions boundary.
+    #[error(
+        "product `{product}`: role `{logical_id}` has no PermissionsBoundary; the launch role may create roles only with the portfolio's boundary (give the role `PermissionsBoundary`, e.g. `FlowLog::permissions_boundary`, set to `airgap::catalog::boundary_arn(...)`)"
+    )]
+    RoleWithoutBoundary {
+        /// The product.
+        product: String,
+        /// The role's logical ID.
+        logical_id: String,
+    },
+    /// Two constraints of one product that Service Catalog refuses together.
+    #[error("product `{product}`: {message}")]
+    ConflictingConstraints {
+        /// The product.
+        product: String,
+        /// Which constraints, and how to resolve it.
+        message: String,
     },
     /// Products depend on one another in a way that cannot be launched in order.
     #[error("product `{product}`: {message}")]

@@ -81,8 +81,8 @@ fn the_parameterized_product_and_the_three_products_lint_clean() {
     let pinned = {
         let mut s = Stack::new("Pinned").in_region("cn-northwest-1").unwrap();
         SecureSageMakerNetwork::new("Ds")
-            .read_bucket("a")
-            .read_bucket("b")
+            .read_bucket("ml-data-a")
+            .read_bucket("ml-data-b")
             .endpoints_open_to_vpc()
             .parameterized()
             .split(&s)
@@ -100,7 +100,7 @@ fn the_parameterized_product_and_the_three_products_lint_clean() {
             .chain(std::iter::once({
                 SecureSageMakerNetwork::new("Ds")
                     .parameterized()
-                    .read_bucket("a")
+                    .read_bucket("ml-data-a")
                     .add_to(&mut s)
                     .unwrap();
                 (

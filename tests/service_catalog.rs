@@ -168,7 +168,7 @@ fn publish_sh_dry_run_prints_the_uploads_then_the_deploy_and_runs_nothing() {
             "--prefix",
             "ml/",
             "--data-scientists-principal-arn",
-            "arn:aws:iam::123456789012:role/Data Scientists",
+            "arn:aws:iam::123456789012:role/ml/Data+Scientists",
         ])
         .env(
             "PLATFORM_ADMINS_PRINCIPAL_ARN",
@@ -197,11 +197,11 @@ fn publish_sh_dry_run_prints_the_uploads_then_the_deploy_and_runs_nothing() {
     let deploy = lines.last().unwrap();
     assert!(deploy.starts_with("+ aws cloudformation deploy"));
     assert!(deploy.contains("TemplateBucket=my-templates KeyPrefix=ml/"));
-    // The space in the ARN stays inside one argument.
     assert!(
         deploy.contains(
-            r"DataScientistsPrincipalArn=arn:aws:iam::123456789012:role/Data\ Scientists"
-        )
+            "DataScientistsPrincipalArn=arn:aws:iam::123456789012:role/ml/Data+Scientists"
+        ),
+        "{deploy}"
     );
 }
 
@@ -230,7 +230,7 @@ fn publish_sh_refuses_to_run_without_a_bucket_or_with_a_changed_template() {
     let manifest = json(&dir, "manifest.json");
     let first = &product_files(&manifest)[0];
     std::fs::write(dir.join(first), "{}").unwrap();
-    let out = run(&["--dry-run", "--bucket", "b"]);
+    let out = run(&["--dry-run", "--bucket", "my-templates"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("has changed since airgap wrote it"));
     assert!(out.stdout.is_empty(), "nothing was run");
@@ -362,7 +362,7 @@ fn the_launch_role_allows_only_what_the_network_creates() {
                     a.starts_with("ec2:Describe")
                         || [
                             "kms:CreateKey",
-                            "kms:TagResource",
+                            "logs:DescribeLogGroups",
                             "logs:CreateLogDelivery",
                             "logs:DeleteLogDelivery",
                             "cloudformation:GetTemplateSummary",
@@ -442,7 +442,7 @@ fn the_launch_role_allows_only_what_the_network_creates() {
 
 #[test]
 fn names_from_the_template_scope_roles_and_parameters() {
-    use airgap::catalog::launch_role::{TemplateLocation, derive_policy};
+    use airgap::catalog::launch_role::derive_policy;
     let mut t = Template::default();
     t.parameters
         .insert("Project".into(), airgap::template::Parameter::string());
@@ -461,15 +461,15 @@ fn names_from_the_template_scope_roles_and_parameters() {
         Resource::new("AWS::IAM::Role")
             .property("RoleName", "ml-notebooks")
             .property(
+                "PermissionsBoundary",
+                airgap::catalog::boundary_arn("b").to_value(),
+            )
+            .property(
                 "ManagedPolicyArns",
                 serde_json::json!(["arn:aws:iam::aws:policy/ReadOnlyAccess"]),
             ),
     );
-    let at = TemplateLocation("arn:${AWS::Partition}:s3:::b/*".into());
-    let policy = derive_policy(&[("p", &t)], &at)
-        .unwrap()
-        .to_value()
-        .to_string();
+    let policy = derive_policy(&[("p", &t)]).unwrap().to_value().to_string();
     assert!(policy.contains(":parameter/airgap/*/vpc-id"), "{policy}");
     assert!(policy.contains(":role/ml-notebooks"), "{policy}");
     assert!(
@@ -503,4 +503,65 @@ fn a_product_template_over_the_inline_limit_is_fine_and_the_manifest_says_so() {
         note.contains("Service Catalog loads products from S3"),
         "{note}"
     );
+}
+
+#[test]
+fn publish_sh_checks_every_argument_before_the_first_upload() {
+    let dir = write_example("arguments");
+    let good = [
+        ("--bucket", "my-templates"),
+        ("--region", "eu-west-1"),
+        (
+            "--data-scientists-principal-arn",
+            "arn:aws:iam::123456789012:role/DataScientists",
+        ),
+        (
+            "--platform-admins-principal-arn",
+            "arn:aws:iam::123456789012:role/PlatformAdmins",
+        ),
+    ];
+    let run = |change: (&str, &str)| {
+        let mut args = vec!["--dry-run".to_string()];
+        for (k, v) in good {
+            args.push(k.to_string());
+            args.push(if k == change.0 { change.1 } else { v }.to_string());
+        }
+        Command::new("bash")
+            .arg(dir.join("publish.sh"))
+            .args(&args)
+            .env("PATH", "/usr/bin:/bin")
+            .output()
+            .expect("run publish.sh")
+    };
+    let ok = run(("--bucket", "my-templates"));
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    for (option, value, says) in [
+        // IAM names allow letters, digits and +=,.@_- only: a space is no ARN at all.
+        (
+            "--data-scientists-principal-arn",
+            "arn:aws:iam::123456789012:role/Data Scientists",
+            "must be an IAM role, user or group ARN",
+        ),
+        (
+            "--platform-admins-principal-arn",
+            "arn:aws:iam::12345:role/Admins",
+            "must be an IAM role, user or group ARN",
+        ),
+        ("--bucket", "My_Templates", "not an S3 bucket name"),
+        ("--bucket", "192.168.5.4", "not an S3 bucket name"),
+        ("--region", "eu-wst-1", "not an AWS region"),
+    ] {
+        let out = run((option, value));
+        assert_eq!(out.status.code(), Some(2), "{option} {value}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(says), "{option} {value}: {stderr}");
+        assert!(
+            out.stdout.is_empty(),
+            "{option} {value}: nothing is uploaded before every argument is checked"
+        );
+    }
 }

@@ -6,16 +6,20 @@
 //! SageMaker. The launch role of each product is derived from the resource types its templates
 //! create ([`launch_role`]).
 
+mod boundary;
 pub mod launch_role;
 pub mod package;
 mod portfolio;
 mod product;
 pub mod upgrade;
+mod sharing;
 
+pub use boundary::{DEFAULT_BOUNDARY_NAME, boundary_arn};
 pub use portfolio::{
-    LaunchRule, OrganizationNode, Portfolio, PortfolioPrincipal, ROLE_INLINE_POLICY_CHARS, Release,
-    StackSetRollout, check_principal_arn, principal_env_var,
+    LaunchRule, Portfolio, PortfolioPrincipal, ROLE_INLINE_POLICY_CHARS, Release,
+    check_principal_arn, principal_env_var,
 };
 pub use product::{
     HASH_DIGITS, Product, ProductRelease, ProductVersion, VersionRelease, sha256_hex,
 };
+pub use sharing::{OrganizationNode, StackSetRollout};

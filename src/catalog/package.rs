@@ -9,8 +9,9 @@
 //!   publish.sh
 //! ```
 //!
-//! The publish script is rendered by the `render` layer
-//! ([`crate::render::publish::write_package`] does both); this module takes it as text.
+//! The publish script is rendered by the `render` layer, and
+//! [`crate::render::publish::write_package`] is the one public way to write a release; this
+//! module makes the manifest and writes the files.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -81,8 +82,25 @@ fn parameters_json(template: &Template) -> Vec<Value> {
         .collect()
 }
 
-/// The manifest: products, versions, hashes, sizes, parameters, launch order and shares. It
-/// holds no time stamp, so the same release gives the same bytes.
+/// The manifest: products, versions, hashes, sizes, parameters, launch order, each product's
+/// constraint (`LAUNCH` or `STACKSET`) and launch-role actions, the StackSet roll-outs with the
+/// policy their execution roles need, the product roles' boundary, and shares. It holds no time
+/// stamp, so the same release gives the same bytes.
+///
+/// ```
+/// use airgap::catalog::{Portfolio, Product, ProductVersion};
+/// use airgap::template::{Resource, Stack};
+/// let mut vpc = Stack::new("Vpc");
+/// vpc.add_resource("Vpc", "Vpc", Resource::new("AWS::EC2::VPC").property("CidrBlock", "10.0.0.0/16"))?;
+/// let release = Portfolio::new("Networks", "Platform team")
+///     .product(Product::new("vpc", "Platform team")
+///         .version(ProductVersion::new("1.0.0").template(vpc.synth_unchecked()?.into_template())))
+///     .build()?;
+/// let manifest = airgap::catalog::package::manifest(&release)?;
+/// assert_eq!(manifest["products"][0]["constraint"], "LAUNCH");
+/// assert!(manifest["products"][0]["launch_role_actions"].to_string().contains("ec2:CreateVpc"));
+/// # Ok::<(), airgap::Error>(())
+/// ```
 pub fn manifest(release: &Release) -> Result<Value> {
     let portfolio = release.portfolio.to_json_pretty();
     let mut products = Vec::new();
@@ -111,12 +129,18 @@ pub fn manifest(release: &Release) -> Result<Value> {
                 "notes": notes,
             }));
         }
+        let constraint = if release.stack_sets.contains_key(&p.name) {
+            "STACKSET"
+        } else {
+            "LAUNCH"
+        };
         products.push(json!({
             "name": p.name,
             "display_name": p.display_name,
             "owner": p.owner,
             "after": p.after,
             "versions": versions,
+            "constraint": constraint,
             "launch_role_actions": actions,
         }));
     }
@@ -140,6 +164,28 @@ pub fn manifest(release: &Release) -> Result<Value> {
             quota::INLINE_BODY_BYTES
         ));
     }
+    // A StackSet roll-out has no launch role: the execution role of every target account
+    // creates the stacks, so it needs what the launch role would have had, and the roles the
+    // product creates need the boundary policy in that account.
+    let stack_sets: Vec<Value> = release
+        .stack_sets
+        .iter()
+        .map(|(product, rollout)| {
+            let mut entry = rollout.to_manifest();
+            entry["product"] = json!(product);
+            entry["execution_role_policy"] = release
+                .launch_role_policies
+                .get(product)
+                .map_or(Value::Null, |p| p.to_value());
+            entry
+        })
+        .collect();
+    let capability = if release.boundary.is_some() {
+        // The boundary policy has a fixed name, so that product templates can name it.
+        "CAPABILITY_NAMED_IAM"
+    } else {
+        "CAPABILITY_IAM"
+    };
     Ok(json!({
         "manifest_version": 1,
         "portfolio": {
@@ -147,7 +193,7 @@ pub fn manifest(release: &Release) -> Result<Value> {
             "file": PORTFOLIO_FILE,
             "sha256": sha256_hex(portfolio.as_bytes()),
             "bytes": portfolio.len(),
-            "capabilities": ["CAPABILITY_IAM"],
+            "capabilities": [capability],
             "default_key_prefix": release.key_prefix,
             "parameters": parameters_json(release.portfolio.template()),
             "principals": principals,
@@ -155,6 +201,11 @@ pub fn manifest(release: &Release) -> Result<Value> {
         },
         "products": products,
         "launch_order": release.launch_order,
+        "stack_set_constraints": stack_sets,
+        "product_role_boundary": release.boundary.as_ref().map(|(name, doc)| json!({
+            "policy_name": name,
+            "policy": doc.to_value(),
+        })),
         "shares": {
             "accounts": release.share_accounts,
             "organization_nodes": release
@@ -186,12 +237,14 @@ pub fn files(release: &Release, manifest: &Value, publish_script: &str) -> Vec<(
     files
 }
 
-/// Writes the package for `release` to `dir`, with `publish_script` as `publish.sh`.
+/// Writes the package for `release` to `dir`, with `publish_script` as `publish.sh`: the
+/// part of [`crate::render::publish::write_package`] (the one public way to write a release)
+/// that needs no rendering.
 ///
 /// The files are written to a temporary folder next to `dir` and renamed into place, so an
 /// error half way leaves no half-written package; an existing `dir` is replaced only with
 /// `options.force`.
-pub fn write_package(
+pub(crate) fn write_files(
     dir: &Path,
     release: &Release,
     publish_script: &str,

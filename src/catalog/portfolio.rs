@@ -5,10 +5,12 @@ use heck::{ToShoutySnakeCase, ToUpperCamelCase};
 use indexmap::IndexMap;
 use serde_json::{Value, json};
 
-use super::launch_role::{TemplateLocation, derive_policy};
+use super::boundary::{DEFAULT_BOUNDARY_NAME, boundary_arn, boundary_policy, check_boundary_name};
+use super::launch_role::derive_policy;
 use super::product::{Product, ProductRelease, first_unknown_name};
+use super::sharing::{OrganizationNode, StackSetRollout, check_account, stack_set_constraint};
 use crate::error::{Error, Result};
-use crate::iam::{Arn, PolicyDocument, PolicyKind, Principal, Statement};
+use crate::iam::{Arn, Condition, ConditionKey, PolicyDocument, PolicyKind, Principal, Statement};
 use crate::template::{Expr, LogicalId, Parameter, Pseudo, Resource, Stack, Synthesized};
 
 /// IAM inline policies of one role may hold this many characters (whitespace not counted).
@@ -20,6 +22,15 @@ const PRINCIPAL_PATTERN: &str = r"^arn:aws[a-z-]*:iam::[0-9]{12}:(role|user|grou
 
 /// An IAM role, user or group that may see and launch the portfolio's products. Its ARN is a
 /// parameter of the portfolio template (`<Name>PrincipalArn`), with a default when given.
+///
+/// ```
+/// use airgap::catalog::{PortfolioPrincipal, principal_env_var};
+/// let admins = PortfolioPrincipal::new("PlatformAdmins", "Platform administrators' role ARN")
+///     .default_arn("arn:aws:iam::123456789012:role/PlatformAdmins");
+/// # let _ = admins;
+/// // publish.sh reads the parameter `PlatformAdminsPrincipalArn` from this variable:
+/// assert_eq!(principal_env_var("PlatformAdminsPrincipalArn"), "PLATFORM_ADMINS_PRINCIPAL_ARN");
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[must_use]
 pub struct PortfolioPrincipal {
@@ -45,7 +56,16 @@ impl PortfolioPrincipal {
     }
 }
 
-/// Checks that `value` is the ARN of an IAM role, user or group.
+/// Checks that `value` is the ARN of an IAM role, user or group (`principal` names it in the
+/// error): what `publish.sh` and the portfolio template's parameter check too.
+///
+/// ```
+/// use airgap::catalog::check_principal_arn;
+/// assert!(check_principal_arn("DataScientists", "arn:aws:iam::123456789012:role/ml/DataScientists").is_ok());
+/// // IAM names hold letters, digits and `+=,.@_-`: a space is no name at all.
+/// assert!(check_principal_arn("DataScientists", "arn:aws:iam::123456789012:role/Data Scientists").is_err());
+/// assert!(check_principal_arn("DataScientists", "arn:aws:s3:::bucket").is_err());
+/// ```
 pub fn check_principal_arn(principal: &str, value: &str) -> Result<()> {
     let refuse = |reason: &str| Error::PrincipalNotAnArn {
         principal: principal.to_string(),
@@ -66,9 +86,13 @@ pub fn check_principal_arn(principal: &str, value: &str) -> Result<()> {
         return Err(refuse("the account must be 12 digits"));
     }
     let resource = parts[5];
-    let ok = ["role/", "user/", "group/"]
-        .iter()
-        .any(|p| resource.strip_prefix(p).is_some_and(|n| !n.is_empty()));
+    let ok = ["role/", "user/", "group/"].iter().any(|p| {
+        resource.strip_prefix(p).is_some_and(|n| {
+            !n.is_empty()
+                && n.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+=,.@_/-".contains(c))
+        })
+    });
     if !ok {
         return Err(refuse(
             "the resource must be `role/NAME`, `user/NAME` or `group/NAME`",
@@ -141,115 +165,6 @@ impl LaunchRule {
     }
 }
 
-/// Where products may be rolled out with CloudFormation StackSets
-/// (`AWS::ServiceCatalog::StackSetConstraint`): accounts, regions and the StackSets roles.
-#[derive(Debug, Clone, PartialEq)]
-#[must_use]
-pub struct StackSetRollout {
-    accounts: Vec<String>,
-    regions: Vec<String>,
-    admin_role_arn: String,
-    execution_role_name: String,
-    allow_instance_control: bool,
-}
-
-impl StackSetRollout {
-    /// Roll-out with the StackSets administration role `admin_role_arn` and the execution role
-    /// named `execution_role_name` in each target account (the StackSets defaults are
-    /// `AWSCloudFormationStackSetAdministrationRole` and `AWSCloudFormationStackSetExecutionRole`).
-    pub fn new(admin_role_arn: impl Into<String>, execution_role_name: impl Into<String>) -> Self {
-        Self {
-            accounts: Vec::new(),
-            regions: Vec::new(),
-            admin_role_arn: admin_role_arn.into(),
-            execution_role_name: execution_role_name.into(),
-            allow_instance_control: false,
-        }
-    }
-
-    /// Adds target accounts (12 digits each).
-    pub fn accounts<I, S>(mut self, accounts: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.accounts.extend(accounts.into_iter().map(Into::into));
-        self
-    }
-
-    /// Adds target regions.
-    pub fn regions<I, S>(mut self, regions: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.regions.extend(regions.into_iter().map(Into::into));
-        self
-    }
-
-    /// Lets end users add and remove stack instances themselves.
-    pub fn allow_stack_instance_control(mut self) -> Self {
-        self.allow_instance_control = true;
-        self
-    }
-}
-
-/// Who a portfolio is shared with in an organization. CloudFormation has no resource for
-/// organization shares (`AWS::ServiceCatalog::PortfolioShare` takes one account ID), so these
-/// go into the manifest and `publish.sh` creates them with `aws servicecatalog
-/// create-portfolio-share --organization-node` after the portfolio stack is deployed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum OrganizationNode {
-    /// The whole organization, `o-...`.
-    Organization(String),
-    /// An organizational unit, `ou-...-...`.
-    OrganizationalUnit(String),
-}
-
-impl OrganizationNode {
-    /// The node type as the Service Catalog API names it.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            OrganizationNode::Organization(_) => "ORGANIZATION",
-            OrganizationNode::OrganizationalUnit(_) => "ORGANIZATIONAL_UNIT",
-        }
-    }
-
-    /// The node's ID.
-    pub fn id(&self) -> &str {
-        match self {
-            OrganizationNode::Organization(id) | OrganizationNode::OrganizationalUnit(id) => id,
-        }
-    }
-
-    fn check(&self) -> Result<()> {
-        let id = self.id();
-        let ok_chars = |s: &str| {
-            !s.is_empty()
-                && s.chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        };
-        let ok = match self {
-            OrganizationNode::Organization(_) => id.strip_prefix("o-").is_some_and(ok_chars),
-            OrganizationNode::OrganizationalUnit(_) => id
-                .strip_prefix("ou-")
-                .and_then(|r| r.split_once('-'))
-                .is_some_and(|(a, b)| ok_chars(a) && ok_chars(b)),
-        };
-        if ok {
-            Ok(())
-        } else {
-            Err(Error::invalid(
-                "Portfolio",
-                "share_with_organization",
-                format!(
-                    "`{id}` is not an organization (`o-...`) or organizational unit (`ou-...-...`) ID"
-                ),
-            ))
-        }
-    }
-}
-
 /// A Service Catalog portfolio and everything in it, synthesized to one template by
 /// [`Portfolio::build`].
 ///
@@ -283,7 +198,9 @@ pub struct Portfolio {
     rules: Vec<(String, LaunchRule)>,
     share_accounts: Vec<String>,
     share_org: Vec<OrganizationNode>,
-    stack_sets: Vec<(String, StackSetRollout)>,
+    stack_sets: IndexMap<String, StackSetRollout>,
+    duplicate_rollout: Option<String>,
+    boundary_name: String,
 }
 
 /// A portfolio ready to write: its template, the products' rendered versions, the derived
@@ -308,6 +225,11 @@ pub struct Release {
     pub share_accounts: Vec<String>,
     /// Organization nodes `publish.sh` shares the portfolio with.
     pub share_organization: Vec<OrganizationNode>,
+    /// The products rolled out with StackSets (a STACKSET constraint instead of a launch role).
+    pub stack_sets: IndexMap<String, StackSetRollout>,
+    /// The permissions boundary of the roles the products create: its policy name and
+    /// document, when some product creates a role.
+    pub boundary: Option<(String, PolicyDocument)>,
 }
 
 impl Portfolio {
@@ -324,7 +246,9 @@ impl Portfolio {
             rules: Vec::new(),
             share_accounts: Vec::new(),
             share_org: Vec::new(),
-            stack_sets: Vec::new(),
+            stack_sets: IndexMap::new(),
+            duplicate_rollout: None,
+            boundary_name: DEFAULT_BOUNDARY_NAME.into(),
         }
     }
 
@@ -364,7 +288,26 @@ impl Portfolio {
         self
     }
 
-    /// Shares the portfolio with another account (it must accept the share).
+    /// Shares the portfolio with another account (it must accept the share, e.g. `aws
+    /// servicecatalog accept-portfolio-share`). Launch constraints are not shared: the other
+    /// account adds its own launch role to the imported portfolio.
+    ///
+    /// ```
+    /// use airgap::catalog::{OrganizationNode, Portfolio, Product, ProductVersion};
+    /// use airgap::template::{Resource, Stack};
+    /// let mut vpc = Stack::new("Vpc");
+    /// vpc.add_resource("Vpc", "Vpc", Resource::new("AWS::EC2::VPC").property("CidrBlock", "10.0.0.0/16"))?;
+    /// let release = Portfolio::new("Networks", "Platform team")
+    ///     .product(Product::new("vpc", "Platform team")
+    ///         .version(ProductVersion::new("1.0.0").template(vpc.synth_unchecked()?.into_template())))
+    ///     .share_with_account("210987654321")
+    ///     .share_with_organization(OrganizationNode::OrganizationalUnit("ou-ab12-cd34ef56".into()))
+    ///     .build()?;
+    /// // The account share is in the template; the OU share is made by publish.sh.
+    /// assert!(release.portfolio.to_json_pretty().contains("AWS::ServiceCatalog::PortfolioShare"));
+    /// assert_eq!(release.share_organization[0].kind(), "ORGANIZATIONAL_UNIT");
+    /// # Ok::<(), airgap::Error>(())
+    /// ```
     pub fn share_with_account(mut self, account: impl Into<String>) -> Self {
         self.share_accounts.push(account.into());
         self
@@ -377,13 +320,28 @@ impl Portfolio {
         self
     }
 
-    /// Lets `product` be rolled out with StackSets to the accounts and regions of `rollout`.
+    /// The name of the permissions-boundary policy the portfolio template creates (default
+    /// [`DEFAULT_BOUNDARY_NAME`]); every role of every product must name it as its
+    /// `PermissionsBoundary` ([`boundary_arn`]). IAM names are per account: two portfolios
+    /// in one account need two names.
+    pub fn boundary_name(mut self, name: impl Into<String>) -> Self {
+        self.boundary_name = name.into();
+        self
+    }
+
+    /// Lets `product` be rolled out with StackSets to the accounts and regions of `rollout`,
+    /// instead of launched with a launch role: see [`StackSetRollout`]. A second roll-out for
+    /// the same product is [`Error::ConflictingConstraints`] at [`Portfolio::build`].
     pub fn stack_set_rollout(
         mut self,
         product: impl Into<String>,
         rollout: StackSetRollout,
     ) -> Self {
-        self.stack_sets.push((product.into(), rollout));
+        let product = product.into();
+        if self.stack_sets.contains_key(&product) {
+            self.duplicate_rollout.get_or_insert(product.clone());
+        }
+        self.stack_sets.insert(product, rollout);
         self
     }
 
@@ -409,6 +367,18 @@ impl Portfolio {
             products.push(p.release()?);
         }
         let launch_order = launch_order(&products)?;
+        if let Some(product) = &self.duplicate_rollout {
+            return Err(Error::ConflictingConstraints {
+                product: product.clone(),
+                message: "it has two StackSet roll-outs; Service Catalog takes one STACKSET constraint per product and portfolio: give one roll-out all the accounts and regions".into(),
+            });
+        }
+        check_boundary_name(&construct, &self.boundary_name)?;
+        let all_templates: Vec<(&str, &crate::template::Template)> = products
+            .iter()
+            .flat_map(|p| p.versions.iter().map(|v| (p.name.as_str(), &v.template)))
+            .collect();
+        let boundary = boundary_policy(&all_templates, &boundary_arn(&self.boundary_name))?;
 
         let mut stack = Stack::new("Portfolio").description(format!(
             "AWS Service Catalog portfolio '{}': its products, who may launch them and the roles they launch with",
@@ -475,9 +445,27 @@ impl Portfolio {
             )?;
         }
 
-        let location = TemplateLocation(format!(
-            "arn:${{AWS::Partition}}:s3:::${{{TEMPLATE_BUCKET}}}/${{{KEY_PREFIX}}}products/*"
-        ));
+        if let Some(doc) = &boundary {
+            doc.validate(PolicyKind::Identity, &construct)?;
+            if let Some(p) = super::launch_role::check_grants(doc).into_iter().next() {
+                return Err(Error::invalid(
+                    &construct,
+                    "permissions boundary",
+                    format!("{p}: fix the product role's policy this comes from"),
+                ));
+            }
+            stack.add_resource(
+                "ProductRoleBoundary",
+                &construct,
+                Resource::new("AWS::IAM::ManagedPolicy")
+                    .property("ManagedPolicyName", self.boundary_name.clone())
+                    .property(
+                        "Description",
+                        "Permissions boundary of every role the portfolio's products create: the most those roles may do",
+                    )
+                    .property("PolicyDocument", doc.to_value()),
+            )?;
+        }
         let mut launch_role_policies = IndexMap::new();
         for p in &products {
             let base = p.name.to_upper_camel_case();
@@ -533,7 +521,7 @@ impl Portfolio {
                 .iter()
                 .map(|v| (p.name.as_str(), &v.template))
                 .collect();
-            let policy = derive_policy(&templates, &location)?;
+            let policy = derive_policy(&templates)?;
             policy.validate(PolicyKind::Identity, &pc)?;
             let chars: usize = policy
                 .to_value()
@@ -550,43 +538,33 @@ impl Portfolio {
                     ),
                 ));
             }
-            let trust = PolicyDocument::new().statement(
-                Statement::allow()
-                    .sid("ServiceCatalogLaunchesProducts")
-                    .principal(Principal::Service(vec![Expr::str(
-                        "servicecatalog.amazonaws.com",
-                    )]))
-                    .action("sts:AssumeRole"),
-            );
-            trust.validate(PolicyKind::Trust, &pc)?;
-            let role = stack.add_resource_tagged(
-                format!("{base}LaunchRole"),
-                &pc,
-                Resource::new("AWS::IAM::Role")
-                    .property(
-                        "Description",
-                        format!("Service Catalog launches product '{}' with this role: only what its templates create", p.name),
-                    )
-                    .property("AssumeRolePolicyDocument", trust.to_value())
-                    .property(
-                        "Policies",
-                        json!([{"PolicyName": "LaunchProduct", "PolicyDocument": policy.to_value()}]),
-                    ),
-                &format!("{} launch role", p.name),
-            )?;
-            let mut constraint = Resource::new("AWS::ServiceCatalog::LaunchRoleConstraint")
-                .property(
-                    "Description",
-                    format!("Launch {} with its derived role", p.display_name),
-                )
-                .property("PortfolioId", portfolio.ref_().to_value())
-                .property("ProductId", product_ref.ref_().to_value())
-                .property("RoleArn", role.get_att("Arn").to_value());
+            // Service Catalog takes one LAUNCH or one STACKSET constraint per product and
+            // portfolio, never both: a product rolled out with StackSets is launched by the
+            // StackSets execution role of each target account instead of a launch role.
+            let mut constraint = match self.stack_sets.get(&p.name) {
+                None => {
+                    let role = add_launch_role(&mut stack, &pc, &base, &p.name, &policy)?;
+                    Resource::new("AWS::ServiceCatalog::LaunchRoleConstraint")
+                        .property(
+                            "Description",
+                            format!("Launch {} with its derived role", p.display_name),
+                        )
+                        .property("RoleArn", role.get_att("Arn").to_value())
+                }
+                Some(rollout) => stack_set_constraint(&pc, rollout)?,
+            }
+            .property("PortfolioId", portfolio.ref_().to_value())
+            .property("ProductId", product_ref.ref_().to_value());
             // Service Catalog refuses a constraint on a product not yet in the portfolio.
             constraint
                 .depends_on
                 .push(association.logical_id().to_string());
-            stack.add_resource(format!("{base}LaunchConstraint"), &pc, constraint)?;
+            let constraint_id = if self.stack_sets.contains_key(&p.name) {
+                format!("{base}StackSetConstraint")
+            } else {
+                format!("{base}LaunchConstraint")
+            };
+            stack.add_resource(constraint_id, &pc, constraint)?;
             launch_role_policies.insert(p.name.clone(), policy);
 
             let rules: Vec<&LaunchRule> = self
@@ -633,13 +611,6 @@ impl Portfolio {
                 c.depends_on.push(association.logical_id().to_string());
                 stack.add_resource(format!("{base}LaunchRules"), &pc, c)?;
             }
-            for (_, rollout) in self.stack_sets.iter().filter(|(n, _)| *n == p.name) {
-                let mut c = stack_set_constraint(&pc, rollout)?
-                    .property("PortfolioId", portfolio.ref_().to_value())
-                    .property("ProductId", product_ref.ref_().to_value());
-                c.depends_on.push(association.logical_id().to_string());
-                stack.add_resource(format!("{base}StackSetConstraint"), &pc, c)?;
-            }
             stack.add_output(
                 format!("{base}ProductId"),
                 &format!("The ID of product '{}'", p.name),
@@ -651,7 +622,7 @@ impl Portfolio {
             .rules
             .iter()
             .map(|(n, _)| n)
-            .chain(self.stack_sets.iter().map(|(n, _)| n))
+            .chain(self.stack_sets.keys())
         {
             if !products.iter().any(|p| &p.name == name) {
                 return Err(Error::ProductDependency {
@@ -730,6 +701,8 @@ impl Portfolio {
             principal_parameters,
             share_accounts: self.share_accounts,
             share_organization: self.share_org,
+            stack_sets: self.stack_sets,
+            boundary: boundary.map(|d| (self.boundary_name, d)),
         })
     }
 }
@@ -747,56 +720,51 @@ fn check_len(construct: &str, field: &str, s: &str, min: usize, max: usize) -> R
     }
 }
 
-fn check_account(construct: &str, field: &str, account: &str) -> Result<()> {
-    if account.len() == 12 && account.chars().all(|c| c.is_ascii_digit()) {
-        Ok(())
-    } else {
-        Err(Error::invalid(
-            construct,
-            field,
-            format!("`{account}` is not an AWS account ID (12 digits)"),
-        ))
-    }
-}
-
-fn stack_set_constraint(construct: &str, r: &StackSetRollout) -> Result<Resource> {
-    if r.accounts.is_empty() || r.regions.is_empty() {
-        return Err(Error::invalid(
-            construct,
-            "stack_set_rollout",
-            "a StackSet roll-out needs at least one account and one region",
-        ));
-    }
-    for a in &r.accounts {
-        check_account(construct, "stack_set_rollout.accounts", a)?;
-    }
-    for region in &r.regions {
-        Stack::new("check").in_region(region.clone())?;
-    }
-    Arn::new(r.admin_role_arn.clone()).map_err(|_| {
-        Error::invalid(
-            construct,
-            "stack_set_rollout.admin_role_arn",
-            format!("`{}` is not an IAM role ARN", r.admin_role_arn),
-        )
-    })?;
-    Ok(Resource::new("AWS::ServiceCatalog::StackSetConstraint")
-        .property(
-            "Description",
-            "Accounts and regions this product may be rolled out to with StackSets",
-        )
-        .property("AccountList", json!(r.accounts))
-        .property("RegionList", json!(r.regions))
-        .property("AdminRole", r.admin_role_arn.clone())
-        .property("ExecutionRole", r.execution_role_name.clone())
-        .property(
-            "StackInstanceControl",
-            if r.allow_instance_control {
-                "Allowed"
-            } else {
-                "NotAllowed"
-            },
-        ))
+/// Adds the role Service Catalog launches product `name` with, whose policy is `policy`.
+fn add_launch_role(
+    stack: &mut Stack,
+    construct: &str,
+    base: &str,
+    name: &str,
+    policy: &PolicyDocument,
+) -> Result<crate::template::ResourceRef> {
+    // Service Catalog documents no confused-deputy condition for launch roles, and a
+    // `StringEquals` on a key the service does not send would refuse every launch. The
+    // `IfExists` form costs nothing when the key is absent and refuses any request made on
+    // behalf of another account when it is present. (Another account's portfolio cannot name
+    // this role anyway: a launch constraint passes the role, and `iam:PassRole` does not cross
+    // accounts.)
+    let same_account = Condition::new(
+        crate::iam::ConditionOperator::StringEquals,
+        ConditionKey::SOURCE_ACCOUNT,
+        [Expr::pseudo(Pseudo::AccountId)],
+    )?
+    .if_exists();
+    let trust = PolicyDocument::new().statement(
+        Statement::allow()
+            .sid("ServiceCatalogOfThisAccountLaunchesProducts")
+            .principal(Principal::Service(vec![Expr::str(
+                "servicecatalog.amazonaws.com",
+            )]))
+            .action("sts:AssumeRole")
+            .condition(same_account),
+    );
+    trust.validate(PolicyKind::Trust, construct)?;
+    stack.add_resource_tagged(
+        format!("{base}LaunchRole"),
+        construct,
+        Resource::new("AWS::IAM::Role")
+            .property(
+                "Description",
+                format!("Service Catalog launches product '{name}' with this role: only what its templates create"),
+            )
+            .property("AssumeRolePolicyDocument", trust.to_value())
+            .property(
+                "Policies",
+                json!([{"PolicyName": "LaunchProduct", "PolicyDocument": policy.to_value()}]),
+            ),
+        &format!("{name} launch role"),
+    )
 }
 
 /// Orders products so that each comes after those it names in [`Product::after`], keeping the

@@ -70,6 +70,23 @@ impl ProductVersion {
 ///
 /// `name` is a short slug (`sagemaker-network`): it names the product's files in the package and
 /// its resources in the portfolio template. The console shows [`Product::display_name`].
+///
+/// ```
+/// use airgap::catalog::{Portfolio, Product, ProductVersion};
+/// use airgap::template::{Resource, Stack};
+/// let mut vpc = Stack::new("Vpc");
+/// vpc.add_resource("Vpc", "Vpc", Resource::new("AWS::EC2::VPC").property("CidrBlock", "10.0.0.0/16"))?;
+/// let product = Product::new("network-vpc", "ML platform team")
+///     .display_name("SageMaker network: vpc")
+///     .description("The VPC of the secure SageMaker network")
+///     .support_email("ml-platform@example.com")
+///     .version(ProductVersion::new("1.0.0").template(vpc.synth_unchecked()?.into_template()));
+/// let release = Portfolio::new("Networks", "ML platform team").product(product).build()?;
+/// let version = &release.products[0].versions[0];
+/// // The version's name carries the first 8 hex digits of the template's SHA-256.
+/// assert!(version.name.starts_with("1.0.0-") && version.name.len() == 14);
+/// # Ok::<(), airgap::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[must_use]
 pub struct Product {

@@ -17,7 +17,7 @@ mod wildcard;
 
 pub use eval::{Decision, Outcome, StatementRef};
 pub use lint::{Finding, FindingKind, retired_action};
-pub use names::{Action, Arn};
+pub use names::{Action, Arn, bucket_name_problem, is_legacy_bucket_name};
 pub use policy::{
     Condition, ConditionKey, ConditionOperator, Effect, PolicyDocument, PolicyKind, Principal,
     PrincipalEntry, SetQualifier, Statement, VERSION,

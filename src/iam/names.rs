@@ -373,18 +373,86 @@ fn split_arn_tail(rest: &str, n: usize) -> Vec<String> {
 }
 
 fn check_bucket(bucket: &str) -> Result<()> {
-    let ok = (3..=255).contains(&bucket.len())
-        && bucket
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '*' | '?'));
-    if ok {
-        Ok(())
-    } else {
-        Err(Error::parse(
+    match bucket_name_problem(bucket) {
+        None => Ok(()),
+        Some(reason) => Err(Error::parse(
             Location::new("PolicyDocument", "Resource"),
             "S3 bucket name",
             bucket,
-            "bucket names are 3 to 255 letters, digits, `.`, `-` or `_` (`*` and `?` as wildcards)",
-        ))
+            reason,
+        )),
     }
+}
+
+/// What breaks S3's naming rules for general purpose buckets in `bucket`, if anything.
+/// Underscores are accepted: S3 no longer allows them, but buckets made in us-east-1 before
+/// March 2018 may have them, and a policy must be able to name those
+/// ([`is_legacy_bucket_name`] says when a name is one). `*` and `?` stand for any characters.
+pub fn bucket_name_problem(bucket: &str) -> Option<String> {
+    const RULES: &str = "S3 bucket names are 3 to 63 lowercase letters, digits, `.` and `-`, starting and ending with a letter or digit";
+    let wild = bucket.contains(['*', '?']);
+    let len = bucket.chars().count();
+    if len > 63 || (!wild && len < 3) {
+        return Some(format!("{RULES}; this one has {len} characters"));
+    }
+    if let Some(c) = bucket.chars().find(|c| {
+        !(c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-' | '_' | '*' | '?'))
+    }) {
+        let hint = if c.is_ascii_uppercase() {
+            format!(" (`{}`?)", bucket.to_ascii_lowercase())
+        } else {
+            String::new()
+        };
+        return Some(format!("{RULES}; `{c}` is not allowed{hint}"));
+    }
+    let edge_ok =
+        |c: Option<char>| c.is_none_or(|c| c.is_ascii_alphanumeric() || c == '*' || c == '?');
+    if !edge_ok(bucket.chars().next()) || !edge_ok(bucket.chars().last()) {
+        return Some(format!(
+            "{RULES}; it starts or ends with `{}`",
+            if bucket.starts_with(['.', '-', '_']) {
+                &bucket[..1]
+            } else {
+                &bucket[bucket.len() - 1..]
+            }
+        ));
+    }
+    if bucket.contains("..") {
+        return Some("S3 bucket names must not contain two adjacent periods".into());
+    }
+    let octets: Vec<&str> = bucket.split('.').collect();
+    if octets.len() == 4
+        && octets
+            .iter()
+            .all(|o| !o.is_empty() && o.len() <= 3 && o.chars().all(|c| c.is_ascii_digit()))
+    {
+        return Some("S3 bucket names must not be formatted as an IP address".into());
+    }
+    for prefix in ["xn--", "sthree-", "amzn-s3-demo-"] {
+        if bucket.starts_with(prefix) {
+            return Some(format!(
+                "S3 reserves the prefix `{prefix}`: bucket names must not start with it"
+            ));
+        }
+    }
+    for suffix in ["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"] {
+        if bucket.ends_with(suffix) {
+            return Some(format!(
+                "S3 reserves the suffix `{suffix}`: bucket names must not end with it"
+            ));
+        }
+    }
+    None
+}
+
+/// Whether `bucket` is a legacy name: valid only for buckets created in us-east-1 before
+/// March 1, 2018 (it has `_`). Such a bucket exists and can be named; a new one cannot.
+///
+/// ```
+/// use airgap::iam::is_legacy_bucket_name;
+/// assert!(is_legacy_bucket_name("my_secure_bucket"));
+/// assert!(!is_legacy_bucket_name("my-secure-bucket"));
+/// ```
+pub fn is_legacy_bucket_name(bucket: &str) -> bool {
+    bucket.contains('_')
 }

@@ -395,7 +395,28 @@ impl Condition {
     }
 }
 
-/// One statement of a policy.
+/// One statement of a policy: whether (`Effect`) who (`Principal`, in resource policies) may
+/// do what (`Action`) on what (`Resource`), and when (`Condition`).
+///
+/// ```
+/// use airgap::iam::{Arn, Condition, ConditionKey, PolicyDocument, PolicyKind, Statement};
+/// use airgap::template::{Expr, Pseudo};
+/// let read = Statement::allow()
+///     .sid("ReadTheDataBucketFromThisAccount")
+///     .any_principal()
+///     .action("s3:GetObject")
+///     .resource(Arn::s3_objects("ml-data")?)
+///     .condition(Condition::string_equals(
+///         ConditionKey::PRINCIPAL_ACCOUNT,
+///         Expr::pseudo(Pseudo::AccountId),
+///     )?);
+/// let policy = PolicyDocument::new().statement(read);
+/// policy.validate(PolicyKind::Resource, "example")?;
+/// let json = policy.to_value();
+/// assert_eq!(json["Statement"][0]["Effect"], "Allow");
+/// assert!(json.to_string().contains("aws:PrincipalAccount"));
+/// # Ok::<(), airgap::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[must_use]
 pub struct Statement {

@@ -292,9 +292,60 @@ fn policy_value(
         }),
         Some(p) => {
             p.validate(PolicyKind::Resource, construct)?;
+            if let Some(prefix) = service.iam_prefix()
+                && !allows_any_action_of(p, prefix)
+            {
+                return Err(Error::EndpointPolicyOffService {
+                    at: Location::new(construct, "policy"),
+                    service: service.id().to_string(),
+                    prefix: prefix.to_string(),
+                });
+            }
             Ok(Some(p.to_value()))
         }
         None => Ok(service.default_policy().map(|p| p.to_value())),
+    }
+}
+
+/// Whether some `Allow` statement of `policy` names an action of the service with IAM prefix
+/// `prefix` (`*`, `prefix:*`, a pattern matching the prefix, or a `NotAction`).
+fn allows_any_action_of(policy: &PolicyDocument, prefix: &str) -> bool {
+    policy.statements().iter().any(|s| {
+        s.effect() == crate::iam::Effect::Allow
+            && (!s.not_action_names().is_empty()
+                || s.action_names().iter().any(|a| {
+                    let service = a.split_once(':').map_or(a.as_str(), |(p, _)| p);
+                    a == "*" || crate::iam::wildcard_match(service, prefix, true)
+                }))
+    })
+}
+
+/// Refuses a second interface endpoint with private DNS for the same service in one VPC:
+/// private DNS associates a private hosted zone for the service's public name with the VPC,
+/// and the VPC can hold only one for that name.
+fn check_private_dns_unique(
+    stack: &Stack,
+    construct: &str,
+    vpc: &Expr,
+    service_name: &Expr,
+) -> Result<()> {
+    let (vpc, service_name) = (vpc.to_value(), service_name.to_value());
+    let clash = stack.template().resources.iter().find(|(_, r)| {
+        r.resource_type == "AWS::EC2::VPCEndpoint"
+            && r.properties.get("VpcEndpointType") == Some(&Value::from("Interface"))
+            && r.properties.get("PrivateDnsEnabled") == Some(&Value::Bool(true))
+            && r.properties.get("VpcId") == Some(&vpc)
+            && r.properties.get("ServiceName") == Some(&service_name)
+    });
+    match clash {
+        None => Ok(()),
+        Some((id, _)) => Err(Error::invalid(
+            construct,
+            "private_dns",
+            format!(
+                "`{id}` is already an interface endpoint of this service with private DNS in this VPC; AWS refuses a second one (the VPC already has the private hosted zone of the service's name): use `{id}`, or turn private DNS off on this one with `.private_dns(false)`"
+            ),
+        )),
     }
 }
 
@@ -407,6 +458,9 @@ impl InterfaceEndpoint {
         let service_name = self
             .service
             .endpoint_service_name(EndpointType::Interface, stack);
+        if self.private_dns {
+            check_private_dns_unique(stack, &c, &self.vpc.id(), &service_name)?;
+        }
         let mut resource = Resource::new("AWS::EC2::VPCEndpoint")
             .property("ServiceName", service_name.to_value())
             .property("VpcEndpointType", "Interface")

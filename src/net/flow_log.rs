@@ -40,6 +40,7 @@ pub struct FlowLog {
     name: String,
     vpc: VpcRef,
     retention_days: u32,
+    permissions_boundary: Option<Expr>,
 }
 
 /// The resources a [`FlowLog`] added.
@@ -62,7 +63,15 @@ impl FlowLog {
             name: name.into(),
             vpc: vpc.clone(),
             retention_days: DEFAULT_RETENTION_DAYS,
+            permissions_boundary: None,
         }
+    }
+
+    /// Sets the permissions boundary of the delivery role (a managed policy's ARN), as a
+    /// Service Catalog portfolio requires of every role its products create.
+    pub fn permissions_boundary(mut self, policy_arn: Expr) -> Self {
+        self.permissions_boundary = Some(policy_arn);
+        self
     }
 
     /// How many days the log group keeps records; one of [`RETENTION_DAYS`].
@@ -119,25 +128,28 @@ impl FlowLog {
         trust.validate(PolicyKind::Trust, &c)?;
         let delivery = delivery_policy(&log_group);
         delivery.validate(PolicyKind::Identity, &c)?;
+        let mut role = Resource::new("AWS::IAM::Role");
+        if let Some(b) = &self.permissions_boundary {
+            role = role.property("PermissionsBoundary", b.to_value());
+        }
         let role = stack.add_resource_tagged(
             format!("{base}Role"),
             &c,
-            Resource::new("AWS::IAM::Role")
-                .property(
-                    "Description",
-                    format!(
-                        "Delivers the VPC flow logs of {} to its log group",
-                        self.vpc.name()
-                    ),
-                )
-                .property("AssumeRolePolicyDocument", trust.to_value())
-                .property(
-                    "Policies",
-                    serde_json::json!([{
-                        "PolicyName": "DeliverFlowLogs",
-                        "PolicyDocument": delivery.to_value(),
-                    }]),
+            role.property(
+                "Description",
+                format!(
+                    "Delivers the VPC flow logs of {} to its log group",
+                    self.vpc.name()
                 ),
+            )
+            .property("AssumeRolePolicyDocument", trust.to_value())
+            .property(
+                "Policies",
+                serde_json::json!([{
+                    "PolicyName": "DeliverFlowLogs",
+                    "PolicyDocument": delivery.to_value(),
+                }]),
+            ),
             &format!("{} flow log role", self.name),
         )?;
         let flow_log = stack.add_resource_tagged(
@@ -251,9 +263,11 @@ fn delivery_policy(log_group: &ResourceRef) -> PolicyDocument {
                 .resource(Arn::from_expr(log_group.get_att("Arn"))),
         )
         .statement(
+            // DescribeLogGroups has no resource type in IAM's reference: a log-group ARN
+            // would never match it, only "*" does.
             Statement::allow()
                 .sid("FindTheFlowLogGroup")
                 .action("logs:DescribeLogGroups")
-                .resource(Arn::log_group("*").expect("a well-formed ARN")),
+                .any_resource(),
         )
 }

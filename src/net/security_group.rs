@@ -353,7 +353,10 @@ impl SecurityGroup {
         self
     }
 
-    /// Allows ingress from `0.0.0.0/0`. Without it such a rule is an error.
+    /// Lets the group be built with ingress from `0.0.0.0/0`; without it such a rule is an
+    /// error here. The template still fails `Stack::synth`'s privacy check `AG-SG-001` (an
+    /// error-level rule) unless that check is suppressed on the group with a reason
+    /// (`Stack::suppress`): opening a group to the internet takes both decisions.
     pub fn allow_open_ingress(mut self) -> Self {
         self.open_ingress = true;
         self
@@ -588,7 +591,28 @@ impl GroupRule {
 
 /// An ingress rule as its own resource: `group` admits `port` from `source`.
 ///
-/// Use it to add rules after both groups exist, e.g. when two groups refer to each other.
+/// Use it to add rules after both groups exist, e.g. when two groups refer to each other:
+/// rules written inside the groups would make each group depend on the other, a cycle
+/// CloudFormation refuses.
+///
+/// ```
+/// use airgap::net::{Port, SecurityGroup, SecurityGroupEgress, SecurityGroupIngress, Vpc};
+/// use airgap::template::Stack;
+/// let mut stack = Stack::new("Demo");
+/// let vpc = Vpc::new("Network").add_to(&mut stack)?;
+/// let workloads = SecurityGroup::new("Workloads", &vpc).add_to(&mut stack)?;
+/// let endpoints = SecurityGroup::new("Endpoints", &vpc).add_to(&mut stack)?;
+/// SecurityGroupIngress::new(&endpoints, &workloads, Port::tcp(443))
+///     .description("HTTPS from the workloads")
+///     .add_to(&mut stack)?;
+/// SecurityGroupEgress::new(&workloads, &endpoints, Port::tcp(443)).add_to(&mut stack)?;
+/// // `synth_unchecked`: this VPC has no flow logs, which `synth`'s checks refuse.
+/// let t = stack.synth_unchecked()?.into_template();
+/// let types: Vec<&str> = t.resources.values().map(|r| r.resource_type.as_str()).collect();
+/// assert!(types.contains(&"AWS::EC2::SecurityGroupIngress"));
+/// assert!(types.contains(&"AWS::EC2::SecurityGroupEgress"));
+/// # Ok::<(), airgap::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct SecurityGroupIngress(GroupRule);
@@ -611,7 +635,8 @@ impl SecurityGroupIngress {
     }
 }
 
-/// An egress rule as its own resource: `group` may send `port` to `destination`.
+/// An egress rule as its own resource: `group` may send `port` to `destination`. See
+/// [`SecurityGroupIngress`] for an example with both.
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct SecurityGroupEgress(GroupRule);

@@ -158,7 +158,32 @@ pub struct VpcRef {
 
 impl VpcRef {
     /// A VPC made by another stack. Constructs in this stack refer to it through the given
-    /// expressions (parameters or `Fn::ImportValue`), never through a `Ref` that would dangle.
+    /// expressions (parameters or `Fn::ImportValue`), never through a `Ref` that would dangle:
+    /// the fix [`Error::ForeignConstruct`](crate::Error::ForeignConstruct) recommends when a
+    /// handle of one stack is used in another.
+    ///
+    /// ```
+    /// use airgap::net::{ImportedVpc, InterfaceEndpoint, Peer, Port, SecurityGroup, Service, VpcRef};
+    /// use airgap::template::{Expr, Parameter, Stack};
+    /// let mut stack = Stack::new("Endpoints");
+    /// let vpc_id = stack.add_parameter("VpcId", "example", Parameter::new("AWS::EC2::VPC::Id"))?;
+    /// let subnets = stack.add_parameter(
+    ///     "SubnetIds", "example", Parameter::new("List<AWS::EC2::Subnet::Id>"))?;
+    /// let vpc = VpcRef::imported(ImportedVpc {
+    ///     name: "Network".into(),
+    ///     id: vpc_id,
+    ///     cidr: Some(Expr::import_value(Expr::str("network-VpcCidr"))),
+    ///     subnet_ids: subnets,
+    ///     route_table_ids: Expr::import_value(Expr::str("network-RouteTableIds")),
+    /// });
+    /// let group = SecurityGroup::new("Endpoints", &vpc)
+    ///     .ingress(Peer::vpc_cidr(&vpc), Port::tcp(443))
+    ///     .add_to(&mut stack)?;
+    /// InterfaceEndpoint::new(Service::STS, &vpc).security_group(&group).add_to(&mut stack)?;
+    /// let t = stack.synth_unchecked()?.into_template();
+    /// assert_eq!(t.resources["StsEndpoint"].properties["VpcId"], serde_json::json!({"Ref": "VpcId"}));
+    /// # Ok::<(), airgap::Error>(())
+    /// ```
     pub fn imported(vpc: ImportedVpc) -> Self {
         Self {
             name: vpc.name,
@@ -450,6 +475,7 @@ impl Vpc {
                             "expected a zone name such as `eu-west-1a`",
                         )
                     })?;
+                    crate::template::check_region(r).map_err(|e| e.said_of(&c, "zone_names"))?;
                     if names[..i].contains(z) {
                         return Err(Error::invalid(
                             &c,

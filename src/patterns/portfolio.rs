@@ -4,7 +4,10 @@
 use serde_json::json;
 
 use super::sagemaker::{NetworkProducts, SecureSageMakerNetwork};
-use crate::catalog::{LaunchRule, Portfolio, PortfolioPrincipal, Product, ProductVersion, Release};
+use crate::catalog::{
+    DEFAULT_BOUNDARY_NAME, LaunchRule, OrganizationNode, Portfolio, PortfolioPrincipal, Product,
+    ProductVersion, Release, StackSetRollout, boundary_arn,
+};
 use crate::error::Result;
 use crate::template::Stack;
 
@@ -46,6 +49,10 @@ pub struct NetworkPortfolio {
     tag_options: Vec<(String, String)>,
     split: bool,
     earlier: Vec<(String, Vec<ProductVersion>)>,
+    share_accounts: Vec<String>,
+    share_org: Vec<OrganizationNode>,
+    stack_sets: Vec<(String, StackSetRollout)>,
+    boundary_name: String,
 }
 
 impl NetworkPortfolio {
@@ -63,7 +70,62 @@ impl NetworkPortfolio {
             tag_options: Vec::new(),
             split: true,
             earlier: Vec::new(),
+            share_accounts: Vec::new(),
+            share_org: Vec::new(),
+            stack_sets: Vec::new(),
+            boundary_name: DEFAULT_BOUNDARY_NAME.into(),
         }
+    }
+
+    /// Shares the portfolio with another account, as [`Portfolio::share_with_account`].
+    pub fn share_with_account(mut self, account: impl Into<String>) -> Self {
+        self.share_accounts.push(account.into());
+        self
+    }
+
+    /// Shares the portfolio with an organization or OU, as
+    /// [`Portfolio::share_with_organization`].
+    ///
+    /// ```
+    /// use airgap::catalog::{OrganizationNode, StackSetRollout};
+    /// use airgap::patterns::portfolio::{NetworkPortfolio, WHOLE_PRODUCT};
+    /// use airgap::patterns::sagemaker::SecureSageMakerNetwork;
+    /// use airgap::template::Stack;
+    /// let release = NetworkPortfolio::new(Stack::new("Net"), SecureSageMakerNetwork::new("DataScience"))
+    ///     .principal("DataScientists", "Data scientists' IAM role ARN")
+    ///     .share_with_organization(OrganizationNode::OrganizationalUnit("ou-ab12-cd34ef56".into()))
+    ///     .stack_set_rollout(WHOLE_PRODUCT, StackSetRollout::new(
+    ///             "AWSCloudFormationStackSetAdministrationRole",
+    ///             "AWSCloudFormationStackSetExecutionRole")
+    ///         .accounts(["210987654321"]).regions(["eu-west-1"]))
+    ///     .release()?;
+    /// assert_eq!(release.share_organization.len(), 1);
+    /// assert!(release.stack_sets.contains_key(WHOLE_PRODUCT));
+    /// // The launch rule is kept: it is a launch-template constraint, not a launch constraint.
+    /// assert!(release.portfolio.to_json_pretty().contains("ProductionSpansTwoZones"));
+    /// # Ok::<(), airgap::Error>(())
+    /// ```
+    pub fn share_with_organization(mut self, node: OrganizationNode) -> Self {
+        self.share_org.push(node);
+        self
+    }
+
+    /// Rolls `product` out with StackSets instead of a launch role, as
+    /// [`Portfolio::stack_set_rollout`].
+    pub fn stack_set_rollout(
+        mut self,
+        product: impl Into<String>,
+        rollout: StackSetRollout,
+    ) -> Self {
+        self.stack_sets.push((product.into(), rollout));
+        self
+    }
+
+    /// The name of the permissions-boundary policy of the products' roles, as
+    /// [`Portfolio::boundary_name`]; the network's roles are given that boundary.
+    pub fn boundary_name(mut self, name: impl Into<String>) -> Self {
+        self.boundary_name = name.into();
+        self
     }
 
     /// The portfolio's name in the console (default "Data science networks").
@@ -146,11 +208,15 @@ impl NetworkPortfolio {
 
     /// The products, in launch order.
     pub fn products(&self) -> Result<Vec<Product>> {
+        let network = self
+            .network
+            .clone()
+            .permissions_boundary(boundary_arn(&self.boundary_name));
         let mut whole = self.base.sibling(self.base.name());
         if let Some(d) = &self.base.template().description {
             whole = whole.description(d.clone());
         }
-        self.network.clone().add_to(&mut whole)?;
+        network.clone().add_to(&mut whole)?;
         let mut products = vec![self.product(
             WHOLE_PRODUCT,
             "Secure SageMaker network".into(),
@@ -158,7 +224,7 @@ impl NetworkPortfolio {
             &whole,
         )?];
         if self.split {
-            let split = self.network.clone().split(&self.base)?;
+            let split = network.split(&self.base)?;
             let mut before: Option<String> = None;
             for (name, stack) in split.in_launch_order() {
                 let product_name = format!("network-{name}");
@@ -205,6 +271,16 @@ impl NetworkPortfolio {
         for (k, v) in &self.tag_options {
             portfolio = portfolio.tag_option(k.clone(), v.clone());
         }
+        for a in &self.share_accounts {
+            portfolio = portfolio.share_with_account(a.clone());
+        }
+        for n in &self.share_org {
+            portfolio = portfolio.share_with_organization(n.clone());
+        }
+        for (p, r) in &self.stack_sets {
+            portfolio = portfolio.stack_set_rollout(p.clone(), r.clone());
+        }
+        portfolio = portfolio.boundary_name(self.boundary_name.clone());
         portfolio = portfolio.launch_rule(WHOLE_PRODUCT, Self::production_rule());
         if self.split {
             portfolio = portfolio.launch_rule("network-vpc", Self::production_rule());

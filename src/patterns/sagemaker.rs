@@ -160,6 +160,7 @@ pub struct SecureSageMakerNetwork {
     distributed_training: bool,
     parameterized: bool,
     ssm_prefix: Option<String>,
+    permissions_boundary: Option<Expr>,
 }
 
 /// What [`SecureSageMakerNetwork::add_to`] built.
@@ -186,6 +187,19 @@ pub struct SageMakerNetworkRef {
 /// the earlier ones as parameters of AWS-specific types (the launch form offers the account's
 /// VPCs, subnets and groups); [`NetworkProducts::WIRING`] says which output feeds which
 /// parameter, and each output is also exported.
+///
+/// ```
+/// use airgap::patterns::sagemaker::{NetworkProducts, SecureSageMakerNetwork};
+/// use airgap::template::Stack;
+/// let products = SecureSageMakerNetwork::new("DataScience")
+///     .parameterized()
+///     .split(&Stack::new("Net").export_prefix("${ProjectName}-${EnvType}")?)?;
+/// let order: Vec<&str> = products.in_launch_order().iter().map(|(name, _)| *name).collect();
+/// assert_eq!(order, NetworkProducts::LAUNCH_ORDER);
+/// let endpoints = products.in_launch_order()[2].1.template();
+/// assert!(endpoints.parameters.contains_key("VpcId"), "wired from the VPC product's output");
+/// # Ok::<(), airgap::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct NetworkProducts {
     /// The VPC, subnets, route tables and flow logs.
@@ -303,7 +317,16 @@ impl SecureSageMakerNetwork {
             distributed_training: false,
             parameterized: false,
             ssm_prefix: None,
+            permissions_boundary: None,
         }
+    }
+
+    /// Sets the permissions boundary (a managed policy's ARN) of every role the network creates
+    /// (the flow logs' delivery role): a Service Catalog portfolio requires one, see
+    /// [`crate::catalog::boundary_arn`].
+    pub fn permissions_boundary(mut self, policy_arn: Expr) -> Self {
+        self.permissions_boundary = Some(policy_arn);
+        self
     }
 
     /// The VPC's block (default `10.0.0.0/16`; in a parameterized product, the default of the
@@ -379,7 +402,10 @@ impl SecureSageMakerNetwork {
         self
     }
 
-    /// Sets the S3 gateway endpoint's whole policy.
+    /// Sets the S3 gateway endpoint's policy, replacing what [`Self::read_bucket`] or the
+    /// default data perimeter would write. One statement may still be appended: when the
+    /// network has ECR endpoints, a statement that lets image layers be read from the bucket
+    /// AWS serves them from, without which image pulls fail.
     pub fn s3_policy(mut self, policy: PolicyDocument) -> Self {
         self.s3_policy = Some(policy);
         self
@@ -388,6 +414,10 @@ impl SecureSageMakerNetwork {
     /// Lets the network read objects of `bucket` through S3, as the seed's
     /// `Access-to-specific-bucket-only` statement does; every other bucket is refused. In a
     /// parameterized product the buckets are the default of the `DataBucketNames` parameter.
+    ///
+    /// The name must follow S3's bucket naming rules (an error says which rule it breaks);
+    /// a name with `_`, valid only for buckets made in us-east-1 before March 2018, is accepted
+    /// with a warning.
     pub fn read_bucket(mut self, bucket: impl Into<String>) -> Self {
         self.read_buckets.push(bucket.into());
         self
@@ -669,9 +699,12 @@ impl SecureSageMakerNetwork {
         } else {
             self.vpc.clone().add_to(stack)?
         };
-        let flow_log = FlowLog::new(self.name.clone(), &vpc)
-            .retention_days(self.retention_days)
-            .add_to(stack)?;
+        let mut flow_log =
+            FlowLog::new(self.name.clone(), &vpc).retention_days(self.retention_days);
+        if let Some(b) = &self.permissions_boundary {
+            flow_log = flow_log.permissions_boundary(b.clone());
+        }
+        let flow_log = flow_log.add_to(stack)?;
         Ok((vpc, flow_log))
     }
 
@@ -757,6 +790,24 @@ impl SecureSageMakerNetwork {
         choices: &mut Choices,
     ) -> Result<(EndpointRef, Vec<EndpointRef>, Vec<EndpointRef>)> {
         let c = self.construct();
+        for b in &self.read_buckets {
+            if let Some(reason) = crate::iam::bucket_name_problem(b) {
+                return Err(Error::parse(
+                    Location::new(&c, "read_bucket"),
+                    "S3 bucket name",
+                    b.clone(),
+                    reason,
+                ));
+            }
+            if crate::iam::is_legacy_bucket_name(b) {
+                stack.warn(
+                    &c,
+                    format!(
+                        "`{b}` is a legacy S3 bucket name: underscores are valid only in names of buckets created in us-east-1 before March 1, 2018; fine for such a bucket, but no new bucket can have this name"
+                    ),
+                );
+            }
+        }
         if self.parameterized && !self.read_buckets.is_empty() && self.s3_policy.is_none() {
             let buckets = stack.add_parameter_labeled(
                 "DataBucketNames",
@@ -951,6 +1002,17 @@ impl SecureSageMakerNetwork {
 
     /// Splits the network into three products wired by parameters, made as siblings of `base`
     /// (sharing its tags, export prefix and region). See [`NetworkProducts`].
+    ///
+    /// ```
+    /// use airgap::patterns::sagemaker::SecureSageMakerNetwork;
+    /// use airgap::template::Stack;
+    /// let products = SecureSageMakerNetwork::new("DataScience").split(&Stack::new("Net"))?;
+    /// for (name, stack) in products.in_launch_order() {
+    ///     let t = stack.synth()?.into_template();
+    ///     assert!(!t.resources.is_empty(), "{name}");
+    /// }
+    /// # Ok::<(), airgap::Error>(())
+    /// ```
     pub fn split(self, base: &Stack) -> Result<NetworkProducts> {
         self.check()?;
         let c = self.construct();

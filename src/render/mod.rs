@@ -283,6 +283,18 @@ fn usd(x: f64) -> String {
 /// subnets by zone, route tables, endpoints and their policies in plain words, the monthly cost
 /// of the interface endpoints, who can reach whom, the findings with their fixes, and the
 /// Mermaid diagram.
+///
+/// ```
+/// use airgap::render::{ReportOptions, review_report};
+/// use airgap::template::Template;
+/// let t = Template::from_yaml(
+///     "Resources:\n  Gateway:\n    Type: AWS::EC2::InternetGateway\n",
+/// )?;
+/// let md = review_report(&t, &ReportOptions::default().title("Review"))?;
+/// assert!(md.starts_with("# Network review: Review"));
+/// assert!(md.contains("**Private: no.**"), "an internet gateway is a way out");
+/// # Ok::<(), airgap::Error>(())
+/// ```
 pub fn review_report(t: &Template, options: &ReportOptions) -> Result<String> {
     let network = Network::of(t);
     let reach = Reachability::of(t);

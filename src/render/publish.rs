@@ -99,6 +99,8 @@ pub fn publish_script(manifest: &Value) -> Result<String> {
         "launch_order": order,
         "checks": checks,
         "org_nodes": manifest["shares"]["organization_nodes"],
+        "regions": crate::template::known_regions().collect::<Vec<_>>(),
+        "regions_date": crate::template::REGIONS_GENERATED,
     });
     let mut env = Environment::new();
     // Trim the newline after a block tag, as shell scripts want; keep the script's last one.
@@ -127,12 +129,29 @@ pub fn publish_script(manifest: &Value) -> Result<String> {
 /// Writes the whole package for `release` to `dir`: product templates, portfolio template,
 /// manifest and `publish.sh` (what `airgap package --out DIR` does).
 ///
-/// ```no_run
-/// # fn release() -> airgap::catalog::Release { unimplemented!() }
+/// This is the one public way to write a release. The folder appears whole or not at all:
+/// the files are written to a temporary folder beside it and renamed into place, and an
+/// existing folder is replaced only with `WriteOptions { force: true }`.
+///
+/// ```
 /// use airgap::catalog::package::WriteOptions;
-/// let summary = airgap::render::publish::write_package(
-///     std::path::Path::new("release"), &release(), WriteOptions::default())?;
-/// println!("{} files", summary.files.len());
+/// use airgap::catalog::{Portfolio, PortfolioPrincipal, Product, ProductVersion};
+/// use airgap::template::{Resource, Stack};
+/// let mut vpc = Stack::new("Vpc");
+/// vpc.add_resource("Vpc", "Vpc", Resource::new("AWS::EC2::VPC").property("CidrBlock", "10.0.0.0/16"))?;
+/// let release = Portfolio::new("Networks", "Platform team")
+///     .product(Product::new("vpc", "Platform team")
+///         .version(ProductVersion::new("1.0.0").template(vpc.synth_unchecked()?.into_template())))
+///     .principal(PortfolioPrincipal::new("DataScientists", "Data scientists' role ARN"))
+///     .build()?;
+/// let scratch = tempfile::tempdir().expect("a temporary folder");
+/// let dir = scratch.path().join("release");
+/// let summary = airgap::render::publish::write_package(&dir, &release, WriteOptions::default())?;
+/// assert!(summary.files.iter().any(|(f, _)| f == "publish.sh"));
+/// assert!(dir.join("manifest.json").exists());
+/// // Writing again without `force` keeps what is there.
+/// let again = airgap::render::publish::write_package(&dir, &release, WriteOptions::default());
+/// assert!(matches!(again, Err(airgap::Error::PackageExists { .. })));
 /// # Ok::<(), airgap::Error>(())
 /// ```
 pub fn write_package(
@@ -142,7 +161,7 @@ pub fn write_package(
 ) -> Result<PackageSummary> {
     let manifest = package::manifest(release)?;
     let script = publish_script(&manifest)?;
-    package::write_package(dir, release, &script, options)
+    package::write_files(dir, release, &script, options)
 }
 
 /// Writes the package of a release built on a previous one: as [`write_package`], with each

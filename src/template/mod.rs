@@ -7,6 +7,8 @@ mod expr;
 mod foreach;
 mod logical_id;
 mod read;
+mod region;
+mod region_data;
 mod stack;
 mod text;
 mod yaml;
@@ -20,7 +22,13 @@ pub use document::{
 };
 pub use expr::{Expr, Pseudo, expand_sub, sub_variables};
 pub use logical_id::LogicalId;
-pub use stack::{ExportPrefix, Partition, ResourceRef, Stack, Synthesized, TagFormat, Warning};
+pub use region::{
+    REGIONS_GENERATED, check_region, is_known_region, known_regions, regions_of_partition,
+};
+pub use stack::{
+    ExportPrefix, PINNED_PARTITION_RULE, Partition, ResourceRef, Stack, Synthesized, TagFormat,
+    Warning,
+};
 pub use text::{json_to_value, yaml_to_value};
 
 /// How a JSON value is described in error messages: `a string`, `a list`, ...

@@ -13,6 +13,9 @@ use crate::error::{Error, Location, Result};
 
 static NEXT_STACK: AtomicU64 = AtomicU64::new(1);
 
+/// The name of the rule that keeps a China-pinned template in its partition.
+pub const PINNED_PARTITION_RULE: &str = "LaunchedInPinnedPartition";
+
 /// An AWS partition: the set of regions that share ARNs, endpoints and accounts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Partition {
@@ -43,31 +46,6 @@ impl Partition {
             Partition::AwsCn => "aws-cn",
             Partition::AwsUsGov => "aws-us-gov",
         }
-    }
-}
-
-/// A region name such as `eu-west-1` or `cn-north-1`.
-fn check_region(region: &str) -> Result<()> {
-    let parts: Vec<&str> = region.split('-').collect();
-    let ok = parts.len() >= 3
-        && parts.iter().all(|p| {
-            !p.is_empty()
-                && p.chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        })
-        && parts[0].chars().all(|c| c.is_ascii_lowercase())
-        && parts
-            .last()
-            .is_some_and(|p| p.chars().all(|c| c.is_ascii_digit()));
-    if ok {
-        Ok(())
-    } else {
-        Err(Error::parse(
-            Location::new("Stack", "region"),
-            "region name",
-            region,
-            "expected a region such as `us-east-1`, `eu-central-2` or `cn-north-1`",
-        ))
     }
 }
 
@@ -150,6 +128,14 @@ pub enum Warning {
         /// What was found, and how to fix it.
         message: String,
     },
+    /// A construct accepted a value that works but deserves a second look (e.g. a legacy S3
+    /// bucket name).
+    Construct {
+        /// The construct, e.g. `SecureSageMakerNetwork 'DataScience'`.
+        construct: String,
+        /// What was noticed.
+        message: String,
+    },
 }
 
 impl fmt::Display for Warning {
@@ -170,6 +156,7 @@ impl fmt::Display for Warning {
                 resource,
                 message,
             } => write!(f, "{rule} ({level}) on `{resource}`: {message}"),
+            Warning::Construct { construct, message } => write!(f, "{construct}: {message}"),
         }
     }
 }
@@ -256,6 +243,7 @@ pub struct Stack {
     tags: IndexMap<String, Expr>,
     export_prefix: ExportPrefix,
     region: Option<String>,
+    notes: Vec<Warning>,
     owners: IndexMap<String, String>,
     tagging: IndexMap<String, Tagging>,
     parameter_groups: IndexMap<String, Vec<String>>,
@@ -272,6 +260,7 @@ impl Stack {
             tags: IndexMap::new(),
             export_prefix: ExportPrefix::StackName,
             region: None,
+            notes: Vec::new(),
             owners: IndexMap::new(),
             tagging: IndexMap::new(),
             parameter_groups: IndexMap::new(),
@@ -329,11 +318,28 @@ impl Stack {
         Ok(self)
     }
 
-    /// Pins the stack to one region. Zones may then be named, and partition-specific names are
-    /// written as literals. Unpinned stacks work in any region.
+    /// Pins the stack to one region. Zones may then be named, and names that differ between
+    /// partitions are written for the region's partition: interface endpoints of a China
+    /// region use the `cn.com.amazonaws.` service names. ARNs keep `${AWS::Partition}`, which
+    /// is right in every partition. Unpinned stacks work in any region.
+    ///
+    /// A stack pinned to a China region gets the rule `LaunchedInPinnedPartition`, which
+    /// refuses a launch outside that partition before anything is created (its service names
+    /// exist nowhere else); a region AWS does not publish is an error that names the nearest.
+    ///
+    /// ```
+    /// use airgap::template::Stack;
+    /// let china = Stack::new("Net").in_region("cn-north-1")?;
+    /// let t = china.synth_unchecked()?.into_template();
+    /// assert!(t.rules.contains_key("LaunchedInPinnedPartition"));
+    ///
+    /// let typo = Stack::new("Net").in_region("eu-wst-1").unwrap_err().to_string();
+    /// assert!(typo.contains("did you mean `eu-west-1`"), "{typo}");
+    /// # Ok::<(), airgap::Error>(())
+    /// ```
     pub fn in_region(mut self, region: impl Into<String>) -> Result<Self> {
         let region = region.into();
-        check_region(&region)?;
+        super::region::check_region(&region)?;
         self.region = Some(region);
         Ok(self)
     }
@@ -341,6 +347,27 @@ impl Stack {
     /// The stack's name.
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// The rule a stack pinned to a China region carries: the launch region must be one of
+    /// that partition's. Other partitions need none: their service names are the same.
+    fn pinned_partition_rule(&self) -> Option<Value> {
+        let region = self.region.as_deref()?;
+        let partition = Partition::of_region(region);
+        if partition != Partition::AwsCn {
+            return None;
+        }
+        let regions: Vec<&str> = super::region::regions_of_partition(partition.name()).collect();
+        Some(json!({
+            "Assertions": [{
+                "Assert": {"Fn::Contains": [regions, {"Ref": "AWS::Region"}]},
+                "AssertDescription": format!(
+                    "This template was made for {region} (partition {}): launch it in one of {}",
+                    partition.name(),
+                    regions.join(", ")
+                ),
+            }]
+        }))
     }
 
     /// The pinned region, if any.
@@ -544,6 +571,18 @@ impl Stack {
             .or_insert_with(|| condition.to_value());
     }
 
+    /// Records a warning about a construct; synthesis returns it in
+    /// [`Synthesized::warnings`]. The same warning is kept once.
+    pub fn warn(&mut self, construct: &str, message: impl Into<String>) {
+        let w = Warning::Construct {
+            construct: construct.to_string(),
+            message: message.into(),
+        };
+        if !self.notes.contains(&w) {
+            self.notes.push(w);
+        }
+    }
+
     /// Adds a template rule (the `Rules` section), checked by CloudFormation before it creates
     /// anything.
     pub fn add_rule(&mut self, name: &str, rule: Value) -> Result<()> {
@@ -667,8 +706,14 @@ impl Stack {
                 r.properties.insert("Tags".into(), tags);
             }
         }
+        if let Some(rule) = self.pinned_partition_rule() {
+            template
+                .rules
+                .entry(PINNED_PARTITION_RULE.to_string())
+                .or_insert(rule);
+        }
         template.check_references()?;
-        let mut warnings = Vec::new();
+        let mut warnings = self.notes.clone();
         let counted = [
             ("resources", template.resources.len(), quota::RESOURCES),
             ("parameters", template.parameters.len(), quota::PARAMETERS),

@@ -309,3 +309,63 @@ pub fn check_shell_script(path: &std::path::Path) {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Runs checkov's CloudFormation checks once over every template in `templates` (one run is
+/// much faster than one per file); returns the failed checks as `ID on resource in file`.
+pub fn checkov_failures_all(folder: &str, templates: &[(String, String)]) -> Option<Vec<String>> {
+    let exe = tool("CHECKOV", "checkov");
+    if Command::new(&exe).arg("--version").output().is_err() {
+        missing("checkov");
+        return None;
+    }
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(folder);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch folder");
+    for (name, body) in templates {
+        std::fs::write(dir.join(name), body).expect("write scratch template");
+    }
+    let out = Command::new(&exe)
+        .args([
+            "--framework",
+            "cloudformation",
+            "--skip-download",
+            "--output",
+            "json",
+            "--quiet",
+            "-d",
+        ])
+        .arg(&dir)
+        .env("BC_SKIP_MAPPING", "TRUE")
+        .output()
+        .expect("run checkov");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
+        panic!(
+            "checkov printed no JSON ({e}):\n{stdout}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    let passed = report["summary"]["passed"].as_u64().unwrap_or(0)
+        + report["results"]["passed_checks"]
+            .as_array()
+            .map_or(0, |a| a.len() as u64);
+    assert!(
+        passed > 0 || templates.is_empty(),
+        "checkov checked nothing:\n{stdout}"
+    );
+    Some(
+        report["results"]["failed_checks"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|c| {
+                format!(
+                    "{} on {} in {}",
+                    c["check_id"].as_str().unwrap_or("?"),
+                    c["resource"].as_str().unwrap_or("?"),
+                    c["file_path"].as_str().unwrap_or("?")
+                )
+            })
+            .collect(),
+    )
+}

@@ -818,6 +818,17 @@ fn policies(c: &mut Ctx) {
 /// Runs every rule over `t`, honouring every suppression the template holds (for templates the
 /// caller wrote; see [`check_with`] for others). Findings come in rule order, then template
 /// order; suppressed ones are included, with their reason.
+///
+/// ```
+/// use airgap::analysis::check;
+/// use airgap::template::Template;
+/// let t = Template::from_yaml(
+///     "Resources:\n  Gateway:\n    Type: AWS::EC2::InternetGateway\n",
+/// )?;
+/// let findings = check(&t);
+/// assert!(findings.iter().any(|f| f.is_blocking() && f.resource == "Gateway"));
+/// # Ok::<(), airgap::Error>(())
+/// ```
 pub fn check(t: &Template) -> Vec<Finding> {
     check_with(t, &SuppressionPolicy::trusted())
 }

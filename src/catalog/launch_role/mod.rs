@@ -3,8 +3,10 @@
 //! Service Catalog launches a product by assuming the launch role and calling CloudFormation
 //! with it; CloudFormation then calls every service with the same credentials. So the role needs
 //! CloudFormation on the stacks Service Catalog creates (named `SC-<account>-pp-<id>`), read
-//! access to the product templates in S3, and for each resource type in the templates the
-//! actions its CloudFormation handlers call to create, read, update and delete it.
+//! access to Service Catalog's copy of the template (in a bucket the service owns, objects
+//! tagged `servicecatalog:provisioning=true`), and for each resource type in the templates the
+//! actions its CloudFormation handlers call to create, read, update and delete it: from AWS's
+//! resource schemas where they are public ([`handler_permissions`]), from `table.rs` otherwise.
 //!
 //! Scoping, and what cannot be scoped:
 //! - EC2 actions are limited to ARNs of this account and region by resource type (`vpc/*`,
@@ -12,25 +14,44 @@
 //!   narrowed by `aws:RequestedRegion`. Tagging is allowed only while creating
 //!   (`ec2:CreateAction`), and re-tagging only of resources that carry the
 //!   `aws:cloudformation:stack-id` tag of a Service Catalog stack.
-//! - `kms:CreateKey` has no resource (the key does not exist yet), and KMS authorizes tags given
-//!   at creation (`kms:TagResource`) the same way: both get `Resource: "*"` with
-//!   `aws:RequestedRegion`. Every other key action is limited to `key/*` of this account and
-//!   region; a key's own policy still decides who may use it.
-//! - `logs:CreateLogDelivery`/`logs:DeleteLogDelivery` (called for flow logs) and
-//!   `cloudformation:ValidateTemplate`/`GetTemplateSummary` take no resource either.
+//! - `kms:CreateKey` has no resource (the key does not exist yet): `Resource: "*"` with
+//!   `aws:RequestedRegion`. Every other key action, `kms:TagResource` for tags given at creation
+//!   included, is limited to `key/*` of this account and region (KMS asks for a permission
+//!   "that covers all KMS keys in the account and Region"); a key's own policy still decides
+//!   who may use it.
+//! - `logs:DescribeLogGroups`, `logs:CreateLogDelivery`/`logs:DeleteLogDelivery` (flow logs),
+//!   `cloudformation:ValidateTemplate` and `GetTemplateSummary` (called with a template URL)
+//!   take no resource either.
 //! - IAM roles, log groups and SSM parameters are limited by name: names the template gives
 //!   (an `Fn::Sub` variable becomes `*`), or the names CloudFormation generates (roles and log
-//!   groups start with the stack name, `SC-`; parameters with `CFN-`). `iam:PassRole` is limited
-//!   to those roles and, with `iam:PassedToService`, to the services that need them.
+//!   groups start with the stack name, `SC-`; parameters with `CFN-`). Roles may be created,
+//!   and their policies written, only with the permissions boundary the templates set
+//!   (`iam:PermissionsBoundary`); a role without one is [`Error::RoleWithoutBoundary`].
+//!   `iam:PassRole` is limited to those roles and, with `iam:PassedToService`, to the services
+//!   that need them.
 //! - Interface endpoints with private DNS make EC2 associate the VPC with an AWS-managed
 //!   private hosted zone whose ID is not known in advance: `route53:AssociateVPCWithHostedZone`
 //!   gets `hostedzone/*`.
 //! - Resource types not in [`SUPPORTED_TYPES`] are an error, never a wildcard.
+//!
+//! Every derived policy is checked before it is returned: against the schemas ([`uncovered`])
+//! and against IAM's action catalog ([`check_grants`]).
 
 use std::collections::BTreeSet;
 
 use indexmap::IndexMap;
 use serde_json::Value;
+
+mod lint;
+mod schemas;
+mod table;
+
+pub use lint::{GrantProblem, check_grants};
+pub use schemas::{
+    Gap, STACK_HANDLERS, handler_permissions, names_action, schema_types, uncovered,
+};
+
+use table::{Scope, actions_of, grants_of};
 
 use crate::error::{Error, Result};
 use crate::iam::{Arn, Condition, ConditionOperator, PolicyDocument, Statement};
@@ -57,288 +78,6 @@ pub const SUPPORTED_TYPES: [&str; 13] = [
 /// names CloudFormation generates for their roles and log groups.
 pub const STACK_PREFIX: &str = "SC-";
 
-/// What a set of actions may act on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum Scope {
-    /// `Resource: "*"` in this region: the action takes no resource ARN.
-    Any,
-    /// EC2 ARNs of this account and region, by resource type.
-    Ec2,
-    /// KMS keys of this account and region.
-    Kms,
-    /// Log groups by name.
-    LogGroups,
-    /// `logs:DescribeLogGroups`, which is authorized on every group of the account and region.
-    LogGroupList,
-    /// IAM roles by name.
-    Roles,
-    /// SSM parameters by name.
-    Parameters,
-}
-
-struct TypeGrants {
-    ec2_arn_types: &'static [&'static str],
-    grants: &'static [(Scope, &'static [&'static str])],
-    /// The EC2 call that creates it, when that call tags on create.
-    ec2_create_action: Option<&'static str>,
-}
-
-// From the `handlers` sections of the CloudFormation resource schemas (create, read, update,
-// delete; `list` is not needed), less what only other configurations of the type call (S3
-// destinations of flow logs, Firehose for log groups).
-fn grants_of(resource_type: &str) -> Option<TypeGrants> {
-    use Scope::*;
-    Some(match resource_type {
-        "AWS::EC2::VPC" => TypeGrants {
-            ec2_arn_types: &["vpc"],
-            grants: &[
-                (
-                    Any,
-                    &[
-                        "ec2:DescribeVpcs",
-                        "ec2:DescribeVpcAttribute",
-                        "ec2:DescribeSecurityGroups",
-                        "ec2:DescribeNetworkAcls",
-                    ],
-                ),
-                (
-                    Ec2,
-                    &["ec2:CreateVpc", "ec2:ModifyVpcAttribute", "ec2:DeleteVpc"],
-                ),
-            ],
-            ec2_create_action: Some("CreateVpc"),
-        },
-        "AWS::EC2::Subnet" => TypeGrants {
-            ec2_arn_types: &["subnet", "vpc"],
-            grants: &[
-                (Any, &["ec2:DescribeSubnets", "ec2:DescribeNetworkAcls"]),
-                (
-                    Ec2,
-                    &[
-                        "ec2:CreateSubnet",
-                        "ec2:ModifySubnetAttribute",
-                        "ec2:DeleteSubnet",
-                    ],
-                ),
-            ],
-            ec2_create_action: Some("CreateSubnet"),
-        },
-        "AWS::EC2::RouteTable" => TypeGrants {
-            ec2_arn_types: &["route-table", "vpc"],
-            grants: &[
-                (Any, &["ec2:DescribeRouteTables"]),
-                (Ec2, &["ec2:CreateRouteTable", "ec2:DeleteRouteTable"]),
-            ],
-            ec2_create_action: Some("CreateRouteTable"),
-        },
-        "AWS::EC2::SubnetRouteTableAssociation" => TypeGrants {
-            ec2_arn_types: &["route-table", "subnet"],
-            grants: &[
-                (Any, &["ec2:DescribeRouteTables", "ec2:DescribeSubnets"]),
-                (
-                    Ec2,
-                    &[
-                        "ec2:AssociateRouteTable",
-                        "ec2:ReplaceRouteTableAssociation",
-                        "ec2:DisassociateRouteTable",
-                    ],
-                ),
-            ],
-            ec2_create_action: None,
-        },
-        "AWS::EC2::SecurityGroup" => TypeGrants {
-            ec2_arn_types: &["security-group", "security-group-rule", "vpc"],
-            grants: &[
-                (
-                    Any,
-                    &[
-                        "ec2:DescribeSecurityGroups",
-                        "ec2:DescribeSecurityGroupRules",
-                    ],
-                ),
-                (
-                    Ec2,
-                    &[
-                        "ec2:CreateSecurityGroup",
-                        "ec2:DeleteSecurityGroup",
-                        "ec2:AuthorizeSecurityGroupIngress",
-                        "ec2:AuthorizeSecurityGroupEgress",
-                        "ec2:RevokeSecurityGroupIngress",
-                        "ec2:RevokeSecurityGroupEgress",
-                    ],
-                ),
-            ],
-            ec2_create_action: Some("CreateSecurityGroup"),
-        },
-        "AWS::EC2::SecurityGroupIngress" => TypeGrants {
-            ec2_arn_types: &["security-group", "security-group-rule", "prefix-list"],
-            grants: &[
-                (
-                    Any,
-                    &[
-                        "ec2:DescribeSecurityGroups",
-                        "ec2:DescribeSecurityGroupRules",
-                    ],
-                ),
-                (
-                    Ec2,
-                    &[
-                        "ec2:AuthorizeSecurityGroupIngress",
-                        "ec2:RevokeSecurityGroupIngress",
-                        "ec2:UpdateSecurityGroupRuleDescriptionsIngress",
-                    ],
-                ),
-            ],
-            ec2_create_action: None,
-        },
-        "AWS::EC2::SecurityGroupEgress" => TypeGrants {
-            ec2_arn_types: &["security-group", "security-group-rule", "prefix-list"],
-            grants: &[
-                (
-                    Any,
-                    &[
-                        "ec2:DescribeSecurityGroups",
-                        "ec2:DescribeSecurityGroupRules",
-                    ],
-                ),
-                (
-                    Ec2,
-                    &[
-                        "ec2:AuthorizeSecurityGroupEgress",
-                        "ec2:RevokeSecurityGroupEgress",
-                        "ec2:UpdateSecurityGroupRuleDescriptionsEgress",
-                    ],
-                ),
-            ],
-            ec2_create_action: None,
-        },
-        "AWS::EC2::VPCEndpoint" => TypeGrants {
-            ec2_arn_types: &[
-                "vpc-endpoint",
-                "vpc",
-                "subnet",
-                "security-group",
-                "route-table",
-                "vpc-endpoint-service",
-            ],
-            grants: &[
-                (Any, &["ec2:DescribeVpcEndpoints"]),
-                (
-                    Ec2,
-                    &[
-                        "ec2:CreateVpcEndpoint",
-                        "ec2:ModifyVpcEndpoint",
-                        "ec2:DeleteVpcEndpoints",
-                    ],
-                ),
-            ],
-            ec2_create_action: Some("CreateVpcEndpoint"),
-        },
-        "AWS::EC2::FlowLog" => TypeGrants {
-            ec2_arn_types: &["vpc-flow-log", "vpc", "subnet", "network-interface"],
-            grants: &[
-                (
-                    Any,
-                    &[
-                        "ec2:DescribeFlowLogs",
-                        "logs:CreateLogDelivery",
-                        "logs:DeleteLogDelivery",
-                    ],
-                ),
-                (Ec2, &["ec2:CreateFlowLogs", "ec2:DeleteFlowLogs"]),
-            ],
-            ec2_create_action: Some("CreateFlowLogs"),
-        },
-        "AWS::KMS::Key" => TypeGrants {
-            ec2_arn_types: &[],
-            grants: &[
-                (Any, &["kms:CreateKey", "kms:TagResource"]),
-                (
-                    Kms,
-                    &[
-                        "kms:DescribeKey",
-                        "kms:GetKeyPolicy",
-                        "kms:GetKeyRotationStatus",
-                        "kms:ListResourceTags",
-                        "kms:PutKeyPolicy",
-                        "kms:EnableKey",
-                        "kms:DisableKey",
-                        "kms:EnableKeyRotation",
-                        "kms:DisableKeyRotation",
-                        "kms:UpdateKeyDescription",
-                        "kms:TagResource",
-                        "kms:UntagResource",
-                        "kms:ScheduleKeyDeletion",
-                    ],
-                ),
-            ],
-            ec2_create_action: None,
-        },
-        "AWS::Logs::LogGroup" => TypeGrants {
-            ec2_arn_types: &[],
-            grants: &[
-                (LogGroupList, &["logs:DescribeLogGroups"]),
-                (
-                    LogGroups,
-                    &[
-                        "logs:CreateLogGroup",
-                        "logs:DeleteLogGroup",
-                        "logs:PutRetentionPolicy",
-                        "logs:DeleteRetentionPolicy",
-                        "logs:AssociateKmsKey",
-                        "logs:DisassociateKmsKey",
-                        "logs:TagResource",
-                        "logs:UntagResource",
-                        "logs:ListTagsForResource",
-                        "logs:GetDataProtectionPolicy",
-                        "logs:DeleteDataProtectionPolicy",
-                    ],
-                ),
-            ],
-            ec2_create_action: None,
-        },
-        "AWS::IAM::Role" => TypeGrants {
-            ec2_arn_types: &[],
-            grants: &[(
-                Roles,
-                &[
-                    "iam:CreateRole",
-                    "iam:GetRole",
-                    "iam:DeleteRole",
-                    "iam:UpdateRole",
-                    "iam:UpdateRoleDescription",
-                    "iam:UpdateAssumeRolePolicy",
-                    "iam:PutRolePolicy",
-                    "iam:GetRolePolicy",
-                    "iam:DeleteRolePolicy",
-                    "iam:ListRolePolicies",
-                    "iam:ListAttachedRolePolicies",
-                    "iam:ListInstanceProfilesForRole",
-                    "iam:TagRole",
-                    "iam:UntagRole",
-                ],
-            )],
-            ec2_create_action: None,
-        },
-        "AWS::SSM::Parameter" => TypeGrants {
-            ec2_arn_types: &[],
-            grants: &[(
-                Parameters,
-                &[
-                    "ssm:PutParameter",
-                    "ssm:GetParameters",
-                    "ssm:DeleteParameter",
-                    "ssm:AddTagsToResource",
-                    "ssm:RemoveTagsFromResource",
-                    "ssm:ListTagsForResource",
-                ],
-            )],
-            ec2_create_action: None,
-        },
-        _ => return None,
-    })
-}
-
 /// The parts of a launch-role policy, gathered from the product templates before they become
 /// statements.
 #[derive(Debug, Default)]
@@ -349,40 +88,37 @@ struct Needs {
     ec2_create_actions: BTreeSet<&'static str>,
     ec2_tagged_types: BTreeSet<&'static str>,
     role_names: BTreeSet<String>,
+    boundaries: Vec<Value>,
     log_group_names: BTreeSet<String>,
     parameter_names: BTreeSet<String>,
     pass_role_to: BTreeSet<&'static str>,
     managed_policies: Vec<Value>,
     managed_policies_literal: bool,
-    permissions_boundary: bool,
     private_dns: bool,
 }
 
-/// Where the product templates are, for `s3:GetObject`: an `Fn::Sub` ARN pattern such as
-/// `arn:${AWS::Partition}:s3:::${TemplateBucket}/${KeyPrefix}products/*`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TemplateLocation(pub String);
-
 /// Derives the launch role's policy for products whose templates are `templates` (each with the
-/// product's name, for errors), loaded by Service Catalog from `location`.
+/// product's name, for errors).
+///
+/// The policy is checked against AWS's resource schemas before it is returned: a type whose
+/// handlers list an action the policy does not grant is an error, never a launch that fails
+/// half way.
 ///
 /// ```
-/// use airgap::catalog::launch_role::{derive_policy, TemplateLocation};
+/// use airgap::catalog::launch_role::derive_policy;
 /// use airgap::template::{Resource, Stack};
 /// let mut stack = Stack::new("Net");
 /// stack.add_resource("Vpc", "Vpc", Resource::new("AWS::EC2::VPC").property("CidrBlock", "10.0.0.0/16"))?;
 /// let t = stack.synth_unchecked()?.into_template();
-/// let at = TemplateLocation("arn:${AWS::Partition}:s3:::${TemplateBucket}/products/*".into());
-/// let policy = derive_policy(&[("net", &t)], &at)?;
+/// let policy = derive_policy(&[("net", &t)])?;
 /// let json = policy.to_value().to_string();
 /// assert!(json.contains("ec2:CreateVpc"));
+/// // Service Catalog's copy of the template, in a bucket it owns, tagged for provisioning.
+/// assert!(json.contains("s3:ExistingObjectTag/servicecatalog:provisioning"));
 /// assert!(!json.contains("\"*:*\""));
 /// # Ok::<(), airgap::Error>(())
 /// ```
-pub fn derive_policy(
-    templates: &[(&str, &Template)],
-    location: &TemplateLocation,
-) -> Result<PolicyDocument> {
+pub fn derive_policy(templates: &[(&str, &Template)]) -> Result<PolicyDocument> {
     let mut needs = Needs {
         managed_policies_literal: true,
         ..Needs::default()
@@ -390,13 +126,26 @@ pub fn derive_policy(
     for (product, template) in templates {
         gather(product, template, &mut needs)?;
     }
-    Ok(statements(&needs, location))
+    let policy = statements(&needs);
+    for (product, template) in templates {
+        if let Some(gap) = uncovered(template, &policy).into_iter().next() {
+            return Err(Error::invalid(
+                format!("Product '{product}'"),
+                "launch role",
+                format!(
+                    "the derived launch role lacks `{}`, which the {} handlers of `{}` call (AWS's resource schema); this is a defect of airgap's table in src/catalog/launch_role/table.rs",
+                    gap.action, gap.resource_type, gap.logical_id
+                ),
+            ));
+        }
+    }
+    lint::check(&policy)?;
+    Ok(policy)
 }
 
 /// The launch-role actions for `template`, sorted: what the manifest and docs list.
 pub fn actions_for(product: &str, template: &Template) -> Result<Vec<String>> {
-    let at = TemplateLocation("arn:${AWS::Partition}:s3:::bucket/*".into());
-    let policy = derive_policy(&[(product, template)], &at)?;
+    let policy = derive_policy(&[(product, template)])?;
     let mut actions: BTreeSet<String> = BTreeSet::new();
     for s in policy.statements() {
         actions.extend(s.action_names().iter().cloned());
@@ -414,12 +163,8 @@ fn gather(product: &str, template: &Template, needs: &mut Needs) -> Result<()> {
                 supported: SUPPORTED_TYPES.join(", "),
             });
         };
-        for (scope, actions) in grants.grants {
-            needs
-                .actions
-                .entry(*scope)
-                .or_default()
-                .extend(actions.iter().copied());
+        for (scope, action) in actions_of(r, &grants) {
+            needs.actions.entry(scope).or_default().insert(action);
         }
         needs
             .ec2_arn_types
@@ -455,7 +200,17 @@ fn gather(product: &str, template: &Template, needs: &mut Needs) -> Result<()> {
                         None => needs.managed_policies_literal = false,
                     }
                 }
-                needs.permissions_boundary |= r.properties.contains_key("PermissionsBoundary");
+                // The launch role may create a role only with a permissions boundary: without
+                // one, a product could give its roles any permission at all.
+                let Some(boundary) = r.properties.get("PermissionsBoundary") else {
+                    return Err(Error::RoleWithoutBoundary {
+                        product: product.to_string(),
+                        logical_id: id.clone(),
+                    });
+                };
+                if !needs.boundaries.contains(boundary) {
+                    needs.boundaries.push(boundary.clone());
+                }
             }
             "AWS::Logs::LogGroup" => {
                 needs
@@ -591,7 +346,7 @@ fn in_this_region() -> Condition {
 
 const REGIONAL: &str = "${AWS::Region}:${AWS::AccountId}";
 
-fn statements(needs: &Needs, location: &TemplateLocation) -> PolicyDocument {
+fn statements(needs: &Needs) -> PolicyDocument {
     let actions = |scope: Scope| -> Vec<&'static str> {
         needs
             .actions
@@ -635,10 +390,19 @@ fn statements(needs: &Needs, location: &TemplateLocation) -> PolicyDocument {
                 .condition(in_this_region()),
         )
         .statement(
+            // Service Catalog copies each product template into a bucket it owns, and
+            // CloudFormation reads it from there with this role. That bucket's name is not
+            // published; its objects carry the tag `servicecatalog:provisioning=true`, the
+            // condition AWS's Service Catalog guide asks launch roles to use.
             Statement::allow()
-                .sid("ReadProductTemplates")
+                .sid("ReadProductTemplatesServiceCatalogCopied")
                 .action("s3:GetObject")
-                .resource(arn(location.0.clone())),
+                .resource(arn("arn:${AWS::Partition}:s3:::*/*".into()))
+                .condition(cond(
+                    ConditionOperator::StringEquals,
+                    "s3:ExistingObjectTag/servicecatalog:provisioning",
+                    vec![Expr::str("true")],
+                )),
         );
     let mut any: BTreeSet<&str> = actions(Scope::Any).into_iter().collect();
     any.extend(needs.extra_any.iter().copied());
@@ -728,17 +492,6 @@ fn statements(needs: &Needs, location: &TemplateLocation) -> PolicyDocument {
                 .resource(arn(format!("arn:${{AWS::Partition}}:kms:{REGIONAL}:key/*"))),
         );
     }
-    let list = actions(Scope::LogGroupList);
-    if !list.is_empty() {
-        doc = doc.statement(
-            Statement::allow()
-                .sid("FindLogGroups")
-                .actions(list)
-                .resource(arn(format!(
-                    "arn:${{AWS::Partition}}:logs:{REGIONAL}:log-group:*"
-                ))),
-        );
-    }
     let logs = actions(Scope::LogGroups);
     if !logs.is_empty() {
         doc = doc.statement(
@@ -769,13 +522,7 @@ fn statements(needs: &Needs, location: &TemplateLocation) -> PolicyDocument {
             })
             .collect::<Vec<_>>()
     };
-    let mut roles = actions(Scope::Roles);
-    if needs.permissions_boundary {
-        roles.extend([
-            "iam:PutRolePermissionsBoundary",
-            "iam:DeleteRolePermissionsBoundary",
-        ]);
-    }
+    let roles = actions(Scope::Roles);
     if !roles.is_empty() {
         doc = doc.statement(
             Statement::allow()
@@ -784,23 +531,50 @@ fn statements(needs: &Needs, location: &TemplateLocation) -> PolicyDocument {
                 .resources(role_arns()),
         );
     }
-    if !needs.managed_policies.is_empty() {
-        let mut s = Statement::allow()
-            .sid("AttachNamedManagedPolicies")
-            .actions(["iam:AttachRolePolicy", "iam:DetachRolePolicy"])
-            .resources(role_arns());
-        if needs.managed_policies_literal {
-            s = s.condition(cond(
-                ConditionOperator::ArnEquals,
-                "iam:PolicyARN",
-                needs
-                    .managed_policies
-                    .iter()
-                    .map(|v| Expr::Literal(v.clone()))
-                    .collect(),
-            ));
+    if !needs.role_names.is_empty() {
+        // Creating a role, or changing what its policies allow, only with the boundary the
+        // templates set: whatever policy a product writes, its roles can do no more than the
+        // boundary allows. Removing a boundary is never granted.
+        let boundary = cond(
+            ConditionOperator::StringEquals,
+            "iam:PermissionsBoundary",
+            needs
+                .boundaries
+                .iter()
+                .map(|v| Expr::Literal(v.clone()))
+                .collect(),
+        );
+        doc = doc.statement(
+            Statement::allow()
+                .sid("CreateProductRolesWithinTheBoundary")
+                .actions([
+                    "iam:CreateRole",
+                    "iam:PutRolePolicy",
+                    "iam:DeleteRolePolicy",
+                    "iam:PutRolePermissionsBoundary",
+                ])
+                .resources(role_arns())
+                .condition(boundary.clone()),
+        );
+        if !needs.managed_policies.is_empty() {
+            let mut s = Statement::allow()
+                .sid("AttachNamedManagedPoliciesWithinTheBoundary")
+                .actions(["iam:AttachRolePolicy", "iam:DetachRolePolicy"])
+                .resources(role_arns())
+                .condition(boundary);
+            if needs.managed_policies_literal {
+                s = s.condition(cond(
+                    ConditionOperator::ArnEquals,
+                    "iam:PolicyARN",
+                    needs
+                        .managed_policies
+                        .iter()
+                        .map(|v| Expr::Literal(v.clone()))
+                        .collect(),
+                ));
+            }
+            doc = doc.statement(s);
         }
-        doc = doc.statement(s);
     }
     if !needs.pass_role_to.is_empty() {
         doc = doc.statement(
@@ -813,6 +587,15 @@ fn statements(needs: &Needs, location: &TemplateLocation) -> PolicyDocument {
                     "iam:PassedToService",
                     needs.pass_role_to.iter().map(|s| Expr::str(*s)).collect(),
                 )),
+        );
+    }
+    let buckets = actions(Scope::Buckets);
+    if !buckets.is_empty() {
+        doc = doc.statement(
+            Statement::allow()
+                .sid("LetFlowLogsWriteToTheirBuckets")
+                .actions(buckets)
+                .resource(arn("arn:${AWS::Partition}:s3:::*".into())),
         );
     }
     let ssm = actions(Scope::Parameters);
@@ -876,8 +659,7 @@ mod tests {
         endpoint
             .properties
             .insert("PrivateDnsEnabled".into(), true.into());
-        let at = TemplateLocation("arn:${AWS::Partition}:s3:::b/*".into());
-        let policy = derive_policy(&[("all", &t)], &at).unwrap();
+        let policy = derive_policy(&[("all", &t)]).unwrap();
         for s in policy.statements() {
             for a in s.action_names() {
                 assert!(
