@@ -11,8 +11,8 @@ pub mod launch_role;
 pub mod package;
 mod portfolio;
 mod product;
-pub mod upgrade;
 mod sharing;
+pub mod upgrade;
 
 pub use boundary::{DEFAULT_BOUNDARY_NAME, boundary_arn};
 pub use portfolio::{

@@ -92,19 +92,27 @@ pub fn check_grants(policy: &PolicyDocument) -> Vec<GrantProblem> {
                     "granted on \"*\" though it takes resource ARNs: scope it to the resources the product creates".into(),
                 );
             }
-            for arn in s.resource_arns() {
-                if let Some(text) = arn.as_text()
-                    && !info.accepts_resource(text)
-                {
-                    let expected = if info.takes_only_star() {
-                        "it takes only \"*\"".to_string()
-                    } else {
-                        let formats: Vec<&str> =
-                            info.resource_types.iter().map(|t| t.arn).collect();
-                        format!("it acts on {}", formats.join(" or "))
-                    };
-                    problem(action, format!("`{text}` can never match: {expected}"));
-                }
+            // One statement grants its actions on all its resources, and IAM lets each action
+            // use the ARNs that fit it: an action is wasted only when none of them fits.
+            let texts: Vec<&str> = s
+                .resource_arns()
+                .iter()
+                .filter_map(|a| a.as_text())
+                .collect();
+            if !s.is_any_resource()
+                && !texts.is_empty()
+                && !texts.iter().any(|text| info.accepts_resource(text))
+            {
+                let expected = if info.takes_only_star() {
+                    "it takes only \"*\"".to_string()
+                } else {
+                    let formats: Vec<&str> = info.resource_types.iter().map(|t| t.arn).collect();
+                    format!("it acts on {}", formats.join(" or "))
+                };
+                problem(
+                    action,
+                    format!("none of `{}` can match: {expected}", texts.join("`, `")),
+                );
             }
             for c in s.conditions() {
                 if !c.if_exists && !info.takes_condition_key(c.key.as_str()) {
@@ -118,6 +126,9 @@ pub fn check_grants(policy: &PolicyDocument) -> Vec<GrantProblem> {
                 }
             }
         }
+        // An ARN that fits none of the statement's actions is not flagged: some are kept on
+        // purpose where AWS's reference and practice may differ (prefix lists named in group
+        // rules, the VPC beside a hosted zone), and an unused ARN grants nothing.
     }
     problems
 }
