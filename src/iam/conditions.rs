@@ -26,19 +26,9 @@ fn denying(env: &Env<'_>) -> bool {
     env.effect == Effect::Deny
 }
 
-/// The positive operator a negated one is the opposite of.
+/// The positive operator a negated one is the opposite of, and whether it was negated.
 fn positive(op: Op) -> (Op, bool) {
-    match op {
-        Op::StringNotEquals => (Op::StringEquals, true),
-        Op::StringNotEqualsIgnoreCase => (Op::StringEqualsIgnoreCase, true),
-        Op::StringNotLike => (Op::StringLike, true),
-        Op::NumericNotEquals => (Op::NumericEquals, true),
-        Op::DateNotEquals => (Op::DateEquals, true),
-        Op::NotIpAddress => (Op::IpAddress, true),
-        Op::ArnNotEquals => (Op::ArnEquals, true),
-        Op::ArnNotLike => (Op::ArnLike, true),
-        other => (other, false),
-    }
+    op.positive().map_or((op, false), |p| (p, true))
 }
 
 /// Evaluates one condition. The key's values come from `env` (given or derived); a key AWS

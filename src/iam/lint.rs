@@ -247,17 +247,7 @@ fn condition_findings(s: &Statement) -> Vec<(FindingKind, String)> {
 /// `ForAllValues:` and `Null: true` do).
 fn absent_holds(c: &super::policy::Condition) -> bool {
     use super::policy::SetQualifier;
-    let negated = matches!(
-        c.operator,
-        Op::StringNotEquals
-            | Op::StringNotEqualsIgnoreCase
-            | Op::StringNotLike
-            | Op::NumericNotEquals
-            | Op::DateNotEquals
-            | Op::NotIpAddress
-            | Op::ArnNotEquals
-            | Op::ArnNotLike
-    );
+    let negated = c.operator.positive().is_some();
     if c.operator == Op::Null {
         return c.values.iter().any(|v| {
             v.to_value()

@@ -170,6 +170,28 @@ pub enum ConditionOperator {
 }
 
 impl ConditionOperator {
+    /// For a negated operator (`StringNotEquals`, `NotIpAddress`, ...), the positive one it is
+    /// the opposite of; `None` for the others (`Null` included).
+    ///
+    /// ```
+    /// use airgap::iam::ConditionOperator as Op;
+    /// assert_eq!(Op::NotIpAddress.positive(), Some(Op::IpAddress));
+    /// assert_eq!(Op::StringEquals.positive(), None);
+    /// ```
+    pub fn positive(self) -> Option<ConditionOperator> {
+        Some(match self {
+            Self::StringNotEquals => Self::StringEquals,
+            Self::StringNotEqualsIgnoreCase => Self::StringEqualsIgnoreCase,
+            Self::StringNotLike => Self::StringLike,
+            Self::NumericNotEquals => Self::NumericEquals,
+            Self::DateNotEquals => Self::DateEquals,
+            Self::NotIpAddress => Self::IpAddress,
+            Self::ArnNotEquals => Self::ArnEquals,
+            Self::ArnNotLike => Self::ArnLike,
+            _ => return None,
+        })
+    }
+
     /// Every operator.
     pub const ALL: [ConditionOperator; 27] = [
         Self::StringEquals,
