@@ -33,6 +33,7 @@ impl WorkloadKey {
         construct: &str,
         logical_id: &str,
         purpose: &str,
+        name_tag: &str,
     ) -> Result<KeyHandle> {
         match self {
             WorkloadKey::Named(key) => Ok(KeyHandle {
@@ -51,7 +52,7 @@ impl WorkloadKey {
                         .property("EnableKeyRotation", true)
                         .property("KeyPolicy", policy.to_value())
                         .retain(),
-                    &format!("{construct} key"),
+                    name_tag,
                 )?;
                 Ok(KeyHandle {
                     id: key.ref_(),

@@ -91,7 +91,7 @@ impl WorkloadKind {
 #[must_use]
 pub struct WorkloadNetwork {
     name: String,
-    vpc_id: Expr,
+    vpc_id: Option<Expr>,
     subnet_ids: Expr,
     first_subnet: Option<Expr>,
     security_group: Expr,
@@ -113,7 +113,7 @@ impl WorkloadNetwork {
     ) -> Self {
         Self {
             name: name.into(),
-            vpc_id,
+            vpc_id: Some(vpc_id),
             subnet_ids,
             first_subnet: None,
             security_group,
@@ -125,31 +125,58 @@ impl WorkloadNetwork {
         }
     }
 
-    /// The network as launch parameters of `stack`: `VpcId` (`AWS::EC2::VPC::Id`),
-    /// `SubnetIds` (`List<AWS::EC2::Subnet::Id>`) and `WorkloadSecurityGroupId`
-    /// (`AWS::EC2::SecurityGroup::Id`), named like the network product's outputs so that
-    /// Service Catalog users copy them across. Declare the endpoints and data the network has
-    /// with the builder methods: the template cannot see them.
-    pub fn parameters(name: impl Into<String>, stack: &mut Stack) -> Result<Self> {
+    /// The network as launch parameters of `stack`, of AWS-specific types and named like the
+    /// network product's outputs, so the launch form offers the account's real resources:
+    /// for a notebook `SubnetId` (`AWS::EC2::Subnet::Id`, one of the outputs `Subnet1Id`..)
+    /// and `WorkloadSecurityGroupId` (`AWS::EC2::SecurityGroup::Id`); for Studio also
+    /// `VpcId` (`AWS::EC2::VPC::Id`) and `SubnetIds` (`List<AWS::EC2::Subnet::Id>`). Declare
+    /// the endpoints and data the network has with the builder methods: the template cannot
+    /// see them.
+    pub fn parameters(
+        name: impl Into<String>,
+        kind: WorkloadKind,
+        stack: &mut Stack,
+    ) -> Result<Self> {
         let name = name.into();
         let c = format!("WorkloadNetwork '{name}'");
-        let vpc = stack.add_parameter_labeled(
-            "VpcId",
-            &c,
-            Parameter::aws(AwsParameterType::VpcId)
-                .description("The private VPC (output VpcId of the network product)"),
-            "VPC",
-            "Network",
-        )?;
-        let subnets = stack.add_parameter_labeled(
-            "SubnetIds",
-            &c,
-            Parameter::list_of(AwsParameterType::SubnetId).description(
-                "The network's private subnets (output SubnetIds of the network product)",
-            ),
-            "Private subnets",
-            "Network",
-        )?;
+        let (vpc, subnets, first) = match kind {
+            WorkloadKind::Notebook => {
+                let subnet = stack.add_parameter_labeled(
+                    "SubnetId",
+                    &c,
+                    Parameter::aws(AwsParameterType::SubnetId).description(
+                        "A private subnet of the network (output Subnet1Id, Subnet2Id, ... of the network product)",
+                    ),
+                    "Private subnet",
+                    "Network",
+                )?;
+                (
+                    None,
+                    Expr::Literal(serde_json::json!([subnet.to_value()])),
+                    Some(subnet),
+                )
+            }
+            WorkloadKind::Studio => {
+                let vpc = stack.add_parameter_labeled(
+                    "VpcId",
+                    &c,
+                    Parameter::aws(AwsParameterType::VpcId)
+                        .description("The private VPC (output VpcId of the network product)"),
+                    "VPC",
+                    "Network",
+                )?;
+                let subnets = stack.add_parameter_labeled(
+                    "SubnetIds",
+                    &c,
+                    Parameter::list_of(AwsParameterType::SubnetId).description(
+                        "The network's private subnets (output SubnetIds of the network product)",
+                    ),
+                    "Private subnets",
+                    "Network",
+                )?;
+                (Some(vpc), subnets, None)
+            }
+        };
         let group = stack.add_parameter_labeled(
             "WorkloadSecurityGroupId",
             &c,
@@ -159,7 +186,10 @@ impl WorkloadNetwork {
             "Workload security group",
             "Network",
         )?;
-        Ok(Self::new(name, vpc, subnets, group))
+        let mut place = Self::new(name, Expr::str(""), subnets, group);
+        place.vpc_id = vpc;
+        place.first_subnet = first;
+        Ok(place)
     }
 
     /// The subnet a single-instance workload (a notebook) goes in, when it is not the first
@@ -205,9 +235,9 @@ impl WorkloadNetwork {
         &self.name
     }
 
-    /// The VPC's ID.
-    pub fn vpc_id(&self) -> &Expr {
-        &self.vpc_id
+    /// The VPC's ID, when known (a notebook product takes only a subnet).
+    pub fn vpc_id(&self) -> Option<&Expr> {
+        self.vpc_id.as_ref()
     }
 
     /// The private subnets, as a list.

@@ -53,10 +53,10 @@ impl LifecycleConfig {
 ///
 /// ```
 /// use airgap::net::Service;
-/// use airgap::sagemaker::{NotebookInstance, WorkloadNetwork};
+/// use airgap::sagemaker::{NotebookInstance, WorkloadKind, WorkloadNetwork};
 /// use airgap::template::Stack;
 /// let mut stack = Stack::new("Notebook");
-/// let place = WorkloadNetwork::parameters("DataScience", &mut stack)?
+/// let place = WorkloadNetwork::parameters("DataScience", WorkloadKind::Notebook, &mut stack)?
 ///     .endpoints([Service::SAGEMAKER_API, Service::SAGEMAKER_NOTEBOOK]);
 /// let notebook = NotebookInstance::new("Research", &place).instance_type("ml.t3.medium").add_to(&mut stack)?;
 /// let props = &stack.template().resources[notebook.instance.logical_id().as_str()].properties;
@@ -183,6 +183,7 @@ impl NotebookInstance {
             &c,
             &format!("{base}NotebookKey"),
             &format!("the ML volume of the notebook {}", self.name),
+            &format!("{} notebook key", self.name),
         )?;
         let role = ExecutionRole::new(format!("{} notebook", self.name), &self.network)
             .key(key.arn.clone())

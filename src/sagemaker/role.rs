@@ -15,10 +15,10 @@ use crate::template::{Expr, Resource, ResourceRef, Stack};
 /// workload, and nothing else: no `AmazonSageMakerFullAccess`, no managed policy at all.
 ///
 /// ```
-/// use airgap::sagemaker::{ExecutionRole, WorkloadNetwork};
+/// use airgap::sagemaker::{ExecutionRole, WorkloadKind, WorkloadNetwork};
 /// use airgap::template::{Expr, Stack};
 /// let mut stack = Stack::new("Demo");
-/// let place = WorkloadNetwork::parameters("DataScience", &mut stack)?.read_bucket("my_secure_bucket");
+/// let place = WorkloadNetwork::parameters("DataScience", WorkloadKind::Notebook, &mut stack)?.read_bucket("my_secure_bucket");
 /// let role = ExecutionRole::new("Research", &place).add_to(&mut stack)?;
 /// let policy = &stack.template().resources[role.logical_id().as_str()].properties["Policies"];
 /// assert!(!policy.to_string().contains("sagemaker:*"));

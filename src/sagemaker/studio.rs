@@ -19,10 +19,10 @@ use crate::template::{Expr, Parameter, Resource, ResourceRef, Stack};
 ///
 /// ```
 /// use airgap::net::Service;
-/// use airgap::sagemaker::{StudioDomain, WorkloadNetwork};
+/// use airgap::sagemaker::{StudioDomain, WorkloadKind, WorkloadNetwork};
 /// use airgap::template::Stack;
 /// let mut stack = Stack::new("Studio");
-/// let place = WorkloadNetwork::parameters("DataScience", &mut stack)?.endpoints([
+/// let place = WorkloadNetwork::parameters("DataScience", WorkloadKind::Studio, &mut stack)?.endpoints([
 ///     Service::SAGEMAKER_API, Service::SAGEMAKER_RUNTIME, Service::SAGEMAKER_STUDIO]);
 /// let studio = StudioDomain::new("Research", &place).add_to(&mut stack)?;
 /// let props = &stack.template().resources[studio.domain.logical_id().as_str()].properties;
@@ -79,12 +79,20 @@ impl StudioDomain {
         let c = format!("StudioDomain '{}'", self.name);
         self.network.check_fits(WorkloadKind::Studio, &c)?;
         check_name(&self.name, &c, "name")?;
+        let Some(vpc_id) = self.network.vpc_id().cloned() else {
+            return Err(Error::invalid(
+                &c,
+                "network",
+                "a Studio domain needs the network's VPC ID; make the network with its VPC",
+            ));
+        };
         let base = camel(&self.name);
         let key = self.key.add_to(
             stack,
             &c,
             &format!("{base}StudioKey"),
             &format!("the EFS volume of the Studio domain {}", self.name),
+            &format!("{} studio key", self.name),
         )?;
         let role = ExecutionRole::new(format!("{} studio", self.name), &self.network)
             .key(key.arn.clone())
@@ -97,7 +105,7 @@ impl StudioDomain {
                 .property("DomainName", self.name.clone())
                 .property("AuthMode", "IAM")
                 .property("AppNetworkAccessType", "VpcOnly")
-                .property("VpcId", self.network.vpc_id().to_value())
+                .property("VpcId", vpc_id.to_value())
                 .property("SubnetIds", self.network.subnet_ids().to_value())
                 .property("KmsKeyId", key.id.to_value())
                 .property(
@@ -143,6 +151,7 @@ impl StudioDomain {
 pub struct UserProfiles {
     name: String,
     users: Vec<String>,
+    per_launch: bool,
 }
 
 impl UserProfiles {
@@ -151,7 +160,15 @@ impl UserProfiles {
         Self {
             name: name.into(),
             users: Vec::new(),
+            per_launch: false,
         }
+    }
+
+    /// Makes one profile per launch, named by the parameter `UserProfileName`: the form a
+    /// Service Catalog product takes, launched once per user.
+    pub fn user_per_launch(mut self) -> Self {
+        self.per_launch = true;
+        self
     }
 
     /// Adds a user (`UserProfileName`).
@@ -163,11 +180,11 @@ impl UserProfiles {
     /// Adds the `DomainId` parameter and the profiles to `stack`.
     pub fn add_to(self, stack: &mut Stack) -> Result<Vec<ResourceRef>> {
         let c = format!("UserProfiles '{}'", self.name);
-        if self.users.is_empty() {
+        if self.users.is_empty() && !self.per_launch {
             return Err(Error::invalid(
                 &c,
                 "user",
-                "no user is given; add one with .user(\"alice\")",
+                "no user is given; add one with .user(\"alice\") or make one per launch",
             ));
         }
         let domain = stack.add_parameter_labeled(
@@ -185,6 +202,30 @@ impl UserProfiles {
         let mut out = Vec::new();
         for user in &self.users {
             out.push(add_profile(stack, &c, user, &domain)?);
+        }
+        if self.per_launch {
+            let name = stack.add_parameter_labeled(
+                "UserProfileName",
+                &c,
+                Parameter::string()
+                    .description("The user's profile name in the domain")
+                    .pattern(
+                        "^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$",
+                        "1 to 63 letters, digits and hyphens, starting and ending with a letter or digit",
+                    ),
+                "User profile name",
+                "Studio",
+            )?;
+            out.push(
+                stack.add_resource_tagged(
+                    "UserProfile",
+                    &c,
+                    Resource::new("AWS::SageMaker::UserProfile")
+                        .property("DomainId", domain.to_value())
+                        .property("UserProfileName", name.to_value()),
+                    "user profile",
+                )?,
+            );
         }
         Ok(out)
     }
