@@ -43,6 +43,26 @@ fn when(condition: Value) -> PolicyDocument {
     )
 }
 
+/// The same for `action`: a condition must be on a key the action's requests carry, or AWS
+/// never sends the key and the condition sees it absent.
+fn when_on(action: &str, condition: Value) -> PolicyDocument {
+    policy(
+        json!({"Statement": [{"Sid": "Cond", "Effect": "Allow", "Action": action,
+        "Resource": "*", "Condition": condition}]}),
+    )
+}
+
+fn list() -> Request {
+    Request::new("s3:ListBucket", "arn:aws:s3:::b")
+}
+
+fn notebook() -> Request {
+    Request::new(
+        "sagemaker:CreateNotebookInstance",
+        "arn:aws:sagemaker:eu-west-1:111122223333:notebook-instance/nb",
+    )
+}
+
 fn get(resource: &str) -> Request {
     Request::new("s3:GetObject", resource)
 }
@@ -551,16 +571,22 @@ fn cases() -> Vec<Case> {
         ),
         case(
             "NumericEquals",
-            when(json!({"NumericEquals": {"s3:max-keys": "10"}})),
-            obj().context("s3:max-keys", "10"),
+            when_on(
+                "s3:ListBucket",
+                json!({"NumericEquals": {"s3:max-keys": "10"}}),
+            ),
+            list().context("s3:max-keys", "10"),
             Allow,
             Some("Cond"),
             "holds",
         ),
         case(
             "NumericNotEquals",
-            when(json!({"NumericNotEquals": {"s3:max-keys": "10"}})),
-            obj().context("s3:max-keys", "10"),
+            when_on(
+                "s3:ListBucket",
+                json!({"NumericNotEquals": {"s3:max-keys": "10"}}),
+            ),
+            list().context("s3:max-keys", "10"),
             ImplicitDeny,
             None,
             "does not hold",
@@ -811,44 +837,55 @@ fn cases() -> Vec<Case> {
         // Multivalued keys.
         case(
             "ForAllValues: a subset",
-            when(
+            when_on(
+                "sagemaker:CreateNotebookInstance",
                 json!({"ForAllValues:StringEquals": {"sagemaker:VpcSubnets": ["subnet-1", "subnet-2"]}}),
             ),
-            obj().context_values("sagemaker:VpcSubnets", ["subnet-1"]),
+            notebook().context_values("sagemaker:VpcSubnets", ["subnet-1"]),
             Allow,
             Some("Cond"),
             "holds",
         ),
         case(
             "ForAllValues: one outside",
-            when(
+            when_on(
+                "sagemaker:CreateNotebookInstance",
                 json!({"ForAllValues:StringEquals": {"sagemaker:VpcSubnets": ["subnet-1", "subnet-2"]}}),
             ),
-            obj().context_values("sagemaker:VpcSubnets", ["subnet-1", "subnet-9"]),
+            notebook().context_values("sagemaker:VpcSubnets", ["subnet-1", "subnet-9"]),
             ImplicitDeny,
             None,
             "does not hold",
         ),
         case(
             "ForAllValues: a missing key holds",
-            when(json!({"ForAllValues:StringEquals": {"sagemaker:VpcSubnets": ["subnet-1"]}})),
-            obj(),
+            when_on(
+                "sagemaker:CreateNotebookInstance",
+                json!({"ForAllValues:StringEquals": {"sagemaker:VpcSubnets": ["subnet-1"]}}),
+            ),
+            notebook(),
             Allow,
             Some("Cond"),
             "not in the request",
         ),
         case(
             "ForAnyValue: one matches",
-            when(json!({"ForAnyValue:StringEquals": {"sagemaker:VpcSecurityGroupIds": "sg-1"}})),
-            obj().context_values("sagemaker:VpcSecurityGroupIds", ["sg-9", "sg-1"]),
+            when_on(
+                "sagemaker:CreateNotebookInstance",
+                json!({"ForAnyValue:StringEquals": {"sagemaker:VpcSecurityGroupIds": "sg-1"}}),
+            ),
+            notebook().context_values("sagemaker:VpcSecurityGroupIds", ["sg-9", "sg-1"]),
             Allow,
             Some("Cond"),
             "holds",
         ),
         case(
             "ForAnyValue: a missing key fails",
-            when(json!({"ForAnyValue:StringEquals": {"sagemaker:VpcSecurityGroupIds": "sg-1"}})),
-            obj(),
+            when_on(
+                "sagemaker:CreateNotebookInstance",
+                json!({"ForAnyValue:StringEquals": {"sagemaker:VpcSecurityGroupIds": "sg-1"}}),
+            ),
+            notebook(),
             ImplicitDeny,
             None,
             "not in the request",
@@ -871,10 +908,11 @@ fn cases() -> Vec<Case> {
         ),
         case(
             "SageMaker: no direct internet access",
-            when(
+            when_on(
+                "sagemaker:CreateNotebookInstance",
                 json!({"StringEquals": {"sagemaker:DirectInternetAccess": "Disabled", "sagemaker:RootAccess": "Disabled"}}),
             ),
-            obj()
+            notebook()
                 .context("sagemaker:DirectInternetAccess", "Disabled")
                 .context("sagemaker:RootAccess", "Enabled"),
             ImplicitDeny,

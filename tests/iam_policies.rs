@@ -375,7 +375,7 @@ fn evaluation_refuses_to_guess() -> airgap::Result<()> {
         .evaluate(&Request::new("s3:GetObject", "arn:aws:s3:::b/k"))
         .unwrap_err()
         .to_string();
-    assert!(message.contains("give the request one"), "{message}");
+    assert!(message.contains("give the request a caller"), "{message}");
     Ok(())
 }
 

@@ -19,6 +19,12 @@ Examples:
   airgap policy simulate --policy bucket-policy.json --action s3:GetObject \\
       --resource arn:aws:s3:::my_secure_bucket/x --principal arn:aws:iam::111122223333:role/ml \\
       --context aws:SourceVpce=vpce-1a2b3c4d
+  airgap policy simulate --policy bucket-policy.json --action s3:GetObject \\
+      --resource arn:aws:s3:::my_secure_bucket/x \\
+      --principal arn:aws:sts::111122223333:assumed-role/Pipeline/build-42 --role-path /service-role/ \\
+      --context-values aws:PrincipalOrgPaths=o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/
+  airgap policy simulate --policy bucket-policy.json --action s3:GetObject \\
+      --resource arn:aws:s3:::my_secure_bucket/x --anonymous
 
 Exit codes: validate 0 clean, 1 lint findings; simulate 0 allowed, 1 denied; 2 bad input.")]
 pub struct Args {
@@ -32,7 +38,7 @@ enum PolicyCommand {
     /// the rules of its kind, and risky shapes (printed as findings).
     Validate(ValidateArgs),
     /// Evaluate one request against a policy, as AWS evaluates a single policy.
-    Simulate(SimulateArgs),
+    Simulate(Box<SimulateArgs>),
 }
 
 /// Where a policy is used.
@@ -81,13 +87,33 @@ struct SimulateArgs {
     #[arg(long, value_name = "ARN")]
     resource: String,
 
-    /// The caller's ARN (sets aws:PrincipalArn and aws:PrincipalAccount too).
-    #[arg(long, value_name = "ARN")]
+    /// The caller's ARN: a user, role, root user, role session
+    /// (arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION) or federated user. AWS derives
+    /// aws:PrincipalArn (a session's role ARN), aws:PrincipalAccount and aws:PrincipalType from it.
+    #[arg(long, value_name = "ARN", conflicts_with_all = ["anonymous", "service"])]
     principal: Option<String>,
+
+    /// The path of the role whose session --principal is (session ARNs do not show it, and
+    /// aws:PrincipalArn carries it), e.g. /service-role/.
+    #[arg(long, value_name = "PATH", requires = "principal")]
+    role_path: Option<String>,
+
+    /// The caller is anonymous (an unsigned request): only "*" principals name it.
+    #[arg(long, conflicts_with = "service")]
+    anonymous: bool,
+
+    /// The caller is an AWS service, e.g. logs.amazonaws.com.
+    #[arg(long, value_name = "NAME")]
+    service: Option<String>,
 
     /// A request context key and value (repeat; a key given twice is multivalued).
     #[arg(long, value_name = "KEY=VALUE", value_parser = parse_pair)]
     context: Vec<(String, String)>,
+
+    /// A value of a multivalued context key, such as aws:PrincipalOrgPaths (repeat for more
+    /// values; one is a set of one).
+    #[arg(long, value_name = "KEY=VALUE", value_parser = parse_pair)]
+    context_values: Vec<(String, String)>,
 
     /// The account the template's ${AWS::AccountId} stands for.
     #[arg(long, value_name = "ID")]
@@ -122,7 +148,7 @@ fn read_policy(path: &std::path::Path) -> Result<PolicyDocument, Failure> {
 pub fn run(args: Args) -> Result<Outcome, Failure> {
     match args.command {
         PolicyCommand::Validate(a) => validate(a),
-        PolicyCommand::Simulate(a) => simulate(a),
+        PolicyCommand::Simulate(a) => simulate(*a),
     }
 }
 
@@ -158,23 +184,33 @@ fn simulate(args: SimulateArgs) -> Result<Outcome, Failure> {
     if let Some(p) = &args.principal {
         request = request.principal_arn(p.clone());
     }
-    let mut keys: Vec<&str> = Vec::new();
-    for (k, _) in &args.context {
-        if !keys.contains(&k.as_str()) {
-            keys.push(k);
-        }
+    if let Some(path) = &args.role_path {
+        request = request.role_path(path.clone());
     }
-    for key in keys {
-        let values: Vec<&String> = args
-            .context
-            .iter()
-            .filter(|(k, _)| k == key)
-            .map(|(_, v)| v)
-            .collect();
-        request = match values.as_slice() {
-            [one] => request.context(key, (*one).clone()),
-            many => request.context_values(key, many.iter().map(|v| (*v).clone())),
-        };
+    if args.anonymous {
+        request = request.anonymous();
+    }
+    if let Some(service) = &args.service {
+        request = request.service_principal(service.clone());
+    }
+    for (pairs, set) in [(&args.context, false), (&args.context_values, true)] {
+        let mut keys: Vec<&str> = Vec::new();
+        for (k, _) in pairs {
+            if !keys.contains(&k.as_str()) {
+                keys.push(k);
+            }
+        }
+        for key in keys {
+            let values: Vec<String> = pairs
+                .iter()
+                .filter(|(k, _)| k == key)
+                .map(|(_, v)| v.clone())
+                .collect();
+            request = match values.as_slice() {
+                [one] if !set => request.context(key, one.clone()),
+                _ => request.context_values(key, values),
+            };
+        }
     }
     if let Some(a) = &args.account {
         request = request.account(a.clone());
@@ -195,13 +231,25 @@ fn simulate(args: SimulateArgs) -> Result<Outcome, Failure> {
         .statement()
         .map(|s| format!(" (statement {s})"))
         .unwrap_or_default();
-    let out = format!(
+    let mut out = format!(
         "{}{by}: {} on {}\n{}\n",
         decision.outcome(),
         args.action,
         args.resource,
         decision.reason()
     );
+    if !decision.context().is_empty() {
+        out.push_str("request context:\n");
+        for c in decision.context() {
+            out.push_str(&format!("  {c}\n"));
+        }
+    }
+    for (key, why) in decision.ignored_keys() {
+        out.push_str(&format!("ignored: {key}: {why}\n"));
+    }
+    for a in decision.assumptions() {
+        out.push_str(&format!("assumed: {a}\n"));
+    }
     write_stdout(out.as_bytes())?;
     Ok(match decision.outcome() {
         Decided::Allow => Outcome::Success,

@@ -2,195 +2,16 @@
 //! single policy: an explicit deny wins, then an allow, else the request is implicitly denied.
 
 use std::fmt;
-use std::net::IpAddr;
 
 use indexmap::IndexMap;
-use ipnet::IpNet;
-use serde_json::Value;
 
 use super::catalog;
-use super::policy::{Condition, Statement};
-use super::policy::{ConditionOperator as Op, Effect, PolicyDocument, Principal, SetQualifier};
+use super::conditions::{arn_like, condition};
+use super::policy::{Effect, PolicyDocument, PolicyKind, Principal, Statement};
+use super::request::{Caller, ContextValue, Identity, Request, Slot};
+use super::values::{Env, resolve, substitute};
 use super::wildcard::{Tok, match_tokens};
-use crate::error::{Error, Location, Result};
-use crate::template::Partition;
-
-/// Who makes a request.
-#[derive(Debug, Clone, PartialEq)]
-enum Caller {
-    Aws(String),
-    Service(String),
-    Federated(String),
-    CanonicalUser(String),
-}
-
-/// A request to evaluate a policy against: the action, the resource, who asks, the request
-/// context (condition keys and their values), and the values of the template names the policy
-/// uses (`${AWS::AccountId}`, a `Ref` to a bucket, an `Fn::ImportValue`).
-///
-/// ```
-/// use airgap::iam::{Outcome, PolicyDocument, Request};
-/// let policy = PolicyDocument::from_json(r#"{"Statement": [{"Effect": "Allow", "Principal": "*",
-///     "Action": "s3:GetObject", "Resource": "arn:aws:s3:::my_secure_bucket/*"}]}"#)?;
-/// let get = Request::new("s3:GetObject", "arn:aws:s3:::my_secure_bucket/x");
-/// assert_eq!(policy.evaluate(&get)?.outcome(), Outcome::Allow);
-/// # Ok::<(), airgap::Error>(())
-/// ```
-#[derive(Debug, Clone, PartialEq)]
-#[must_use]
-pub struct Request {
-    action: String,
-    resource: String,
-    caller: Option<Caller>,
-    /// Lower-cased key -> (values, multivalued).
-    context: IndexMap<String, (Vec<String>, bool)>,
-    partition: Option<Partition>,
-    account: Option<String>,
-    region: Option<String>,
-    template: IndexMap<String, String>,
-}
-
-impl Request {
-    /// A request for `action` (`s3:GetObject`) on `resource` (an ARN, or `*` for actions
-    /// that take no resource).
-    pub fn new(action: impl Into<String>, resource: impl Into<String>) -> Self {
-        Self {
-            action: action.into(),
-            resource: resource.into(),
-            caller: None,
-            context: IndexMap::new(),
-            partition: None,
-            account: None,
-            region: None,
-            template: IndexMap::new(),
-        }
-    }
-
-    /// The caller is the IAM user, role or assumed-role session with this ARN. Sets
-    /// `aws:PrincipalArn` and `aws:PrincipalAccount` unless the context already has them.
-    pub fn principal_arn(mut self, arn: impl Into<String>) -> Self {
-        let arn = arn.into();
-        if let Some(account) = arn.split(':').nth(4).filter(|a| !a.is_empty()) {
-            self.context
-                .entry("aws:principalaccount".into())
-                .or_insert((vec![account.to_string()], false));
-        }
-        self.context
-            .entry("aws:principalarn".into())
-            .or_insert((vec![arn.clone()], false));
-        self.caller = Some(Caller::Aws(arn));
-        self
-    }
-
-    /// The caller is an AWS service (`logs.amazonaws.com`). Sets `aws:PrincipalServiceName`
-    /// and `aws:PrincipalIsAWSService`.
-    pub fn service_principal(mut self, service: impl Into<String>) -> Self {
-        let service = service.into();
-        self.context
-            .entry("aws:principalservicename".into())
-            .or_insert((vec![service.clone()], false));
-        self.context
-            .entry("aws:principalisawsservice".into())
-            .or_insert((vec!["true".into()], false));
-        self.caller = Some(Caller::Service(service));
-        self
-    }
-
-    /// The caller is a federated user of this identity provider.
-    pub fn federated_principal(mut self, provider: impl Into<String>) -> Self {
-        self.caller = Some(Caller::Federated(provider.into()));
-        self
-    }
-
-    /// The caller is this S3 canonical user.
-    pub fn canonical_user(mut self, id: impl Into<String>) -> Self {
-        self.caller = Some(Caller::CanonicalUser(id.into()));
-        self
-    }
-
-    /// A single-valued context key, e.g. (`aws:SourceVpce`, `vpce-1a2b3c4d`). Keys compare
-    /// case-insensitively.
-    pub fn context(mut self, key: &str, value: impl Into<String>) -> Self {
-        self.context
-            .insert(key.to_ascii_lowercase(), (vec![value.into()], false));
-        self
-    }
-
-    /// A multivalued context key, e.g. (`sagemaker:VpcSubnets`, [`subnet-1`, `subnet-2`]).
-    pub fn context_values<I, S>(mut self, key: &str, values: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.context.insert(
-            key.to_ascii_lowercase(),
-            (values.into_iter().map(Into::into).collect(), true),
-        );
-        self
-    }
-
-    /// The partition `${AWS::Partition}` stands for (by default the partition of the
-    /// request's resource ARN).
-    pub fn partition(mut self, partition: Partition) -> Self {
-        self.partition = Some(partition);
-        self
-    }
-
-    /// The account `${AWS::AccountId}` stands for.
-    pub fn account(mut self, account: impl Into<String>) -> Self {
-        self.account = Some(account.into());
-        self
-    }
-
-    /// The region `${AWS::Region}` stands for.
-    pub fn region(mut self, region: impl Into<String>) -> Self {
-        self.region = Some(region.into());
-        self
-    }
-
-    /// The value of a template name the policy uses: a parameter or resource (`Ref`, as
-    /// `DataBucket`), an attribute (`Fn::GetAtt`, as `LogGroup.Arn`) or an export
-    /// (`Fn::ImportValue`, by its name).
-    pub fn template_value(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.template.insert(name.into(), value.into());
-        self
-    }
-
-    /// A request names one real action: a typo would otherwise be implicitly denied and read
-    /// as proof that the policy works.
-    fn check(&self) -> Result<()> {
-        let at = || Location::new("Request", "action");
-        if self.action.contains(['*', '?']) {
-            return Err(Error::Invalid {
-                at: at(),
-                message: format!(
-                    "`{}` is a pattern; a request is for one action, such as `s3:GetObject`",
-                    self.action
-                ),
-            });
-        }
-        catalog::check_action(&self.action).map_err(|unknown| Error::UnknownAction {
-            at: at(),
-            action: self.action.clone(),
-            reason: unknown.reason,
-            suggestion: unknown.suggestion.map(String::into_boxed_str),
-        })
-    }
-
-    fn partition_name(&self) -> Option<&str> {
-        if let Some(p) = self.partition {
-            return Some(p.name());
-        }
-        self.resource
-            .strip_prefix("arn:")
-            .and_then(|r| r.split(':').next())
-            .filter(|p| ["aws", "aws-cn", "aws-us-gov"].contains(p))
-    }
-
-    fn lookup(&self, key: &str) -> Option<&(Vec<String>, bool)> {
-        self.context.get(&key.to_ascii_lowercase())
-    }
-}
+use crate::error::{Error, Result};
 
 /// What a policy decides about a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -239,6 +60,9 @@ pub struct Decision {
     statement: Option<StatementRef>,
     reason: String,
     not_applied: Vec<(StatementRef, String)>,
+    context: Vec<ContextValue>,
+    ignored: Vec<(String, String)>,
+    assumed: Vec<String>,
 }
 
 impl Decision {
@@ -266,6 +90,24 @@ impl Decision {
     pub fn not_applied(&self) -> &[(StatementRef, String)] {
         &self.not_applied
     }
+
+    /// The request context the evaluation used: the keys the request gave and those AWS
+    /// derives from the caller (`aws:PrincipalArn`, `aws:PrincipalAccount`, ...).
+    pub fn context(&self) -> &[ContextValue] {
+        &self.context
+    }
+
+    /// Keys the request gave that AWS never sends with this action (such as `s3:prefix` on
+    /// `s3:GetObject`), with why: conditions on them were evaluated as if the key were absent.
+    pub fn ignored_keys(&self) -> &[(String, String)] {
+        &self.ignored
+    }
+
+    /// What the evaluation had to assume where AWS's documentation gives no answer (each time
+    /// the answer that denies was taken); empty when nothing was assumed.
+    pub fn assumptions(&self) -> &[String] {
+        &self.assumed
+    }
 }
 
 impl fmt::Display for Decision {
@@ -283,7 +125,13 @@ impl PolicyDocument {
     /// template names (`${AWS::Partition}`, `${AWS::AccountId}`, `Ref`, `Fn::ImportValue`)
     /// take the values the request gives them. A condition with a key the catalog does not
     /// know, or a value the request cannot supply, is an [`Error::CannotEvaluate`]: the
-    /// evaluator never guesses, so it never allows by accident.
+    /// evaluator never guesses, so it never allows by accident. Where AWS's documentation
+    /// gives no answer, the evaluation takes the one that denies and says so in
+    /// [`Decision::assumptions`].
+    ///
+    /// The policy is validated first, as [`PolicyDocument::validate`] does for its kind: a
+    /// resource policy when a statement names a principal (a trust policy when none names a
+    /// resource either), an identity policy otherwise.
     ///
     /// ```
     /// use airgap::iam::{Arn, Outcome, PolicyDocument, Request, Statement};
@@ -301,27 +149,42 @@ impl PolicyDocument {
     /// # Ok::<(), airgap::Error>(())
     /// ```
     pub fn evaluate(&self, request: &Request) -> Result<Decision> {
-        request.check()?;
+        self.validate(self.inferred_kind(), "policy document")?;
+        let caller = request.check()?;
+        let slots = request.context_slots(caller.as_ref());
+        let ignored = ignored_keys(request, &slots);
+        let slots: IndexMap<String, Slot> = slots
+            .into_iter()
+            .filter(|(k, _)| !ignored.iter().any(|(i, _)| i.eq_ignore_ascii_case(k)))
+            .collect();
         let mut allow: Option<(StatementRef, String)> = None;
         let mut deny: Option<(StatementRef, String)> = None;
         let mut not_applied = Vec::new();
+        let mut assumed = Vec::new();
         for (index, s) in self.statements.iter().enumerate() {
             let at = StatementRef {
                 index,
                 sid: s.sid.clone(),
             };
+            let env = Env {
+                request,
+                slots: &slots,
+                effect: s.effect,
+            };
             let fail = |message: String| Error::CannotEvaluate {
                 statement: at.to_string(),
                 message,
             };
-            match applies(s, request).map_err(fail)? {
+            let mut notes = Vec::new();
+            match applies(s, caller.as_ref(), &env, &mut notes).map_err(fail)? {
                 Ok(why) => match s.effect {
-                    Effect::Deny if deny.is_none() => deny = Some((at, why)),
-                    Effect::Allow if allow.is_none() => allow = Some((at, why)),
+                    Effect::Deny if deny.is_none() => deny = Some((at.clone(), why)),
+                    Effect::Allow if allow.is_none() => allow = Some((at.clone(), why)),
                     _ => {}
                 },
-                Err(why_not) => not_applied.push((at, why_not)),
+                Err(why_not) => not_applied.push((at.clone(), why_not)),
             }
+            assumed.extend(notes.into_iter().map(|n| format!("statement {at}: {n}")));
         }
         let (outcome, decided) = match (deny, allow) {
             (Some(d), _) => (Outcome::ExplicitDeny, Some(d)),
@@ -347,35 +210,106 @@ impl PolicyDocument {
                 (None, format!("no statement applies ({})", parts.join("; ")))
             }
         };
+        let context = slots
+            .into_values()
+            .filter_map(|s| match s {
+                Slot::Known(v) => Some(v),
+                Slot::Unknown { .. } => None,
+            })
+            .collect();
         Ok(Decision {
             outcome,
             statement,
             reason,
             not_applied,
+            context,
+            ignored,
+            assumed,
         })
     }
+
+    /// The kind of policy the statements' shape says this is.
+    fn inferred_kind(&self) -> PolicyKind {
+        let named = |s: &Statement| s.principal.is_some() || s.not_principal.is_some();
+        let resourced = |s: &Statement| {
+            s.any_resource
+                || s.resource_list.is_some()
+                || !s.resources.is_empty()
+                || !s.not_resources.is_empty()
+        };
+        if !self.statements.iter().any(named) {
+            PolicyKind::Identity
+        } else if self.statements.iter().any(resourced) {
+            PolicyKind::Resource
+        } else {
+            PolicyKind::Trust
+        }
+    }
+}
+
+/// Context keys the request gives that AWS never sends with its action: the Service
+/// Authorization Reference lists the keys each action (and its resource types) can carry, and
+/// AWS puts no other service key in the request context, so a condition on one sees it absent.
+fn ignored_keys(request: &Request, slots: &IndexMap<String, Slot>) -> Vec<(String, String)> {
+    let Some(info) = catalog::action_info(&request.action) else {
+        return Vec::new();
+    };
+    slots
+        .values()
+        .filter_map(|slot| match slot {
+            Slot::Known(v) if !info.takes_condition_key(&v.key) => Some((
+                v.key.clone(),
+                format!(
+                    "AWS never sends `{}` with {}:{}, so conditions see it absent",
+                    v.key, info.prefix, info.name
+                ),
+            )),
+            _ => None,
+        })
+        .collect()
 }
 
 type Applies = std::result::Result<String, String>;
 
 /// Whether the statement applies to the request (`Ok(Ok(why))`), does not (`Ok(Err(why))`),
-/// or cannot be evaluated (`Err(what is missing)`).
-fn applies(s: &Statement, r: &Request) -> std::result::Result<Applies, String> {
+/// or cannot be evaluated (`Err(what is missing)`). What had to be assumed goes to `notes`.
+fn applies(
+    s: &Statement,
+    caller: Option<&Caller>,
+    env: &Env<'_>,
+    notes: &mut Vec<String>,
+) -> std::result::Result<Applies, String> {
+    let r = env.request;
     let mut why = Vec::new();
-    // Principal
+    let deny = s.effect == Effect::Deny;
     if let Some(p) = &s.principal {
-        match principal_matches(p, r)? {
-            Some(m) => why.push(format!("principal matches `{m}`")),
-            None => return Ok(Err("the principal is not named in Principal".into())),
+        match principal_matches(p, caller, env)? {
+            Named::Yes(m) => why.push(format!("principal matches `{m}`")),
+            Named::Maybe(m, doubt) if deny => {
+                notes.push(doubt);
+                why.push(format!("principal may match `{m}`"));
+            }
+            Named::Maybe(_, doubt) => {
+                notes.push(doubt);
+                return Ok(Err("the principal is not surely named in Principal".into()));
+            }
+            Named::No => return Ok(Err("the principal is not named in Principal".into())),
         }
     }
     if let Some(p) = &s.not_principal {
-        if let Some(m) = principal_matches(p, r)? {
-            return Ok(Err(format!(
-                "the principal is excluded by NotPrincipal `{m}`"
-            )));
+        match principal_matches(p, caller, env)? {
+            Named::Yes(m) => {
+                return Ok(Err(format!(
+                    "the principal is excluded by NotPrincipal `{m}`"
+                )));
+            }
+            // NotPrincipal stands on Deny statements only: the denying answer is "not excluded".
+            Named::Maybe(_, doubt) => {
+                notes.push(doubt);
+                why.push("the principal is not surely excluded by NotPrincipal".into());
+            }
+            Named::No => why.push("the principal is not excluded by NotPrincipal".into()),
         }
-        why.push("the principal is not excluded by NotPrincipal".into());
     }
     // Action
     let action_hit = |patterns: &[String]| {
@@ -418,7 +352,7 @@ fn applies(s: &Statement, r: &Request) -> std::result::Result<Applies, String> {
         let mut hit = None;
         for arn in &s.resources {
             let text = resolve(&arn.to_value(), r)?;
-            if match_tokens(&substitute(&text, r)?, &r.resource, false) {
+            if resource_matches(&substitute(&text, env)?, &r.resource) {
                 hit = Some(text);
                 break;
             }
@@ -438,7 +372,7 @@ fn applies(s: &Statement, r: &Request) -> std::result::Result<Applies, String> {
     if !s.not_resources.is_empty() {
         for arn in &s.not_resources {
             let text = resolve(&arn.to_value(), r)?;
-            if match_tokens(&substitute(&text, r)?, &r.resource, false) {
+            if resource_matches(&substitute(&text, env)?, &r.resource) {
                 return Ok(Err(format!(
                     "resource `{}` is excluded by NotResource `{text}`",
                     r.resource
@@ -449,7 +383,9 @@ fn applies(s: &Statement, r: &Request) -> std::result::Result<Applies, String> {
     }
     // Conditions: all must hold.
     for c in &s.conditions {
-        let (holds, detail) = condition(c, r)?;
+        let out = condition(c, env)?;
+        let (holds, detail) = (out.holds, out.detail);
+        notes.extend(out.assumed);
         if !holds {
             return Ok(Err(format!(
                 "condition {} on `{}` does not hold ({detail})",
@@ -466,433 +402,129 @@ fn applies(s: &Statement, r: &Request) -> std::result::Result<Applies, String> {
     Ok(Ok(why.join(", ")))
 }
 
+/// Whether a principal element names the caller, and by which value.
+enum Named {
+    Yes(String),
+    /// AWS's documentation does not say; the first text is the value, the second the doubt.
+    Maybe(String, String),
+    No,
+}
+
+/// Whether one principal value names the caller.
+enum Hit {
+    Yes,
+    /// AWS's documentation does not say why not or why so: the doubt, in words.
+    Maybe(String),
+    No,
+}
+
 /// The principal value of `p` that names the caller, if one does.
-fn principal_matches(p: &Principal, r: &Request) -> std::result::Result<Option<String>, String> {
+fn principal_matches(
+    p: &Principal,
+    caller: Option<&Caller>,
+    env: &Env<'_>,
+) -> std::result::Result<Named, String> {
+    let mut maybe = None;
     for (kind, values) in p.entries() {
         for v in values {
-            let v = resolve(&v, r)?;
+            let v = resolve(&v, env.request)?;
+            // "Principal": "*" and {"AWS": "*"} name everyone, anonymous callers included.
             if kind == "AWS" && v == "*" {
-                return Ok(Some(v));
+                return Ok(Named::Yes(v));
             }
-            let Some(caller) = &r.caller else {
+            let Some(caller) = caller else {
                 return Err(format!(
-                    "the statement names principals ({kind} `{v}`); give the request one with `principal_arn` or `service_principal`"
+                    "the statement names principals ({kind} `{v}`); give the request a caller (`principal_arn`, `service_principal`, `anonymous`)"
                 ));
             };
             let hit = match (kind.as_str(), caller) {
-                ("AWS", Caller::Aws(arn)) => aws_principal_matches(&v, arn),
-                ("Service", Caller::Service(name)) => v == *name,
-                ("Federated", Caller::Federated(name)) => v == *name,
-                ("CanonicalUser", Caller::CanonicalUser(id)) => v == *id,
-                _ => false,
+                ("AWS", Caller::Aws { .. }) => aws_principal_matches(&v, caller),
+                ("Service", Caller::Service(name)) => Hit::from(v == *name),
+                ("Federated", Caller::Federated(name)) => Hit::from(v == *name),
+                ("CanonicalUser", Caller::CanonicalUser(id)) => Hit::from(v == *id),
+                _ => Hit::No,
             };
-            if hit {
-                return Ok(Some(v));
+            match hit {
+                Hit::Yes => return Ok(Named::Yes(v)),
+                Hit::Maybe(doubt) => maybe = Some(Named::Maybe(v, doubt)),
+                Hit::No => {}
             }
         }
     }
-    Ok(None)
+    Ok(maybe.unwrap_or(Named::No))
 }
 
-/// An `AWS` principal names the caller by its ARN, by its role (for an assumed-role session),
-/// or by its account (a 12-digit ID or the account's `:root` ARN).
-fn aws_principal_matches(named: &str, caller: &str) -> bool {
-    if named == caller {
-        return true;
-    }
-    let parts: Vec<&str> = caller.splitn(6, ':').collect();
-    if parts.len() < 6 {
-        return false;
-    }
-    let (partition, account, resource) = (parts[1], parts[4], parts[5]);
-    if named == account || named == format!("arn:{partition}:iam::{account}:root") {
-        return true;
-    }
-    if parts[2] == "sts"
-        && let Some(rest) = resource.strip_prefix("assumed-role/")
-    {
-        let role = rest.split('/').next().unwrap_or("");
-        return named == format!("arn:{partition}:iam::{account}:role/{role}");
-    }
-    false
-}
-
-/// The string a policy value stands for once the template's names are given their values.
-fn resolve(v: &Value, r: &Request) -> std::result::Result<String, String> {
-    match v {
-        Value::String(s) => Ok(s.clone()),
-        Value::Bool(b) => Ok(b.to_string()),
-        Value::Number(n) => Ok(n.to_string()),
-        Value::Object(m) if m.len() == 1 => {
-            let (f, arg) = m.iter().next().expect("one entry");
-            match (f.as_str(), arg) {
-                ("Ref", Value::String(name)) => name_value(name, r),
-                ("Fn::Sub", Value::String(s)) => sub(s, &IndexMap::new(), r),
-                ("Fn::Sub", Value::Array(a)) if a.len() == 2 => {
-                    let text = a[0].as_str().ok_or("Fn::Sub needs a string")?;
-                    let mut vars = IndexMap::new();
-                    if let Value::Object(vm) = &a[1] {
-                        for (k, x) in vm {
-                            vars.insert(k.clone(), resolve(x, r)?);
-                        }
-                    }
-                    sub(text, &vars, r)
-                }
-                ("Fn::GetAtt", Value::Array(a)) if a.len() == 2 => {
-                    let id = a[0].as_str().unwrap_or_default();
-                    let attr = a[1].as_str().unwrap_or_default();
-                    name_value(&format!("{id}.{attr}"), r)
-                }
-                ("Fn::GetAtt", Value::String(s)) => name_value(s, r),
-                ("Fn::ImportValue", x) => name_value(&resolve(x, r)?, r),
-                ("Fn::Join", Value::Array(a)) if a.len() == 2 => {
-                    let delim = a[0].as_str().ok_or("Fn::Join needs a delimiter")?;
-                    let items = a[1].as_array().ok_or("Fn::Join needs a list")?;
-                    let parts: std::result::Result<Vec<String>, String> =
-                        items.iter().map(|x| resolve(x, r)).collect();
-                    Ok(parts?.join(delim))
-                }
-                _ => Err(format!(
-                    "`{v}` is a template function the evaluator does not resolve; give the request its value with `template_value`"
-                )),
-            }
-        }
-        other => Err(format!("`{other}` is not a policy value")),
+impl From<bool> for Hit {
+    fn from(hit: bool) -> Self {
+        if hit { Hit::Yes } else { Hit::No }
     }
 }
 
-fn name_value(name: &str, r: &Request) -> std::result::Result<String, String> {
-    let missing = |what: &str| format!("the policy uses `{name}`; give the request {what}");
-    match name {
-        "AWS::Partition" => r
-            .partition_name()
-            .map(str::to_string)
-            .ok_or_else(|| missing("a partition (or a resource ARN)")),
-        "AWS::AccountId" => r.account.clone().ok_or_else(|| missing("an `account`")),
-        "AWS::Region" => r.region.clone().ok_or_else(|| missing("a `region`")),
-        "AWS::URLSuffix" => Ok(match r.partition_name() {
-            Some("aws-cn") => "amazonaws.com.cn".into(),
-            _ => "amazonaws.com".into(),
-        }),
-        _ => r
-            .template
-            .get(name)
-            .cloned()
-            .ok_or_else(|| missing("its value with `template_value`")),
-    }
-}
-
-/// `Fn::Sub`: template names get their values; `${!x}` stays as the policy variable `${x}`.
-fn sub(
-    s: &str,
-    vars: &IndexMap<String, String>,
-    r: &Request,
-) -> std::result::Result<String, String> {
-    crate::template::expand_sub(s, |var| match vars.get(var) {
-        Some(v) => Ok(v.clone()),
-        None => name_value(var, r),
-    })
-}
-
-/// Replaces IAM policy variables (`${aws:username}`, `${aws:PrincipalTag/team, 'none'}`,
-/// `${*}`, `${?}`, `${$}`) with the request's values, as literal text in a pattern.
-fn substitute(s: &str, r: &Request) -> std::result::Result<Vec<Tok>, String> {
-    let mut out = Vec::new();
-    let mut rest = s;
-    let push_pattern = |out: &mut Vec<Tok>, text: &str| out.extend(super::wildcard::tokens(text));
-    while let Some(start) = rest.find("${") {
-        push_pattern(&mut out, &rest[..start]);
-        let after = &rest[start + 2..];
-        let Some(end) = after.find('}') else {
-            push_pattern(&mut out, &rest[start..]);
-            rest = "";
-            break;
-        };
-        let var = after[..end].trim();
-        let literal = match var {
-            "*" => "*".to_string(),
-            "?" => "?".to_string(),
-            "$" => "$".to_string(),
-            _ => {
-                let (key, default) = match var.split_once(',') {
-                    Some((k, d)) => (k.trim(), Some(d.trim().trim_matches('\'').to_string())),
-                    None => (var, None),
-                };
-                match r.lookup(key) {
-                    Some((values, false)) if values.len() == 1 => values[0].clone(),
-                    Some(_) => {
-                        return Err(format!(
-                            "the policy variable `${{{key}}}` names a multivalued key, which cannot be a variable"
-                        ));
-                    }
-                    None => match default {
-                        Some(d) => d,
-                        None => {
-                            return Err(format!(
-                                "the policy uses the variable `${{{key}}}`; give the request `{key}` in its context"
-                            ));
-                        }
-                    },
-                }
-            }
-        };
-        out.extend(literal.chars().map(Tok::Lit));
-        rest = &after[end + 1..];
-    }
-    push_pattern(&mut out, rest);
-    Ok(out)
-}
-
-fn literal(tokens: &[Tok]) -> String {
-    tokens
-        .iter()
-        .map(|t| match t {
-            Tok::Lit(c) => *c,
-            Tok::Star => '*',
-            Tok::One => '?',
-        })
-        .collect()
-}
-
-/// The positive operator a negated one is the opposite of.
-fn positive(op: Op) -> (Op, bool) {
-    match op {
-        Op::StringNotEquals => (Op::StringEquals, true),
-        Op::StringNotEqualsIgnoreCase => (Op::StringEqualsIgnoreCase, true),
-        Op::StringNotLike => (Op::StringLike, true),
-        Op::NumericNotEquals => (Op::NumericEquals, true),
-        Op::DateNotEquals => (Op::DateEquals, true),
-        Op::NotIpAddress => (Op::IpAddress, true),
-        Op::ArnNotEquals => (Op::ArnEquals, true),
-        Op::ArnNotLike => (Op::ArnLike, true),
-        other => (other, false),
-    }
-}
-
-fn condition(c: &Condition, r: &Request) -> std::result::Result<(bool, String), String> {
-    let key = c.key.as_str();
-    if !catalog::is_condition_key(key) {
-        let hint = catalog::suggest_condition_key(key)
-            .map(|s| format!("; did you mean `{s}`?"))
-            .unwrap_or_default();
-        return Err(format!("`{key}` is not a known condition key{hint}"));
-    }
-    let mut policy = Vec::new();
-    for v in &c.values {
-        policy.push(substitute(&resolve(&v.to_value(), r)?, r)?);
-    }
-    let present = r.lookup(key).filter(|(v, _)| !v.is_empty());
-    if c.operator == Op::Null {
-        let want_absent = match policy.first().map(|t| literal(t).to_ascii_lowercase()) {
-            Some(v) if v == "true" => true,
-            Some(v) if v == "false" => false,
-            _ => return Err("Null takes `true` or `false`".into()),
-        };
-        let absent = present.is_none();
-        let state = if absent { "absent" } else { "present" };
-        return Ok((absent == want_absent, format!("the key is {state}")));
-    }
-    let Some((values, _)) = present else {
-        let (_, negated) = positive(c.operator);
-        let holds = c.if_exists
-            || match c.set {
-                Some(SetQualifier::ForAllValues) => true,
-                Some(SetQualifier::ForAnyValue) => false,
-                None => negated,
-            };
-        return Ok((holds, "the key is not in the request".into()));
+/// An `AWS` principal names the caller by its ARN, by its account (a 12-digit ID or the
+/// account's `:root` ARN: "The account ARN and the shortened account ID behave the same way.
+/// Both delegate permissions to the account"), or, for a role session, by its role's ARN
+/// (with any path: session ARNs carry none, and role names are unique in an account). "You
+/// cannot use a wildcard to match part of a principal name or ARN."
+fn aws_principal_matches(named: &str, caller: &Caller) -> Hit {
+    let Caller::Aws {
+        arn,
+        partition,
+        account,
+        identity,
+    } = caller
+    else {
+        return Hit::No;
     };
-    let (op, negated) = positive(c.operator);
-    let matches_one = |v: &str| -> std::result::Result<bool, String> {
-        for p in &policy {
-            if compare(op, p, v)? {
-                return Ok(true);
-            }
-        }
-        Ok(false)
+    if named == arn || named == account || named == format!("arn:{partition}:iam::{account}:root") {
+        return Hit::Yes;
+    }
+    let iam_prefix = format!("arn:{partition}:iam::{account}:");
+    let Some(resource) = named.strip_prefix(&iam_prefix) else {
+        return Hit::No;
     };
-    let mut results = Vec::new();
-    for v in values {
-        results.push(matches_one(v)?);
-    }
-    let ok = |m: bool| m != negated;
-    let holds = match c.set {
-        Some(SetQualifier::ForAllValues) => results.iter().all(|&m| ok(m)),
-        Some(SetQualifier::ForAnyValue) => results.iter().any(|&m| ok(m)),
-        None if negated => !results.iter().any(|&m| m),
-        None => results.iter().any(|&m| m),
-    };
-    let shown: Vec<String> = policy.iter().map(|p| literal(p)).collect();
-    Ok((
-        holds,
-        format!("request has {values:?}, policy has {shown:?}"),
-    ))
-}
-
-fn compare(op: Op, policy: &[Tok], value: &str) -> std::result::Result<bool, String> {
-    let text = literal(policy);
-    Ok(match op {
-        Op::StringEquals => text == value,
-        Op::StringEqualsIgnoreCase => text.to_lowercase() == value.to_lowercase(),
-        Op::StringLike => match_tokens(policy, value, false),
-        Op::NumericEquals
-        | Op::NumericLessThan
-        | Op::NumericLessThanEquals
-        | Op::NumericGreaterThan
-        | Op::NumericGreaterThanEquals => {
-            let p: f64 = text
-                .trim()
-                .parse()
-                .map_err(|_| format!("`{text}` is not a number for {}", op.name()))?;
-            let Ok(v) = value.trim().parse::<f64>() else {
-                return Ok(false);
+    match identity {
+        Identity::Session { role, .. } | Identity::Role { name: role, .. } => {
+            let Some(named_role) = resource.strip_prefix("role/") else {
+                return Hit::No;
             };
-            ordered(op, v.partial_cmp(&p))
-        }
-        Op::DateEquals
-        | Op::DateLessThan
-        | Op::DateLessThanEquals
-        | Op::DateGreaterThan
-        | Op::DateGreaterThanEquals => {
-            let p = parse_date(&text)
-                .ok_or_else(|| format!("`{text}` is not a date (ISO 8601 or epoch seconds)"))?;
-            let Some(v) = parse_date(value) else {
-                return Ok(false);
-            };
-            ordered(op, v.partial_cmp(&p))
-        }
-        Op::Bool => {
-            let p = parse_bool(&text).ok_or_else(|| format!("`{text}` is not true or false"))?;
-            parse_bool(value) == Some(p)
-        }
-        Op::BinaryEquals => text == value,
-        Op::IpAddress => {
-            let net: IpNet = text
-                .parse::<IpNet>()
-                .or_else(|_| text.parse::<IpAddr>().map(IpNet::from))
-                .map_err(|_| format!("`{text}` is not an IP address or CIDR block"))?;
-            value.parse::<IpAddr>().is_ok_and(|ip| net.contains(&ip))
-        }
-        Op::ArnEquals | Op::ArnLike => arn_like(policy, value),
-        Op::Null
-        | Op::StringNotEquals
-        | Op::StringNotEqualsIgnoreCase
-        | Op::StringNotLike
-        | Op::NumericNotEquals
-        | Op::DateNotEquals
-        | Op::NotIpAddress
-        | Op::ArnNotEquals
-        | Op::ArnNotLike => unreachable!("negated operators are compared as their positive"),
-    })
-}
-
-fn ordered(op: Op, ord: Option<std::cmp::Ordering>) -> bool {
-    use std::cmp::Ordering::{Equal, Greater, Less};
-    match (op, ord) {
-        (_, None) => false,
-        (Op::NumericEquals | Op::DateEquals, Some(o)) => o == Equal,
-        (Op::NumericLessThan | Op::DateLessThan, Some(o)) => o == Less,
-        (Op::NumericLessThanEquals | Op::DateLessThanEquals, Some(o)) => o != Greater,
-        (Op::NumericGreaterThan | Op::DateGreaterThan, Some(o)) => o == Greater,
-        (Op::NumericGreaterThanEquals | Op::DateGreaterThanEquals, Some(o)) => o != Less,
-        _ => false,
-    }
-}
-
-fn parse_bool(s: &str) -> Option<bool> {
-    match s.trim().to_ascii_lowercase().as_str() {
-        "true" => Some(true),
-        "false" => Some(false),
-        _ => None,
-    }
-}
-
-/// ArnEquals and ArnLike compare each of the six colon-separated parts on its own, with
-/// wildcards that do not cross a colon.
-fn arn_like(policy: &[Tok], value: &str) -> bool {
-    let split = |toks: &[Tok]| -> Vec<Vec<Tok>> {
-        let mut parts = vec![Vec::new()];
-        for t in toks {
-            if *t == Tok::Lit(':') && parts.len() < 6 {
-                parts.push(Vec::new());
+            let name = named_role.rsplit('/').next().unwrap_or(named_role);
+            if name == role {
+                Hit::Yes
+            } else if name.eq_ignore_ascii_case(role) {
+                Hit::Maybe(format!(
+                    "the principal names role `{name}` and the caller's role is `{role}`: AWS does not document whether role names compare ignoring case, so airgap took the answer that denies"
+                ))
             } else {
-                parts.last_mut().expect("one part").push(*t);
+                Hit::No
             }
         }
-        parts
-    };
-    let p = split(policy);
-    let v: Vec<&str> = value.splitn(6, ':').collect();
-    if p.len() != 6 || v.len() != 6 {
-        return false;
+        Identity::FederatedUser(user) => {
+            let names_user = resource
+                .strip_prefix("user/")
+                .is_some_and(|path| path.rsplit('/').next() == Some(user.as_str()));
+            if names_user {
+                Hit::Maybe(format!(
+                    "the principal names the IAM user `{resource}` and the caller is the federated user `{user}`: AWS documents naming a federated user by its session ARN (arn:aws:sts::ACCOUNT:federated-user/NAME), not whether the user that federated matches, so airgap took the answer that denies"
+                ))
+            } else {
+                Hit::No
+            }
+        }
+        Identity::Root | Identity::User(_) => Hit::No,
     }
-    p.iter().zip(v).all(|(pp, vv)| match_tokens(pp, vv, false))
 }
 
-/// Seconds since the epoch of an ISO 8601 date or date-time, or of epoch seconds.
-fn parse_date(s: &str) -> Option<f64> {
-    let s = s.trim();
-    if let Ok(n) = s.parse::<f64>() {
-        return Some(n);
-    }
-    let (date, time) = match s.split_once(['T', 't', ' ']) {
-        Some((d, t)) => (d, Some(t)),
-        None => (s, None),
-    };
-    let mut d = date.split('-');
-    let y: i64 = d.next()?.parse().ok()?;
-    let m: i64 = d.next()?.parse().ok()?;
-    let day: i64 = d.next()?.parse().ok()?;
-    if d.next().is_some() || !(1..=12).contains(&m) || !(1..=31).contains(&day) {
-        return None;
-    }
-    let mut secs = days_from_civil(y, m, day) as f64 * 86_400.0;
-    if let Some(t) = time {
-        let (clock, offset) = if let Some(c) = t.strip_suffix(['Z', 'z']) {
-            (c, 0.0)
-        } else if let Some(i) = t.rfind(['+', '-']) {
-            let (c, o) = t.split_at(i);
-            let sign = if o.starts_with('-') { -1.0 } else { 1.0 };
-            let mut hm = o[1..].split(':');
-            let h: f64 = hm.next()?.parse().ok()?;
-            let mi: f64 = hm.next().unwrap_or("0").parse().ok()?;
-            (c, sign * (h * 3600.0 + mi * 60.0))
-        } else {
-            (t, 0.0)
-        };
-        let mut c = clock.split(':');
-        let h: f64 = c.next()?.parse().ok()?;
-        let mi: f64 = c.next()?.parse().ok()?;
-        let se: f64 = c.next().unwrap_or("0").parse().ok()?;
-        secs += h * 3600.0 + mi * 60.0 + se - offset;
-    }
-    Some(secs)
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = if y >= 0 { y } else { y - 399 } / 400;
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dates() {
-        assert_eq!(parse_date("1970-01-02"), Some(86_400.0));
-        assert_eq!(parse_date("2020-01-01T00:00:00Z"), Some(1_577_836_800.0));
-        assert_eq!(
-            parse_date("2020-01-01T01:00:00+01:00"),
-            Some(1_577_836_800.0)
-        );
-        assert_eq!(parse_date("1577836800"), Some(1_577_836_800.0));
-        assert_eq!(parse_date("yesterday"), None);
+/// Whether a `Resource` or `NotResource` entry names the request's resource. "You can use
+/// wildcard characters (* and ?) within any ARN segment (the parts separated by colons) ...
+/// a wildcard character can't span segments" (Amazon S3 User Guide, IAM User Guide): the five
+/// parts before the resource compare on their own; the resource part is the rest of the ARN,
+/// colons included (`log-group:NAME:*` covers the group's streams). An entry that is not an
+/// ARN (`*`) compares as a whole.
+fn resource_matches(pattern: &[Tok], resource: &str) -> bool {
+    let colons = pattern.iter().filter(|t| **t == Tok::Lit(':')).count();
+    if colons >= 5 {
+        arn_like(pattern, resource)
+    } else {
+        match_tokens(pattern, resource, false)
     }
 }

@@ -2,8 +2,10 @@
 
 use std::fmt;
 
+use super::catalog;
 use super::eval::StatementRef;
-use super::policy::{ConditionOperator as Op, Effect, PolicyDocument, Principal};
+use super::policy::{ConditionOperator as Op, Effect, PolicyDocument, Principal, Statement};
+use super::request::is_multivalued_key;
 
 /// What a lint finding is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,6 +21,16 @@ pub enum FindingKind {
     /// An `Allow` of every action on every resource to anyone, with no condition: the policy
     /// restricts nothing.
     AllowsEverything,
+    /// A condition on a multivalued key (`aws:PrincipalOrgPaths`, `aws:TagKeys`) without
+    /// `ForAnyValue:` or `ForAllValues:`. AWS: "Multivalued context keys require a condition
+    /// set operator"; it does not say what happens without one, so airgap's evaluation takes
+    /// the answer that denies.
+    PlainOperatorOnMultivaluedKey,
+    /// A condition on a service key that none of the statement's actions carries (such as
+    /// `s3:prefix` on `s3:GetObject`, or `kms:EncryptionContext:...` on `kms:DescribeKey`):
+    /// AWS never sends the key, so the condition always sees it absent and the statement either
+    /// never applies or applies unconditionally.
+    ConditionKeyNeverSent,
 }
 
 impl FindingKind {
@@ -28,6 +40,8 @@ impl FindingKind {
             FindingKind::NegatedNetworkConditionOnAllow => "negated-network-condition-on-allow",
             FindingKind::AllowWithNegation => "allow-with-not-action-or-not-resource",
             FindingKind::AllowsEverything => "allows-everything",
+            FindingKind::PlainOperatorOnMultivaluedKey => "plain-operator-on-multivalued-key",
+            FindingKind::ConditionKeyNeverSent => "condition-key-never-sent",
         }
     }
 }
@@ -78,13 +92,20 @@ impl PolicyDocument {
     pub fn lint(&self) -> Vec<Finding> {
         let mut out = Vec::new();
         for (index, s) in self.statements.iter().enumerate() {
-            if s.effect != Effect::Allow {
-                continue;
-            }
             let at = || StatementRef {
                 index,
                 sid: s.sid.clone(),
             };
+            for (kind, message) in condition_findings(s) {
+                out.push(Finding {
+                    kind,
+                    statement: at(),
+                    message,
+                });
+            }
+            if s.effect != Effect::Allow {
+                continue;
+            }
             for c in &s.conditions {
                 let negated = matches!(
                     c.operator,
@@ -126,5 +147,86 @@ impl PolicyDocument {
             }
         }
         out
+    }
+}
+
+/// Conditions that cannot mean what they say: a plain operator on a multivalued key, and a key
+/// none of the statement's actions carries.
+fn condition_findings(s: &Statement) -> Vec<(FindingKind, String)> {
+    let mut out = Vec::new();
+    // Each action pattern with the real actions it stands for (a NotAction statement names
+    // "everything else", which carries every key some action does: nothing to say there).
+    let patterns: Vec<(&String, Vec<catalog::ActionInfo>)> = s
+        .actions
+        .iter()
+        .filter(|a| a.as_str() != "*")
+        .map(|a| {
+            let infos = catalog::expand(a)
+                .iter()
+                .filter_map(|x| catalog::action_info(x))
+                .collect();
+            (a, infos)
+        })
+        .collect();
+    for c in &s.conditions {
+        let key = c.key.as_str();
+        if c.set.is_none() && c.operator != Op::Null && is_multivalued_key(key) {
+            out.push((
+                FindingKind::PlainOperatorOnMultivaluedKey,
+                format!(
+                    "`{key}` is multivalued and {} has no set operator; AWS requires ForAnyValue: or ForAllValues: with multivalued keys (\"Multivalued context keys require a condition set operator\") and does not say what happens without one: write ForAnyValue:{}",
+                    c.operator_name(),
+                    c.operator_name()
+                ),
+            ));
+        }
+        for (pattern, infos) in &patterns {
+            if infos.is_empty() || infos.iter().any(|a| a.takes_condition_key(key)) {
+                continue;
+            }
+            let effect = if absent_holds(c) {
+                "applies to it whatever the request"
+            } else {
+                "never applies to it"
+            };
+            out.push((
+                FindingKind::ConditionKeyNeverSent,
+                format!(
+                    "AWS never sends `{key}` with `{pattern}`, so {} always sees the key absent and the statement {effect}; move `{pattern}` to a statement with conditions on keys it carries",
+                    c.operator_name()
+                ),
+            ));
+        }
+    }
+    out
+}
+
+/// Whether a condition holds when its key is absent (negated operators, `...IfExists`,
+/// `ForAllValues:` and `Null: true` do).
+fn absent_holds(c: &super::policy::Condition) -> bool {
+    use super::policy::SetQualifier;
+    let negated = matches!(
+        c.operator,
+        Op::StringNotEquals
+            | Op::StringNotEqualsIgnoreCase
+            | Op::StringNotLike
+            | Op::NumericNotEquals
+            | Op::DateNotEquals
+            | Op::NotIpAddress
+            | Op::ArnNotEquals
+            | Op::ArnNotLike
+    );
+    if c.operator == Op::Null {
+        return c.values.iter().any(|v| {
+            v.to_value()
+                .as_str()
+                .is_some_and(|t| t.eq_ignore_ascii_case("true"))
+                || v.to_value() == serde_json::Value::Bool(true)
+        });
+    }
+    match c.set {
+        Some(SetQualifier::ForAllValues) => true,
+        Some(SetQualifier::ForAnyValue) => false,
+        None => c.if_exists || negated,
     }
 }

@@ -4,21 +4,25 @@
 //! against a request, and linted for shapes that do not mean what they seem to.
 
 pub mod catalog;
+mod conditions;
 mod eval;
 mod lint;
 mod names;
 mod parse;
 mod policy;
 pub mod presets;
+mod request;
+mod values;
 mod wildcard;
 
-pub use eval::{Decision, Outcome, Request, StatementRef};
+pub use eval::{Decision, Outcome, StatementRef};
 pub use lint::{Finding, FindingKind};
 pub use names::{Action, Arn};
 pub use policy::{
     Condition, ConditionKey, ConditionOperator, Effect, PolicyDocument, PolicyKind, Principal,
     PrincipalEntry, SetQualifier, Statement, VERSION,
 };
+pub use request::{ContextOrigin, ContextValue, Request};
 pub use wildcard::wildcard_match;
 
 /// The README's policy section, run as a doctest so the five lines stay true.

@@ -37,13 +37,14 @@ impl Action {
         if service.is_empty()
             || !service
                 .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '*' || c == '?')
         {
+            // "The prefix and the action name are case insensitive" (IAM User Guide, Action).
             return Err(Error::parse(
                 at(),
                 "IAM action",
                 &action,
-                format!("the service prefix `{service}` must be lowercase letters, digits and `-`"),
+                format!("the service prefix `{service}` must be letters, digits and `-`"),
             ));
         }
         if name.is_empty()
@@ -140,7 +141,13 @@ impl Arn {
         if parts.len() < 6 || parts[0] != "arn" {
             return bad("an ARN is `arn:partition:service:region:account:resource`".into());
         }
-        if !PARTITIONS.contains(&parts[1].as_str()) {
+        // A partition may be a pattern (`arn:*:s3:::bucket/*`) that stands for known ones.
+        let partition_ok = PARTITIONS.contains(&parts[1].as_str())
+            || (parts[1].contains(['*', '?'])
+                && PARTITIONS[..3]
+                    .iter()
+                    .any(|p| crate::iam::wildcard_match(&parts[1], p, false)));
+        if !partition_ok {
             return bad(format!(
                 "unknown partition `{}`; use aws, aws-cn, aws-us-gov or ${{AWS::Partition}}",
                 parts[1]

@@ -1,0 +1,340 @@
+//! Condition operators, after the IAM User Guide's "IAM JSON policy elements: Condition
+//! operators" and "Single-valued vs. multivalued context keys".
+
+use std::net::IpAddr;
+
+use ipnet::IpNet;
+
+use super::catalog;
+use super::policy::{Condition, ConditionOperator as Op, Effect, SetQualifier};
+use super::request::Slot;
+use super::values::{Env, literal, resolve, substitute};
+use super::wildcard::{Tok, match_tokens};
+
+/// How a condition came out, and anything the evaluation had to assume to say so.
+pub(super) struct Outcome {
+    pub(super) holds: bool,
+    pub(super) detail: String,
+    /// Set when AWS's documentation does not say what AWS does here, and the answer that
+    /// denies was taken.
+    pub(super) assumed: Option<String>,
+}
+
+/// Where AWS documents no answer, the one that denies: a condition of a `Deny` holds, a
+/// condition of an `Allow` does not.
+fn denying(env: &Env<'_>) -> bool {
+    env.effect == Effect::Deny
+}
+
+/// The positive operator a negated one is the opposite of.
+fn positive(op: Op) -> (Op, bool) {
+    match op {
+        Op::StringNotEquals => (Op::StringEquals, true),
+        Op::StringNotEqualsIgnoreCase => (Op::StringEqualsIgnoreCase, true),
+        Op::StringNotLike => (Op::StringLike, true),
+        Op::NumericNotEquals => (Op::NumericEquals, true),
+        Op::DateNotEquals => (Op::DateEquals, true),
+        Op::NotIpAddress => (Op::IpAddress, true),
+        Op::ArnNotEquals => (Op::ArnEquals, true),
+        Op::ArnNotLike => (Op::ArnLike, true),
+        other => (other, false),
+    }
+}
+
+/// Evaluates one condition. The key's values come from `env` (given or derived); a key AWS
+/// would send but whose value the request cannot know is an error, never a guess.
+pub(super) fn condition(c: &Condition, env: &Env<'_>) -> std::result::Result<Outcome, String> {
+    let key = c.key.as_str();
+    if !catalog::is_condition_key(key) {
+        let hint = catalog::suggest_condition_key(key)
+            .map(|s| format!("; did you mean `{s}`?"))
+            .unwrap_or_default();
+        return Err(format!("`{key}` is not a known condition key{hint}"));
+    }
+    let mut policy = Vec::new();
+    for v in &c.values {
+        policy.push(substitute(&resolve(&v.to_value(), env.request)?, env)?);
+    }
+    let present = match env.slots.get(&key.to_ascii_lowercase()) {
+        Some(Slot::Unknown { why, .. }) => return Err(why.clone()),
+        // "If the key ... resolves to a null dataset, such as an empty string", it is absent.
+        Some(Slot::Known(v)) if !v.values.is_empty() => Some(v),
+        _ => None,
+    };
+    let done = |holds: bool, detail: String| Outcome {
+        holds,
+        detail,
+        assumed: None,
+    };
+    if c.operator == Op::Null {
+        // "If a single condition operator includes multiple values for a context key, those
+        // values are evaluated using a logical OR": `["true", "false"]` holds either way.
+        let absent = present.is_none();
+        let mut holds = false;
+        for p in &policy {
+            match literal(p).to_ascii_lowercase().as_str() {
+                "true" => holds |= absent,
+                "false" => holds |= !absent,
+                other => return Err(format!("Null takes `true` or `false`, not `{other}`")),
+            }
+        }
+        let state = if absent { "absent" } else { "present" };
+        return Ok(done(holds, format!("the key is {state}")));
+    }
+    let (op, negated) = positive(c.operator);
+    let Some(value) = present else {
+        let mut out = absent_key(c, negated, env);
+        if let Some(info) = catalog::action_info(&env.request.action)
+            && !info.takes_condition_key(key)
+        {
+            out.detail = format!(
+                "AWS never sends `{key}` with {}:{}, so the key is absent",
+                info.prefix, info.name
+            );
+        }
+        return Ok(out);
+    };
+    if value.multivalued && c.set.is_none() {
+        // "Multivalued context keys require a condition set operator." What AWS does with a
+        // plain operator is not documented: take the answer that denies.
+        return Ok(Outcome {
+            holds: denying(env),
+            detail: format!(
+                "`{key}` is multivalued and the operator has no ForAnyValue:/ForAllValues:"
+            ),
+            assumed: Some(format!(
+                "{} on the multivalued key `{key}` without a set operator: AWS documents that multivalued keys require ForAnyValue: or ForAllValues: but not what happens without one, so airgap took the answer that denies",
+                c.operator_name()
+            )),
+        });
+    }
+    let matches_one = |v: &str| -> std::result::Result<bool, String> {
+        for p in &policy {
+            if compare(op, p, v)? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    };
+    let mut results = Vec::new();
+    for v in &value.values {
+        results.push(matches_one(v)?);
+    }
+    let ok = |m: bool| m != negated;
+    let holds = match c.set {
+        Some(SetQualifier::ForAllValues) => results.iter().all(|&m| ok(m)),
+        Some(SetQualifier::ForAnyValue) => results.iter().any(|&m| ok(m)),
+        // A single value: a negated operator holds when no policy value matches it.
+        None => ok(results.iter().any(|&m| m)),
+    };
+    let shown: Vec<String> = policy.iter().map(|p| literal(p)).collect();
+    Ok(done(
+        holds,
+        format!("request has {:?}, policy has {shown:?}", value.values),
+    ))
+}
+
+/// A condition on a key the request does not have. "If the key that you specify in a policy
+/// condition is not present in the request context, the values do not match and the
+/// condition is false. If the policy condition requires that the key is not matched, such as
+/// StringNotLike or ArnNotLike, and the right key is not present, the condition is true."
+/// `...IfExists`: "If the key is not present, evaluate the condition element as true."
+/// `ForAllValues`: "It also returns true if there are no context keys in the request";
+/// `ForAnyValue`: "If the key is missing ... the condition returns false".
+fn absent_key(c: &Condition, negated: bool, env: &Env<'_>) -> Outcome {
+    let detail = "the key is not in the request".to_string();
+    match (c.set, c.if_exists) {
+        // The two documented rules disagree and no page says which wins: deny.
+        (Some(SetQualifier::ForAnyValue), true) => Outcome {
+            holds: denying(env),
+            detail,
+            assumed: Some(format!(
+                "{} on an absent key: AWS documents that ForAnyValue: is false and that IfExists is true when the key is absent, not which wins, so airgap took the answer that denies",
+                c.operator_name()
+            )),
+        },
+        (Some(SetQualifier::ForAllValues), _) | (_, true) => Outcome {
+            holds: true,
+            detail,
+            assumed: None,
+        },
+        (Some(SetQualifier::ForAnyValue), false) => Outcome {
+            holds: false,
+            detail,
+            assumed: None,
+        },
+        (None, false) => Outcome {
+            holds: negated,
+            detail,
+            assumed: None,
+        },
+    }
+}
+
+pub(super) fn compare(op: Op, policy: &[Tok], value: &str) -> std::result::Result<bool, String> {
+    let text = literal(policy);
+    Ok(match op {
+        Op::StringEquals => text == value,
+        Op::StringEqualsIgnoreCase => text.to_lowercase() == value.to_lowercase(),
+        Op::StringLike => match_tokens(policy, value, false),
+        Op::NumericEquals
+        | Op::NumericLessThan
+        | Op::NumericLessThanEquals
+        | Op::NumericGreaterThan
+        | Op::NumericGreaterThanEquals => {
+            let p: f64 = text
+                .trim()
+                .parse()
+                .map_err(|_| format!("`{text}` is not a number for {}", op.name()))?;
+            let Ok(v) = value.trim().parse::<f64>() else {
+                return Ok(false);
+            };
+            ordered(op, v.partial_cmp(&p))
+        }
+        Op::DateEquals
+        | Op::DateLessThan
+        | Op::DateLessThanEquals
+        | Op::DateGreaterThan
+        | Op::DateGreaterThanEquals => {
+            let p = parse_date(&text)
+                .ok_or_else(|| format!("`{text}` is not a date (ISO 8601 or epoch seconds)"))?;
+            let Some(v) = parse_date(value) else {
+                return Ok(false);
+            };
+            ordered(op, v.partial_cmp(&p))
+        }
+        Op::Bool => {
+            let p = parse_bool(&text).ok_or_else(|| format!("`{text}` is not true or false"))?;
+            parse_bool(value) == Some(p)
+        }
+        Op::BinaryEquals => text == value,
+        Op::IpAddress => {
+            let net: IpNet = text
+                .parse::<IpNet>()
+                .or_else(|_| text.parse::<IpAddr>().map(IpNet::from))
+                .map_err(|_| format!("`{text}` is not an IP address or CIDR block"))?;
+            value.parse::<IpAddr>().is_ok_and(|ip| net.contains(&ip))
+        }
+        Op::ArnEquals | Op::ArnLike => arn_like(policy, value),
+        Op::Null
+        | Op::StringNotEquals
+        | Op::StringNotEqualsIgnoreCase
+        | Op::StringNotLike
+        | Op::NumericNotEquals
+        | Op::DateNotEquals
+        | Op::NotIpAddress
+        | Op::ArnNotEquals
+        | Op::ArnNotLike => unreachable!("negated operators are compared as their positive"),
+    })
+}
+
+fn ordered(op: Op, ord: Option<std::cmp::Ordering>) -> bool {
+    use std::cmp::Ordering::{Equal, Greater, Less};
+    match (op, ord) {
+        (_, None) => false,
+        (Op::NumericEquals | Op::DateEquals, Some(o)) => o == Equal,
+        (Op::NumericLessThan | Op::DateLessThan, Some(o)) => o == Less,
+        (Op::NumericLessThanEquals | Op::DateLessThanEquals, Some(o)) => o != Greater,
+        (Op::NumericGreaterThan | Op::DateGreaterThan, Some(o)) => o == Greater,
+        (Op::NumericGreaterThanEquals | Op::DateGreaterThanEquals, Some(o)) => o != Less,
+        _ => false,
+    }
+}
+
+fn parse_bool(s: &str) -> Option<bool> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "true" => Some(true),
+        "false" => Some(false),
+        _ => None,
+    }
+}
+
+/// ArnEquals and ArnLike compare each of the six colon-separated parts on its own, with
+/// wildcards that do not cross a colon.
+pub(super) fn arn_like(policy: &[Tok], value: &str) -> bool {
+    let split = |toks: &[Tok]| -> Vec<Vec<Tok>> {
+        let mut parts = vec![Vec::new()];
+        for t in toks {
+            if *t == Tok::Lit(':') && parts.len() < 6 {
+                parts.push(Vec::new());
+            } else {
+                parts.last_mut().expect("one part").push(*t);
+            }
+        }
+        parts
+    };
+    let p = split(policy);
+    let v: Vec<&str> = value.splitn(6, ':').collect();
+    if p.len() != 6 || v.len() != 6 {
+        return false;
+    }
+    p.iter().zip(v).all(|(pp, vv)| match_tokens(pp, vv, false))
+}
+
+/// Seconds since the epoch of an ISO 8601 date or date-time, or of epoch seconds.
+fn parse_date(s: &str) -> Option<f64> {
+    let s = s.trim();
+    if let Ok(n) = s.parse::<f64>() {
+        return Some(n);
+    }
+    let (date, time) = match s.split_once(['T', 't', ' ']) {
+        Some((d, t)) => (d, Some(t)),
+        None => (s, None),
+    };
+    let mut d = date.split('-');
+    let y: i64 = d.next()?.parse().ok()?;
+    let m: i64 = d.next()?.parse().ok()?;
+    let day: i64 = d.next()?.parse().ok()?;
+    if d.next().is_some() || !(1..=12).contains(&m) || !(1..=31).contains(&day) {
+        return None;
+    }
+    let mut secs = days_from_civil(y, m, day) as f64 * 86_400.0;
+    if let Some(t) = time {
+        let (clock, offset) = if let Some(c) = t.strip_suffix(['Z', 'z']) {
+            (c, 0.0)
+        } else if let Some(i) = t.rfind(['+', '-']) {
+            let (c, o) = t.split_at(i);
+            let sign = if o.starts_with('-') { -1.0 } else { 1.0 };
+            let mut hm = o[1..].split(':');
+            let h: f64 = hm.next()?.parse().ok()?;
+            let mi: f64 = hm.next().unwrap_or("0").parse().ok()?;
+            (c, sign * (h * 3600.0 + mi * 60.0))
+        } else {
+            (t, 0.0)
+        };
+        let mut c = clock.split(':');
+        let h: f64 = c.next()?.parse().ok()?;
+        let mi: f64 = c.next()?.parse().ok()?;
+        let se: f64 = c.next().unwrap_or("0").parse().ok()?;
+        secs += h * 3600.0 + mi * 60.0 + se - offset;
+    }
+    Some(secs)
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert_eq!(parse_date("1970-01-02"), Some(86_400.0));
+        assert_eq!(parse_date("2020-01-01T00:00:00Z"), Some(1_577_836_800.0));
+        assert_eq!(
+            parse_date("2020-01-01T01:00:00+01:00"),
+            Some(1_577_836_800.0)
+        );
+        assert_eq!(parse_date("1577836800"), Some(1_577_836_800.0));
+        assert_eq!(parse_date("yesterday"), None);
+    }
+}
