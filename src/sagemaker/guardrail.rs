@@ -6,7 +6,7 @@ use crate::iam::catalog;
 use crate::iam::{
     Arn, Condition, ConditionOperator as Op, PolicyDocument, PolicyKind, SetQualifier, Statement,
 };
-use crate::template::Expr;
+use crate::template::{Expr, Resource, ResourceRef, Stack};
 
 /// The SageMaker actions the guardrail governs: those that create compute or set where it
 /// runs. Each deny statement names only the actions whose requests carry its condition key
@@ -312,6 +312,24 @@ impl Guardrail {
         doc.validate(PolicyKind::Identity, "Guardrail")?;
         check_keys(&doc)?;
         Ok(doc)
+    }
+
+    /// Adds the identity policy to `stack` as a customer-managed policy
+    /// (`AWS::IAM::ManagedPolicy`, logical ID `<Name>GuardrailPolicy`) for the data
+    /// scientists' roles to attach.
+    pub fn add_to(&self, stack: &mut Stack, name: &str) -> Result<ResourceRef> {
+        let c = format!("Guardrail '{name}'");
+        let policy = self.identity_policy()?;
+        stack.add_resource(
+            format!("{}GuardrailPolicy", super::camel(name)),
+            &c,
+            Resource::new("AWS::IAM::ManagedPolicy")
+                .property(
+                    "Description",
+                    "SageMaker workloads only inside the private network; launch them through Service Catalog",
+                )
+                .property("PolicyDocument", policy.to_value()),
+        )
     }
 
     /// The same denies as a service control policy, for an OU of data science accounts: it
