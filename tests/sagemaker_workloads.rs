@@ -390,3 +390,34 @@ fn a_named_key_replaces_the_notebooks_own() {
         "{role}"
     );
 }
+
+#[test]
+fn lifecycle_scripts_are_base64_encoded_as_cloudformation_wants() {
+    let ok = place(&[Service::SAGEMAKER_API, Service::SAGEMAKER_NOTEBOOK]);
+    let mut stack = Stack::new("S");
+    let nb = NotebookInstance::new("R", &ok)
+        .lifecycle_config(LifecycleConfig::on_create("echo created").and_on_start("echo started"))
+        .add_to(&mut stack)
+        .unwrap();
+    let id = nb.lifecycle.unwrap();
+    let t = stack.template().to_value();
+    let lc = &t["Resources"][id.logical_id().as_str()]["Properties"];
+    assert_eq!(
+        lc["OnCreate"],
+        json!([{"Content": {"Fn::Base64": "echo once"}}])
+    );
+    assert!(lc.get("OnStart").is_none());
+    let on_start = LifecycleConfig::on_start("echo started");
+    let mut stack = Stack::new("S");
+    NotebookInstance::new("R", &ok)
+        .lifecycle_config(on_start)
+        .add_to(&mut stack)
+        .unwrap();
+    let t = stack.template().to_value();
+    let lc = &t["Resources"]["RNotebookLifecycleConfig"]["Properties"];
+    assert_eq!(
+        lc["OnStart"],
+        json!([{"Content": {"Fn::Base64": "echo started"}}])
+    );
+    assert!(lc.get("OnCreate").is_none());
+}

@@ -31,9 +31,23 @@ impl LifecycleConfig {
         }
     }
 
-    /// Adds a script run once, when the instance is created.
+    /// A script run once, when the instance is created.
+    pub fn on_create(script: impl Into<String>) -> Self {
+        Self {
+            on_create: Some(script.into()),
+            on_start: None,
+        }
+    }
+
+    /// Adds (or replaces) the script run once, when the instance is created.
     pub fn and_on_create(mut self, script: impl Into<String>) -> Self {
         self.on_create = Some(script.into());
+        self
+    }
+
+    /// Adds (or replaces) the script run each time the instance starts.
+    pub fn and_on_start(mut self, script: impl Into<String>) -> Self {
+        self.on_start = Some(script.into());
         self
     }
 
@@ -158,16 +172,6 @@ impl NotebookInstance {
                     "a notebook's ML volume holds 5 to 16384 GB, not {}",
                     self.volume_gb
                 ),
-            ));
-        }
-        if let Some(l) = &self.lifecycle
-            && l.on_create.is_none()
-            && l.on_start.is_none()
-        {
-            return Err(Error::invalid(
-                c,
-                "lifecycle_config",
-                "the lifecycle configuration has no script",
             ));
         }
         Ok(())
