@@ -404,9 +404,12 @@ fn lifecycle_scripts_are_base64_encoded_as_cloudformation_wants() {
     let lc = &t["Resources"][id.logical_id().as_str()]["Properties"];
     assert_eq!(
         lc["OnCreate"],
-        json!([{"Content": {"Fn::Base64": "echo once"}}])
+        json!([{"Content": {"Fn::Base64": "echo created"}}])
     );
-    assert!(lc.get("OnStart").is_none());
+    assert_eq!(
+        lc["OnStart"],
+        json!([{"Content": {"Fn::Base64": "echo started"}}])
+    );
     let on_start = LifecycleConfig::on_start("echo started");
     let mut stack = Stack::new("S");
     NotebookInstance::new("R", &ok)
