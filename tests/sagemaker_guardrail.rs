@@ -12,8 +12,14 @@
 //!   "Disabled"), `sagemaker:RootAccess`, `sagemaker:VolumeKmsKey`,
 //!   `sagemaker:InterContainerTrafficEncryption`, `sagemaker:AppNetworkAccessType`; which
 //!   actions carry each is read from the IAM catalog, not assumed.
-//! - CreateNotebookInstance: `DirectInternetAccess` "Sets whether SageMaker provides internet
-//!   access to the notebook instance ... Enabled (default)"; `RootAccess` "Enabled (default)".
+//! - The SageMaker API reference (as the AWS SDK for Kotlin's documentation reproduces it):
+//!   `RootAccess`: "Whether root access is enabled or disabled for users of the notebook
+//!   instance. The default value is Enabled. If you set this to Disabled, users don't have root
+//!   access on the notebook instance, but lifecycle configuration scripts still run with root
+//!   permissions." `DirectInternetAccess`: "Sets whether SageMaker AI provides internet access
+//!   to the notebook instance. If you set this to Disabled, this notebook instance is able to
+//!   access resources only in your VPC"; its default is Enabled. So a request that leaves
+//!   either key out gets the insecure value, and the guardrail denies it.
 
 use airgap::iam::catalog::action_info;
 use airgap::iam::{Outcome, PolicyDocument, Request, Statement};
