@@ -7,9 +7,13 @@
 use airgap::net::Service;
 use airgap::patterns::sagemaker::SecureSageMakerNetwork;
 use airgap::sagemaker::{Guardrail, LifecycleConfig, NotebookInstance, StudioDomain};
-use airgap::template::Stack;
+use airgap::template::{Stack, Synthesized};
 
 pub fn build() -> airgap::Result<String> {
+    Ok(synth()?.to_json_pretty().to_string())
+}
+
+pub fn synth() -> airgap::Result<Synthesized> {
     let mut stack = Stack::new("SageMakerWorkloads")
         .description("Private SageMaker network with a notebook, a Studio domain and the guardrail that keeps workloads inside it")
         .tag("Project", "data-science");
@@ -38,17 +42,19 @@ pub fn build() -> airgap::Result<String> {
     // anywhere but in these subnets and this group, and allows launching the products.
     network.guardrail()?.add_to(&mut stack, "DataScience")?;
 
-    let synth = stack.synth()?;
-    for warning in synth.warnings() {
-        eprintln!("warning: {warning}");
-    }
-    Ok(synth.to_json_pretty().to_string())
+    stack.synth()
 }
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let out = match args.first().map(String::as_str) {
-        None => build(),
+        None => synth().map(|s| {
+            // The template is over the 51,200 bytes CloudFormation takes inline: say so.
+            for warning in s.warnings() {
+                eprintln!("warning: {warning}");
+            }
+            s.to_json_pretty().to_string()
+        }),
         Some(kind @ ("guardrail" | "scp")) => {
             let (groups, subnets): (Vec<&String>, Vec<&String>) =
                 args[1..].iter().partition(|a| a.starts_with("sg-"));
