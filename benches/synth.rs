@@ -92,3 +92,15 @@ fn check_generated(bencher: divan::Bencher, resources: usize) {
     let template = generated(resources).into_template();
     bencher.bench(|| airgap::analysis::check(black_box(&template)).len());
 }
+
+/// Who can reach whom over the generated templates: reading the groups and the whole matrix
+/// (every group to every group), which the review report renders.
+#[divan::bench(args = SIZES, max_time = 1)]
+fn reach_generated(bencher: divan::Bencher, resources: usize) {
+    let template = generated(resources).into_template();
+    bencher.bench(|| {
+        airgap::analysis::Reachability::of(black_box(&template))
+            .matrix()
+            .len()
+    });
+}

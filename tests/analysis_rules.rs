@@ -210,6 +210,29 @@ fn sg_002_group_without_explicit_egress() {
     );
     assert!(fired("AG-SG-002", &separate).is_empty());
     assert!(fired("AG-SG-002", &group(HTTPS_OUT, HTTPS_OUT)).is_empty());
+    // "if you do not add egress rules, we add egress rules that allow all outbound IPv4 and
+    // IPv6 traffic": an empty list adds none.
+    let empty = with_vpc(
+        "  Sg: {Type: AWS::EC2::SecurityGroup, Properties: {GroupDescription: test, VpcId: !Ref Vpc, SecurityGroupEgress: []}}\n",
+    );
+    assert_eq!(fired("AG-SG-002", &empty), ["Sg"]);
+}
+
+#[test]
+fn sg_005_egress_only_from_separate_resources() {
+    let inline_none = with_vpc(
+        "  Sg: {Type: AWS::EC2::SecurityGroup, Properties: {GroupDescription: test, VpcId: !Ref Vpc}}
+  Out: {Type: AWS::EC2::SecurityGroupEgress, Properties: {GroupId: !GetAtt Sg.GroupId, IpProtocol: tcp, FromPort: 443, ToPort: 443, CidrIp: 10.0.0.0/16}}
+",
+    );
+    assert_eq!(fired("AG-SG-005", &inline_none), ["Sg"]);
+    // Inline egress replaces the default for certain, and a separate rule may add to it.
+    let inline = inline_none.replace(
+        "VpcId: !Ref Vpc}",
+        "VpcId: !Ref Vpc, SecurityGroupEgress: [{CidrIp: 255.255.255.255/32, IpProtocol: icmp, FromPort: 252, ToPort: 86}]}",
+    );
+    assert!(fired("AG-SG-005", &inline).is_empty());
+    assert!(fired("AG-SG-005", &group(HTTPS_OUT, HTTPS_OUT)).is_empty());
 }
 
 #[test]

@@ -961,3 +961,46 @@ fn report_renders_the_review_with_its_diagram() {
         "{review}"
     );
 }
+
+#[test]
+fn reach_prints_every_pair_with_its_two_rules_as_json() {
+    let dir = scratch("reach");
+    std::fs::write(dir.join("ds_env_network.yaml"), REFERENCE_NETWORK).unwrap();
+    let r = run_in(&dir, &["reach", "ds_env_network.yaml"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v = json(&r.stdout);
+    let pair = v["pairs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["from"]["id"] == "SageMakerSecurityGroup" && p["to"]["id"] == "VPCEndpointSTS")
+        .expect("notebooks reach the STS endpoint");
+    assert_eq!(pair["to"]["kind"], "endpoint");
+    assert_eq!(pair["allowed"][0]["text"], "tcp 443");
+    assert_eq!(
+        pair["because"][0]["ingress"]["group"],
+        "VPCEndpointSecurityGroup"
+    );
+    assert_eq!(v["default_egress"]["SageMakerSecurityGroup"], "kept");
+    assert!(
+        v["approximations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["kind"] == "unknown-vpc-block"),
+        "{}",
+        r.stdout
+    );
+    let r = run_in(
+        &dir,
+        &["reach", "--out", "reach.json", "ds_env_network.yaml"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout, "");
+    assert_eq!(
+        json(&std::fs::read_to_string(dir.join("reach.json")).unwrap()),
+        v
+    );
+    let r = run(&["reach", "/nonexistent/stack.json"]);
+    assert_eq!(r.code, 2);
+}

@@ -26,6 +26,9 @@ mod workloads;
 
 pub use model::{EndpointInfo, Network, RouteInfo, RouteTableInfo, SubnetInfo, VpcInfo};
 pub use policy::{PolicyStatement, describe_policy, policy_documents};
-pub use reach::{Allowed, Party, ReachEntry, Reachability, Traffic};
+pub use reach::{
+    Allowed, Approximation, DefaultEgress, Grant, Party, ReachEntry, Reachability, RuleSource,
+    Traffic,
+};
 pub use rules::{Category, Finding, RULES, Rule, Severity, check, rule};
 pub use workloads::{GuardrailDecision, WorkloadInfo, WorkloadReport, workloads};

@@ -10,6 +10,7 @@ mod completions;
 mod io;
 mod package;
 mod policy;
+mod reach;
 mod report;
 mod synth;
 
@@ -38,6 +39,7 @@ Examples:
   airgap synth --config network.json --tag team=ml-platform
   airgap check stack.json other-network.yaml
   airgap report stack.json > REVIEW.md
+  airgap reach stack.json > reach.json
   airgap package --out release --bucket my_secure_bucket
   airgap policy validate endpoint-policy.json
   airgap policy simulate --policy endpoint-policy.json --action s3:GetObject --resource arn:aws:s3:::b/k
@@ -80,6 +82,8 @@ the config file's values and add to its lists."
     Check(check::Args),
     /// The Markdown review report of a template, with its network diagram.
     Report(report::Args),
+    /// Who can reach whom, as JSON: every pair, what it may send, and the two rules why.
+    Reach(reach::Args),
     /// The Service Catalog release folder: product templates, portfolio, manifest, publish.sh.
     Package(Box<package::Args>),
     /// Check an IAM policy, or evaluate a request against it.
@@ -104,6 +108,7 @@ pub fn run() -> ExitCode {
         Command::Synth(args) => synth::run(*args, &ui),
         Command::Check(args) => check::run(args),
         Command::Report(args) => report::run(args),
+        Command::Reach(args) => reach::run(args),
         Command::Package(args) => package::run(*args),
         Command::Policy(args) => policy::run(args),
         Command::Completions(args) => completions::run(args),

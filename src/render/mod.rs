@@ -373,9 +373,16 @@ pub fn review_report(t: &Template, options: &ReportOptions) -> Result<String> {
         .matrix()
         .into_iter()
         .map(|e| {
+            let name = |p: &Party| {
+                if reach.inside_vpc_only(p) {
+                    format!("{p} (inside the VPC only)")
+                } else {
+                    p.to_string()
+                }
+            };
             json!({
-                "from": e.from.to_string(),
-                "to": e.to.to_string(),
+                "from": name(&e.from),
+                "to": name(&e.to),
                 "allowed": e.allowed.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
             })
         })
@@ -383,6 +390,11 @@ pub fn review_report(t: &Template, options: &ReportOptions) -> Result<String> {
     let default_egress: Vec<&str> = reach
         .groups()
         .filter(|g| reach.has_default_egress(g))
+        .collect();
+    let approximations: Vec<Value> = reach
+        .approximations()
+        .iter()
+        .map(|a| json!({"subject": a.subject, "text": a.text}))
         .collect();
     let findings: Vec<Value> = findings
         .iter()
@@ -445,6 +457,7 @@ pub fn review_report(t: &Template, options: &ReportOptions) -> Result<String> {
         },
         "matrix": matrix,
         "default_egress": default_egress,
+        "approximations": approximations,
         "findings": findings,
         "workloads": workload_rows,
         "guardrail_table": guardrail_table,

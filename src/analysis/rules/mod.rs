@@ -12,6 +12,8 @@ use crate::iam::catalog::check_action;
 use crate::net::Service;
 use crate::template::{Resource, Template};
 
+mod egress;
+
 /// How bad a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -133,6 +135,9 @@ rules! {
     SG_ALL_PROTOCOLS = "AG-SG-004", SecurityGroups, Error, "All-protocol rule between groups",
         "a rule for every protocol between groups admits far more than any service needs",
         "allow the one protocol and port range the service uses, or suppress with the reason";
+    SG_DISPUTED_EGRESS = "AG-SG-005", SecurityGroups, Error, "Default egress may remain",
+        "a group whose egress comes only from separate AWS::EC2::SecurityGroupEgress resources may keep the allow-all egress AWS adds at creation: AWS documents the resource as adding a rule, and reports differ on whether CloudFormation removes the default",
+        "write the group's egress rules inline in its SecurityGroupEgress (the no-traffic rule if it must send nothing), which certainly replaces the default";
     EP_PRIVATE_DNS = "AG-EP-001", Endpoints, Error, "Interface endpoint without private DNS",
         "without private DNS, the service's public name resolves to public addresses and calls leave through whatever path exists",
         "set PrivateDnsEnabled: true (the VPC needs EnableDnsSupport and EnableDnsHostnames); endpoint services of your own are exempt";
@@ -420,16 +425,7 @@ fn internet(c: &mut Ctx) {
 fn security_groups(c: &mut Ctx) {
     let t = c.t;
     let rules = sg_rules(t);
-    for (id, _) in t.resources_of_type("AWS::EC2::SecurityGroup") {
-        let explicit = rules.iter().any(|(_, g, _, egress)| *egress && g == id);
-        if !explicit {
-            c.find(
-                SG_DEFAULT_EGRESS,
-                id,
-                "has no egress rule, so it allows all outbound traffic",
-            );
-        }
-    }
+    egress::default_egress(c);
     for (at, group, rule, egress) in &rules {
         if is_no_traffic_rule(rule) {
             continue;

@@ -1,0 +1,543 @@
+//! Who can reach whom: security groups, their rules, and the routes that leave the VPC.
+//!
+//! Traffic from A to B is allowed when an egress rule of A's group admits B **and** an ingress
+//! rule of B's group admits A (security groups are stateful, so replies need nothing more).
+//! The reading never shows less than AWS may allow:
+//!
+//! - a group whose egress list is left out or empty gets the default allow-all egress; where
+//!   its egress comes only from separate `AWS::EC2::SecurityGroupEgress` resources, the default
+//!   counts as kept, since sources disagree on whether CloudFormation removes it;
+//! - the no-traffic rule airgap writes (ICMP type 252 code 86 to 255.255.255.255/32, CDK's
+//!   idiom) means "no egress";
+//! - a rule naming a block that overlaps one of a VPC's blocks (primary, secondary, IPv6)
+//!   admits every group in that VPC; a block known only at launch counts as any block;
+//! - addresses outside every VPC are reachable only where a route table sends them somewhere.
+
+mod blocks;
+mod json;
+mod read;
+mod traffic;
+
+use std::borrow::Cow;
+use std::fmt;
+
+use indexmap::IndexMap;
+
+use self::blocks::{Block, Resolver, prefix_lists, vpc_blocks};
+use self::read::{Group, Peer, Reader, Rule};
+use super::model::Network;
+use crate::template::Template;
+
+pub use self::read::RuleSource;
+pub(crate) use self::read::{default_egress, is_no_traffic_rule};
+pub use self::traffic::{Allowed, Traffic};
+
+/// One side of a conversation.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Party {
+    /// Members of a security group (its logical ID).
+    Group(String),
+    /// A VPC endpoint (its logical ID): reached through its security groups.
+    Endpoint(String),
+    /// An address block, e.g. `10.0.0.0/16` or `0.0.0.0/0`, or a block known only at launch as
+    /// written (`!Ref AllowedBlock`).
+    Cidr(String),
+    /// A prefix list: its logical ID when the template defines it, else as written (e.g.
+    /// `!Ref S3PrefixListId`).
+    PrefixList(String),
+}
+
+impl fmt::Display for Party {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Party::Group(g) => write!(f, "{g}"),
+            Party::Endpoint(e) => write!(f, "{e}"),
+            Party::Cidr(c) => write!(f, "{c}"),
+            Party::PrefixList(p) => write!(f, "prefix list {p}"),
+        }
+    }
+}
+
+/// Whether a group keeps the allow-all egress AWS adds to a new group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DefaultEgress {
+    /// The group states egress rules inline (the no-traffic rule counts): AWS adds no default.
+    Removed,
+    /// The group states no egress rule (left out or `[]`): AWS adds allow-all egress.
+    Kept,
+    /// No inline egress, but separate `AWS::EC2::SecurityGroupEgress` resources: AWS documents
+    /// the default as added at creation and the resource as adding a rule, reports differ on
+    /// what CloudFormation does; the reachability counts the default as kept.
+    Disputed,
+}
+
+/// Something the reading had to assume, because the template does not determine it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Approximation {
+    /// The resource it is about.
+    pub subject: String,
+    /// `unknown-block`, `unknown-vpc-block`, `unknown-prefix-list`, `disputed-default-egress`,
+    /// `conditional-rule` or `vpc-outside-template`.
+    pub kind: &'static str,
+    /// What was assumed, in words.
+    pub text: String,
+}
+
+/// Why a pair may exchange some traffic: the egress rule of the sender and the ingress rule of
+/// the receiver that both admit it (`None` for a side that is not a group: an address block or
+/// prefix list has no rules in the template).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Grant {
+    /// What both rules admit.
+    pub allowed: Allowed,
+    /// The sender's egress rule.
+    pub egress: Option<RuleSource>,
+    /// The receiver's ingress rule.
+    pub ingress: Option<RuleSource>,
+}
+
+/// An entry of the reachability matrix: what `from` may send to `to`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReachEntry {
+    /// The sender.
+    pub from: Party,
+    /// The receiver.
+    pub to: Party,
+    /// Protocols and ports allowed both out of `from` and into `to`.
+    pub allowed: Vec<Allowed>,
+}
+
+/// Who can reach whom in a template.
+///
+/// ```
+/// use airgap::analysis::{Party, Reachability};
+/// use airgap::template::Template;
+/// let t = Template::from_yaml(r#"
+/// Resources:
+///   Vpc: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.0.0.0/16}}
+///   App: {Type: AWS::EC2::SecurityGroup, Properties: {GroupDescription: app, VpcId: !Ref Vpc,
+///         SecurityGroupEgress: [{IpProtocol: tcp, FromPort: 443, ToPort: 443, DestinationSecurityGroupId: !GetAtt Db.GroupId}]}}
+///   Db:  {Type: AWS::EC2::SecurityGroup, Properties: {GroupDescription: db, VpcId: !Ref Vpc,
+///         SecurityGroupIngress: [{IpProtocol: tcp, FromPort: 443, ToPort: 443, SourceSecurityGroupId: !GetAtt App.GroupId}]}}
+/// "#)?;
+/// let reach = Reachability::of(&t);
+/// let (app, db) = (Party::Group("App".into()), Party::Group("Db".into()));
+/// assert!(reach.can_reach(&app, &db, 443));
+/// assert!(!reach.can_reach(&app, &db, 22));
+/// assert!(!reach.can_reach(&db, &app, 443));
+/// # Ok::<(), airgap::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Reachability {
+    groups: IndexMap<String, Group>,
+    /// Interface endpoints: their groups and the blocks their addresses are in.
+    endpoints: IndexMap<String, (Vec<String>, Vec<Block>)>,
+    /// Every block addresses inside the template's VPCs may be in.
+    inside: Vec<Block>,
+    vpcs: IndexMap<String, Vec<Block>>,
+    /// Destinations of routes that leave the VPC.
+    routed: Vec<Block>,
+    /// Prefix lists named by routes, or any when a gateway endpoint has route tables.
+    routed_lists: Vec<String>,
+    prefix_routes: bool,
+    /// Prefix lists named by rules: their entries when the template defines them.
+    prefix_lists: IndexMap<String, Option<Vec<Block>>>,
+    approximations: Vec<Approximation>,
+}
+
+/// The destinations of the template's routes: blocks, and prefix lists by name.
+fn routes(t: &Template, resolver: &Resolver<'_>) -> (Vec<Block>, Vec<String>) {
+    let mut blocks = Vec::new();
+    let mut lists = Vec::new();
+    for (_, r) in t.resources_of_type("AWS::EC2::Route") {
+        let p = &r.properties;
+        for key in ["DestinationCidrBlock", "DestinationIpv6CidrBlock"] {
+            if let Some(d) = p.get(key) {
+                blocks.extend(resolver.blocks(d, None));
+            }
+        }
+        if let Some(d) = p.get("DestinationPrefixListId") {
+            // Named as rules name it: the logical ID of a list the template defines, else as
+            // written.
+            let defined = super::model::ref_target(d).filter(|id| {
+                t.resources
+                    .get(*id)
+                    .is_some_and(|r| r.resource_type == "AWS::EC2::PrefixList")
+            });
+            lists.push(defined.map_or_else(|| super::model::display(d), str::to_string));
+        }
+    }
+    (blocks, lists)
+}
+
+/// A block that could be any address at all (a VPC the template does not define).
+fn anywhere(text: String) -> Block {
+    Block::Unknown { text, family: None }
+}
+
+impl Reachability {
+    /// Reads the security groups, endpoints and routes of `t`.
+    pub fn of(t: &Template) -> Reachability {
+        let network = Network::of(t);
+        let resolver = Resolver::new(t);
+        let vpcs = vpc_blocks(t, &resolver);
+        let mut reader = Reader {
+            t,
+            prefix_lists: prefix_lists(t, &resolver),
+            resolver,
+            approximations: Vec::new(),
+        };
+        let groups = reader.groups();
+        let mut approximations = std::mem::take(&mut reader.approximations);
+        let mut note = |subject: &str, kind: &'static str, text: String| {
+            let a = Approximation {
+                subject: subject.to_string(),
+                kind,
+                text,
+            };
+            if !approximations.contains(&a) {
+                approximations.push(a);
+            }
+        };
+        for (vpc, blocks) in &vpcs {
+            for b in blocks.iter().filter(|b| b.is_unknown()) {
+                note(
+                    vpc,
+                    "unknown-vpc-block",
+                    format!(
+                        "`{}` is known only at launch, so any rule's block may overlap it",
+                        b.text()
+                    ),
+                );
+            }
+        }
+        let mut inside: Vec<Block> = vpcs.values().flatten().cloned().collect();
+        let addresses = |vpc: Option<&String>| vpc.and_then(|v| vpcs.get(v)).cloned();
+        for (id, g) in &groups {
+            if addresses(g.vpc.as_ref()).is_none() {
+                note(
+                    id,
+                    "vpc-outside-template",
+                    format!(
+                        "the VPC of `{id}` is not in the template, so its members count as having any address"
+                    ),
+                );
+                inside.push(anywhere(format!("the VPC of {id}")));
+            }
+        }
+        let endpoints = network
+            .endpoints
+            .iter()
+            .filter(|e| e.is_interface())
+            .map(|e| {
+                let blocks = addresses(e.vpc.as_ref())
+                    .or_else(|| {
+                        let from_groups: Vec<Block> = e
+                            .security_groups
+                            .iter()
+                            .filter_map(|g| groups.get(g))
+                            .filter_map(|g| addresses(g.vpc.as_ref()))
+                            .flatten()
+                            .collect();
+                        (!from_groups.is_empty()).then_some(from_groups)
+                    })
+                    .unwrap_or_else(|| vec![anywhere(format!("the VPC of {}", e.id))]);
+                (e.id.clone(), (e.security_groups.clone(), blocks))
+            })
+            .collect();
+        let (routed, routed_lists) = routes(t, &reader.resolver);
+        let prefix_routes = network
+            .endpoints
+            .iter()
+            .any(|e| !e.is_interface() && !e.route_tables.is_empty());
+        let mut lists: IndexMap<String, Option<Vec<Block>>> = IndexMap::new();
+        for rule in groups
+            .values()
+            .flat_map(|g| g.ingress.iter().chain(&g.egress))
+        {
+            if let Peer::PrefixList { name, entries } = &rule.peer {
+                lists.insert(name.clone(), entries.clone());
+            }
+        }
+        Reachability {
+            groups,
+            endpoints,
+            inside,
+            vpcs,
+            routed,
+            routed_lists,
+            prefix_routes,
+            prefix_lists: lists,
+            approximations,
+        }
+    }
+
+    fn groups_of<'a>(&'a self, p: &'a Party) -> Vec<&'a str> {
+        match p {
+            Party::Group(g) => vec![g.as_str()],
+            Party::Endpoint(e) => self
+                .endpoints
+                .get(e)
+                .map(|(gs, _)| gs.iter().map(String::as_str).collect())
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The blocks the addresses of a party may be in.
+    fn addresses_of(&self, p: &Party) -> Cow<'_, [Block]> {
+        match p {
+            Party::Group(g) => match self.groups.get(g) {
+                Some(group) => match group.vpc.as_ref().and_then(|v| self.vpcs.get(v)) {
+                    Some(blocks) => Cow::Borrowed(blocks),
+                    None => Cow::Owned(vec![anywhere(g.clone())]),
+                },
+                None => Cow::Borrowed(&[]),
+            },
+            Party::Endpoint(e) => match self.endpoints.get(e) {
+                Some((_, blocks)) => Cow::Borrowed(blocks),
+                None => Cow::Borrowed(&[]),
+            },
+            Party::Cidr(c) => Cow::Owned(vec![Block::parse(c)]),
+            Party::PrefixList(name) => match self.prefix_lists.get(name) {
+                Some(Some(entries)) => Cow::Borrowed(entries),
+                _ => Cow::Owned(vec![anywhere(name.clone())]),
+            },
+        }
+    }
+
+    /// Whether a rule's peer covers party `p`.
+    fn covers(&self, peer: &Peer, p: &Party) -> bool {
+        match peer {
+            Peer::Group(g) => self.groups_of(p).contains(&g.as_str()),
+            Peer::Foreign(_) => false,
+            Peer::Blocks(blocks) => {
+                let addresses = self.addresses_of(p);
+                blocks
+                    .iter()
+                    .any(|b| addresses.iter().any(|a| b.overlaps(a)))
+            }
+            Peer::PrefixList { name, entries } => {
+                if matches!(p, Party::PrefixList(n) if n == name) {
+                    return true;
+                }
+                let addresses = self.addresses_of(p);
+                match entries {
+                    Some(entries) => entries
+                        .iter()
+                        .any(|b| addresses.iter().any(|a| b.overlaps(a))),
+                    None => !addresses.is_empty(),
+                }
+            }
+        }
+    }
+
+    /// Whether a block or prefix list has addresses inside a VPC, or a route to it.
+    fn routable(&self, p: &Party) -> bool {
+        match p {
+            Party::Group(_) | Party::Endpoint(_) => true,
+            Party::PrefixList(name) => {
+                self.prefix_routes
+                    || self.routed_lists.contains(name)
+                    || self.reaches_inside_or_routes(&self.addresses_of(p))
+            }
+            Party::Cidr(_) => self.reaches_inside_or_routes(&self.addresses_of(p)),
+        }
+    }
+
+    fn reaches_inside_or_routes(&self, blocks: &[Block]) -> bool {
+        blocks.iter().any(|b| {
+            self.inside.iter().any(|i| i.overlaps(b)) || self.routed.iter().any(|r| r.overlaps(b))
+        })
+    }
+
+    /// Whether an address block or prefix list is reached only through its addresses inside
+    /// the template's VPCs: part of it lies outside every VPC, and no route leads there. The
+    /// table then says so, so that `0.0.0.0/0` is not read as the internet.
+    pub fn inside_vpc_only(&self, p: &Party) -> bool {
+        if matches!(p, Party::Group(_) | Party::Endpoint(_)) {
+            return false;
+        }
+        if let Party::PrefixList(name) = p
+            && (self.prefix_routes || self.routed_lists.contains(name))
+        {
+            return false;
+        }
+        let blocks = self.addresses_of(p);
+        let known_inside = |b: &Block| match b {
+            Block::Net(n) => self
+                .inside
+                .iter()
+                .any(|i| matches!(i, Block::Net(v) if v.contains(n))),
+            Block::Unknown { .. } => false,
+        };
+        !blocks.is_empty()
+            && !blocks.iter().any(|b| b.is_unknown())
+            && !self.inside.iter().any(Block::is_unknown)
+            && !blocks.iter().all(known_inside)
+            && !blocks
+                .iter()
+                .any(|b| self.routed.iter().any(|r| r.overlaps(b)))
+    }
+
+    fn egress_of(&self, group: &str) -> &[Rule] {
+        self.groups
+            .get(group)
+            .map(|g| g.egress.as_slice())
+            .unwrap_or_default()
+    }
+
+    /// Why `from` may send to `to`: every pair of an egress rule of `from` and an ingress rule of
+    /// `to` that admit each other, with what both allow.
+    pub fn grants(&self, from: &Party, to: &Party) -> Vec<Grant> {
+        if !self.routable(from) || !self.routable(to) {
+            return Vec::new();
+        }
+        let out: Vec<(Allowed, Option<&Rule>)> = match from {
+            Party::Group(_) | Party::Endpoint(_) => self
+                .groups_of(from)
+                .iter()
+                .flat_map(|g| self.egress_of(g))
+                .filter(|r| self.covers(&r.peer, to))
+                .map(|r| (r.allowed.clone(), Some(r)))
+                .collect(),
+            _ => vec![(Allowed::ALL, None)],
+        };
+        let into: Vec<(Allowed, Option<&Rule>)> = match to {
+            Party::Group(_) | Party::Endpoint(_) => self
+                .groups_of(to)
+                .iter()
+                .filter_map(|g| self.groups.get(*g))
+                .flat_map(|g| g.ingress.iter())
+                .filter(|r| self.covers(&r.peer, from))
+                .map(|r| (r.allowed.clone(), Some(r)))
+                .collect(),
+            _ => vec![(Allowed::ALL, None)],
+        };
+        let mut grants: Vec<Grant> = Vec::new();
+        for (o, orule) in &out {
+            for (i, irule) in &into {
+                if let Some(allowed) = o.intersect(i) {
+                    let g = Grant {
+                        allowed,
+                        egress: orule.map(|r| r.source.clone()),
+                        ingress: irule.map(|r| r.source.clone()),
+                    };
+                    if !grants.contains(&g) {
+                        grants.push(g);
+                    }
+                }
+            }
+        }
+        grants.sort();
+        grants
+    }
+
+    /// The protocols and ports `from` may send to `to`: allowed out of `from` and into `to`.
+    pub fn allowed(&self, from: &Party, to: &Party) -> Vec<Allowed> {
+        let mut result: Vec<Allowed> = Vec::new();
+        for g in self.grants(from, to) {
+            if !result.contains(&g.allowed) {
+                result.push(g.allowed);
+            }
+        }
+        result.sort();
+        result
+    }
+
+    /// Whether `from` may open a TCP connection to `to` on `port`.
+    pub fn can_reach(&self, from: &Party, to: &Party, port: u16) -> bool {
+        self.allows(from, to, Traffic::tcp(port))
+    }
+
+    /// Whether `from` may send `traffic` to `to`.
+    pub fn allows(&self, from: &Party, to: &Party, traffic: Traffic) -> bool {
+        self.allowed(from, to).iter().any(|a| a.admits(traffic))
+    }
+
+    /// The security groups, by logical ID.
+    pub fn groups(&self) -> impl Iterator<Item = &str> {
+        self.groups.keys().map(String::as_str)
+    }
+
+    /// Whether a group certainly keeps the allow-all egress AWS adds to a group created without
+    /// egress rules (its `SecurityGroupEgress` is left out or empty, and no separate egress
+    /// resource names it).
+    pub fn has_default_egress(&self, group: &str) -> bool {
+        self.default_egress(group) == Some(DefaultEgress::Kept)
+    }
+
+    /// What becomes of the allow-all default egress of `group` (`None` when there is no such
+    /// group in the template).
+    pub fn default_egress(&self, group: &str) -> Option<DefaultEgress> {
+        self.groups.get(group).map(|g| g.default_egress)
+    }
+
+    /// What the reading had to assume about this template, in template order.
+    pub fn approximations(&self) -> &[Approximation] {
+        &self.approximations
+    }
+
+    /// Every pair that can talk, with what it may send: senders are the groups and the blocks
+    /// and prefix lists named in ingress rules; receivers are the groups, the interface
+    /// endpoints, and the blocks and prefix lists named in egress rules (`0.0.0.0/0` and `::/0`
+    /// where a group keeps the default egress). Pairs that may send nothing are left out.
+    pub fn matrix(&self) -> Vec<ReachEntry> {
+        self.pairs()
+            .into_iter()
+            .map(|(from, to, grants)| {
+                let mut allowed: Vec<Allowed> = Vec::new();
+                for g in grants {
+                    if !allowed.contains(&g.allowed) {
+                        allowed.push(g.allowed);
+                    }
+                }
+                allowed.sort();
+                ReachEntry { from, to, allowed }
+            })
+            .collect()
+    }
+
+    /// The pairs of [`matrix`](Self::matrix), each with its grants.
+    fn pairs(&self) -> Vec<(Party, Party, Vec<Grant>)> {
+        let mut senders: Vec<Party> = self
+            .groups
+            .keys()
+            .map(|g| Party::Group(g.clone()))
+            .collect();
+        let mut receivers = senders.clone();
+        receivers.extend(self.endpoints.keys().map(|e| Party::Endpoint(e.clone())));
+        let external = |peer: &Peer| -> Vec<Party> {
+            match peer {
+                Peer::Blocks(bs) => bs.iter().map(|b| Party::Cidr(b.text())).collect(),
+                Peer::PrefixList { name, .. } => vec![Party::PrefixList(name.clone())],
+                _ => Vec::new(),
+            }
+        };
+        for group in self.groups.values() {
+            for p in group.ingress.iter().flat_map(|r| external(&r.peer)) {
+                if !senders.contains(&p) {
+                    senders.push(p);
+                }
+            }
+            for p in group.egress.iter().flat_map(|r| external(&r.peer)) {
+                if !receivers.contains(&p) {
+                    receivers.push(p);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for from in &senders {
+            for to in &receivers {
+                if from == to && !matches!(from, Party::Group(_)) {
+                    continue;
+                }
+                let grants = self.grants(from, to);
+                if !grants.is_empty() {
+                    out.push((from.clone(), to.clone(), grants));
+                }
+            }
+        }
+        out
+    }
+}

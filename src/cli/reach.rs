@@ -1,0 +1,42 @@
+//! `airgap reach`: who can reach whom, as JSON for other tools.
+
+use std::path::PathBuf;
+
+use airgap::analysis::Reachability;
+
+use super::check::read_template;
+use super::io::write_output;
+use super::{Failure, Outcome};
+
+/// The flags of `airgap reach`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  airgap reach stack.json > reach.json
+  airgap synth | airgap reach -
+  airgap reach ds_env_network.yaml | jq '.pairs[] | select(.to.kind == \"endpoint\")'
+
+Prints a JSON document: `pairs`, each with `from` and `to` ({kind, id}), `allowed` (protocol,
+ports or ICMP type and code) and `because` (the egress rule of the sender and the ingress rule
+of the receiver that both admit it); `default_egress` of each group (removed, kept, disputed);
+and `approximations`, what the reading assumed where the template leaves a value to the launch.
+The reading never shows less reach than AWS may allow.")]
+pub struct Args {
+    /// The template, JSON or YAML with short-form tags (`-` reads stdin).
+    #[arg(value_name = "FILE")]
+    file: PathBuf,
+
+    /// Write to FILE (atomically) instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    out: Option<PathBuf>,
+}
+
+/// Reads the template and writes its reachability.
+pub fn run(args: Args) -> Result<Outcome, Failure> {
+    let template = read_template(&args.file)?;
+    let mut text = serde_json::to_string_pretty(&Reachability::of(&template).to_value())
+        .expect("a JSON value always serializes");
+    text.push('\n');
+    write_output(args.out.as_deref(), text.as_bytes())?;
+    Ok(Outcome::Success)
+}
