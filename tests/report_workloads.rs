@@ -152,3 +152,36 @@ fn a_network_without_workloads_gets_no_workload_section() {
             .contains("SageMaker workloads")
     );
 }
+
+#[test]
+fn airgap_report_and_check_on_a_workload_template_from_the_shell() {
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("report_workloads");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("workloads.json");
+    std::fs::write(&path, example::build().unwrap()).unwrap();
+    let check = std::process::Command::new(env!("CARGO_BIN_EXE_airgap"))
+        .arg("check")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+    let report = std::process::Command::new(env!("CARGO_BIN_EXE_airgap"))
+        .arg("report")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(report.status.code(), Some(0));
+    let md = String::from_utf8(report.stdout).unwrap();
+    assert!(
+        md.contains(
+            "| `ResearchNotebook` | notebook instance | `!Ref DataSciencePrivateSubnet1` |"
+        ),
+        "{md}"
+    );
+    assert!(md.contains("### Guardrail decisions"));
+}
