@@ -29,6 +29,9 @@
 
 use std::collections::BTreeSet;
 
+mod sagemaker;
+pub use sagemaker::TYPES as SAGEMAKER_TYPES;
+
 use indexmap::IndexMap;
 use serde_json::Value;
 
@@ -74,6 +77,10 @@ enum Scope {
     Roles,
     /// SSM parameters by name.
     Parameters,
+    /// SageMaker resources of this account and region.
+    SageMaker,
+    /// SageMaker's service-linked role.
+    SageMakerServiceLinkedRole,
 }
 
 struct TypeGrants {
@@ -335,7 +342,7 @@ fn grants_of(resource_type: &str) -> Option<TypeGrants> {
             )],
             ec2_create_action: None,
         },
-        _ => return None,
+        other => return sagemaker::grants_of(other),
     })
 }
 
@@ -411,7 +418,12 @@ fn gather(product: &str, template: &Template, needs: &mut Needs) -> Result<()> {
                 product: product.to_string(),
                 logical_id: id.clone(),
                 resource_type: r.resource_type.clone(),
-                supported: SUPPORTED_TYPES.join(", "),
+                supported: SUPPORTED_TYPES
+                    .iter()
+                    .chain(SAGEMAKER_TYPES.iter())
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(", "),
             });
         };
         for (scope, actions) in grants.grants {
@@ -470,6 +482,14 @@ fn gather(product: &str, template: &Template, needs: &mut Needs) -> Result<()> {
             }
             "AWS::EC2::FlowLog" if r.properties.contains_key("DeliverLogsPermissionArn") => {
                 needs.pass_role_to.insert("vpc-flow-logs.amazonaws.com");
+            }
+            ty if sagemaker::passes_role(ty) => {
+                needs.pass_role_to.insert("sagemaker.amazonaws.com");
+                // A user profile passes its domain's execution role, made by the domain's
+                // product (a stack named SC-...), so CloudFormation named it SC-... too.
+                if ty == "AWS::SageMaker::UserProfile" {
+                    needs.role_names.insert(format!("{STACK_PREFIX}*"));
+                }
             }
             "AWS::EC2::VPCEndpoint" => {
                 needs.private_dns |=
@@ -756,6 +776,33 @@ fn statements(needs: &Needs, location: &TemplateLocation) -> PolicyDocument {
                         "arn:${{AWS::Partition}}:logs:{REGIONAL}:log-group:{n}"
                     ))
                 })),
+        );
+    }
+    let sagemaker = actions(Scope::SageMaker);
+    if !sagemaker.is_empty() {
+        doc = doc.statement(
+            Statement::allow()
+                .sid("ManageSageMakerWorkloads")
+                .actions(sagemaker)
+                .resource(arn(format!(
+                    "arn:${{AWS::Partition}}:sagemaker:{REGIONAL}:*"
+                ))),
+        );
+    }
+    let linked = actions(Scope::SageMakerServiceLinkedRole);
+    if !linked.is_empty() {
+        doc = doc.statement(
+            Statement::allow()
+                .sid("CreateSageMakerServiceLinkedRole")
+                .actions(linked)
+                .resource(arn(
+                    "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/aws-service-role/sagemaker.amazonaws.com/*".into(),
+                ))
+                .condition(cond(
+                    ConditionOperator::StringEquals,
+                    "iam:AWSServiceName",
+                    vec![Expr::str("sagemaker.amazonaws.com")],
+                )),
         );
     }
     let role_arns = || {

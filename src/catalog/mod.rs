@@ -8,9 +8,11 @@
 
 pub mod launch_role;
 pub mod package;
+mod policy_resource;
 mod portfolio;
 mod product;
 
+pub use policy_resource::PortfolioPolicy;
 pub use portfolio::{
     LaunchRule, OrganizationNode, Portfolio, PortfolioPrincipal, ROLE_INLINE_POLICY_CHARS, Release,
     StackSetRollout, check_principal_arn, principal_env_var,

@@ -284,6 +284,7 @@ pub struct Portfolio {
     share_accounts: Vec<String>,
     share_org: Vec<OrganizationNode>,
     stack_sets: Vec<(String, StackSetRollout)>,
+    policies: Vec<super::PortfolioPolicy>,
 }
 
 /// A portfolio ready to write: its template, the products' rendered versions, the derived
@@ -308,6 +309,9 @@ pub struct Release {
     pub share_accounts: Vec<String>,
     /// Organization nodes `publish.sh` shares the portfolio with.
     pub share_organization: Vec<OrganizationNode>,
+    /// Plain JSON documents written beside the templates, `(path, JSON)`: the portfolio
+    /// policies' (see [`Portfolio::managed_policy`]).
+    pub documents: Vec<(String, String)>,
 }
 
 impl Portfolio {
@@ -325,7 +329,15 @@ impl Portfolio {
             share_accounts: Vec::new(),
             share_org: Vec::new(),
             stack_sets: Vec::new(),
+            policies: Vec::new(),
         }
+    }
+
+    /// Adds a customer-managed policy to the portfolio template (and its plain documents to
+    /// the release folder), such as a guardrail for the principals who launch the products.
+    pub fn managed_policy(mut self, policy: super::PortfolioPolicy) -> Self {
+        self.policies.push(policy);
+        self
     }
 
     /// What the portfolio is for.
@@ -719,6 +731,11 @@ impl Portfolio {
             portfolio.ref_(),
             None,
         )?;
+        let mut documents = Vec::new();
+        for policy in &self.policies {
+            policy.add_to(&mut stack, &construct)?;
+            documents.extend(policy.documents().iter().cloned());
+        }
         let synthesized = stack.synth()?;
         Ok(Release {
             display_name: self.display_name,
@@ -730,6 +747,7 @@ impl Portfolio {
             principal_parameters,
             share_accounts: self.share_accounts,
             share_organization: self.share_org,
+            documents,
         })
     }
 }

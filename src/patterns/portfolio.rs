@@ -4,8 +4,10 @@
 use serde_json::json;
 
 use super::sagemaker::{NetworkProducts, SecureSageMakerNetwork};
+use super::workloads::WorkloadProducts;
 use crate::catalog::{LaunchRule, Portfolio, PortfolioPrincipal, Product, ProductVersion, Release};
 use crate::error::Result;
+use crate::sagemaker::WorkloadKind;
 use crate::template::Stack;
 
 /// The name of the product that holds the whole network.
@@ -45,6 +47,8 @@ pub struct NetworkPortfolio {
     principals: Vec<PortfolioPrincipal>,
     tag_options: Vec<(String, String)>,
     split: bool,
+    workloads: Vec<WorkloadKind>,
+    guardrail_ids: Option<(Vec<String>, Vec<String>)>,
 }
 
 impl NetworkPortfolio {
@@ -61,7 +65,31 @@ impl NetworkPortfolio {
             principals: Vec::new(),
             tag_options: Vec::new(),
             split: true,
+            workloads: Vec::new(),
+            guardrail_ids: None,
         }
+    }
+
+    /// Adds the SageMaker workload products launched into the network (`workload-notebook`,
+    /// `workload-studio-domain`, `workload-studio-user-profile`), each after the network, and
+    /// the guardrail policy of the data scientists (see
+    /// [`guardrail_portfolio_policy`](super::workloads::guardrail_portfolio_policy)). The
+    /// network must have the endpoints the workloads need.
+    pub fn workloads(mut self, kinds: &[WorkloadKind]) -> Self {
+        for k in kinds {
+            if !self.workloads.contains(k) {
+                self.workloads.push(*k);
+            }
+        }
+        self
+    }
+
+    /// The launched network's subnet and workload group IDs, when known: the release then
+    /// also holds the guardrail as plain JSON (`guardrail/identity-policy.json`,
+    /// `guardrail/scp.json`) and the portfolio template's parameters default to them.
+    pub fn guardrail_ids(mut self, subnets: Vec<String>, groups: Vec<String>) -> Self {
+        self.guardrail_ids = Some((subnets, groups));
+        self
     }
 
     /// The portfolio's name in the console (default "Data science networks").
@@ -160,6 +188,30 @@ impl NetworkPortfolio {
                 products.push(product);
             }
         }
+        if !self.workloads.is_empty() {
+            let workloads = WorkloadProducts::new(&self.network, &self.base, &self.workloads)?;
+            for (name, stack) in &workloads.products {
+                let product_name = format!("workload-{name}");
+                let after = if *name == "studio-user-profile" {
+                    "workload-studio-domain".to_string()
+                } else {
+                    WHOLE_PRODUCT.to_string()
+                };
+                let product = self
+                    .product(
+                        &product_name,
+                        format!("SageMaker {}", name.replace('-', " ")),
+                        stack
+                            .template()
+                            .description
+                            .clone()
+                            .unwrap_or_else(|| format!("SageMaker {name}")),
+                        stack,
+                    )?
+                    .after(after);
+                products.push(product);
+            }
+        }
         Ok(products)
     }
 
@@ -187,6 +239,11 @@ impl NetworkPortfolio {
         }
         for (k, v) in &self.tag_options {
             portfolio = portfolio.tag_option(k.clone(), v.clone());
+        }
+        if !self.workloads.is_empty() {
+            portfolio = portfolio.managed_policy(super::workloads::guardrail_portfolio_policy(
+                self.guardrail_ids.as_ref(),
+            )?);
         }
         portfolio = portfolio.launch_rule(WHOLE_PRODUCT, Self::production_rule());
         if self.split {

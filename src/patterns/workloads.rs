@@ -2,12 +2,13 @@
 //! products launched after the network product, taking its outputs as parameters.
 
 use super::sagemaker::{SageMakerNetworkRef, SecureSageMakerNetwork, Workload};
+use crate::catalog::PortfolioPolicy;
 use crate::error::{Error, Result};
 use crate::net::Service;
 use crate::sagemaker::{
     Guardrail, NotebookInstance, StudioDomain, UserProfiles, WorkloadKind, WorkloadNetwork,
 };
-use crate::template::{Expr, Stack};
+use crate::template::{Expr, Parameter, Stack};
 
 impl SageMakerNetworkRef {
     /// The place in this network a SageMaker workload goes: its subnets, workload group,
@@ -134,7 +135,9 @@ impl WorkloadProducts {
                         "DomainId",
                         "The Studio domain's ID (parameter DomainId of the user profile product)",
                         studio.domain.get_att("DomainId"),
-                        Some("DomainId"),
+                        // Not exported: the base's export prefix may name parameters (the
+                        // network's ProjectName) this product does not have.
+                        None,
                     )?;
                     products.push(("studio-domain", stack));
                     let mut users = base.sibling(format!("{name}-studio-user-profile")).description(
@@ -168,4 +171,58 @@ impl WorkloadProducts {
 /// given as expressions (literal IDs once launched, or parameters of the template it goes in).
 pub fn guardrail_of(subnets: Vec<Expr>, group: Expr) -> Result<Guardrail> {
     Guardrail::new(subnets, [group])
+}
+
+/// The guardrail as a managed policy of the portfolio template, for the data scientists' roles
+/// to attach. The network's subnets and workload group are known only once the network is
+/// launched, so they are the portfolio template's parameters `GuardrailSubnetIds` and
+/// `GuardrailSecurityGroupIds` (comma separated), and the policy is created when they are
+/// given: deploy the portfolio, launch the network, then update the portfolio stack with its
+/// outputs `SubnetIds` and `WorkloadSecurityGroupId`. When the IDs are known at packaging
+/// (`ids`), they are the parameters' defaults and the release also holds the policy and its
+/// SCP variant as plain JSON (`guardrail/identity-policy.json`, `guardrail/scp.json`).
+pub fn guardrail_portfolio_policy(
+    ids: Option<&(Vec<String>, Vec<String>)>,
+) -> Result<PortfolioPolicy> {
+    let guard = Guardrail::new(
+        [Expr::ref_("GuardrailSubnetIds")],
+        [Expr::ref_("GuardrailSecurityGroupIds")],
+    )?;
+    let default = |i: usize| {
+        ids.map(|(s, g)| if i == 0 { s.join(",") } else { g.join(",") })
+            .unwrap_or_default()
+    };
+    let mut policy = PortfolioPolicy::new(
+        "Guardrail",
+        "SageMaker workloads only inside the private network; launch them through Service Catalog",
+        guard.identity_policy()?,
+    )
+    .parameter(
+        "GuardrailSubnetIds",
+        Parameter::comma_delimited_list()
+            .description("The network's private subnets (output SubnetIds of the network product); the guardrail policy is created once they are given")
+            .default_value(default(0)),
+        "Network subnets",
+    )
+    .parameter(
+        "GuardrailSecurityGroupIds",
+        Parameter::comma_delimited_list()
+            .description("The network's workload security group (output WorkloadSecurityGroupId of the network product)")
+            .default_value(default(1)),
+        "Workload security group",
+    )
+    .when(
+        "HasGuardrailNetwork",
+        serde_json::json!({"Fn::Not": [{"Fn::Equals": [{"Fn::Join": ["", {"Ref": "GuardrailSubnetIds"}]}, ""]}]}),
+    );
+    if let Some((subnets, groups)) = ids {
+        let literal = Guardrail::new(subnets.clone(), groups.clone())?;
+        policy = policy
+            .document(
+                "guardrail/identity-policy.json",
+                &literal.identity_policy()?,
+            )
+            .document("guardrail/scp.json", &literal.scp()?);
+    }
+    Ok(policy)
 }
