@@ -25,7 +25,10 @@
 //! - Interface endpoints with private DNS make EC2 associate the VPC with an AWS-managed
 //!   private hosted zone whose ID is not known in advance: `route53:AssociateVPCWithHostedZone`
 //!   gets `hostedzone/*`.
-//! - Resource types not in [`SUPPORTED_TYPES`] are an error, never a wildcard.
+//! - SageMaker workloads ([`SAGEMAKER_TYPES`]) get their actions on SageMaker ARNs of this
+//!   account and region, and `iam:PassRole` to `sagemaker.amazonaws.com` only.
+//! - Resource types not in [`SUPPORTED_TYPES`] or [`SAGEMAKER_TYPES`] are an error, never a
+//!   wildcard.
 
 use std::collections::BTreeSet;
 
