@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use super::model::{display, policy_value};
-use crate::template::Template;
+use crate::template::{Resource, Template};
 
 /// A policy document found in a template.
 #[derive(Debug, Clone, PartialEq)]
@@ -68,8 +68,17 @@ fn collect(
 
 /// Every policy document in the resources of `t`, in template order.
 pub fn policy_documents(t: &Template) -> Vec<PolicyStatement> {
+    policy_documents_where(t, |_| true)
+}
+
+/// The policy documents of the resources `keep` accepts (walking only those: the walk builds a
+/// path for every property, and most checks want a few resource types).
+pub(crate) fn policy_documents_where(
+    t: &Template,
+    keep: impl Fn(&Resource) -> bool,
+) -> Vec<PolicyStatement> {
     let mut out = Vec::new();
-    for (id, r) in &t.resources {
+    for (id, r) in t.resources.iter().filter(|(_, r)| keep(r)) {
         let endpoint = r.resource_type == "AWS::EC2::VPCEndpoint";
         for (k, v) in &r.properties {
             if POLICY_KEYS.contains(&k.as_str())

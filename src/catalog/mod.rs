@@ -11,6 +11,7 @@ pub mod package;
 mod policy_resource;
 mod portfolio;
 mod product;
+pub mod upgrade;
 
 pub use policy_resource::PortfolioPolicy;
 pub use portfolio::{

@@ -59,6 +59,11 @@ impl ProductVersion {
     pub fn label(&self) -> &str {
         &self.label
     }
+
+    /// The template, once given.
+    pub fn template_ref(&self) -> Option<&Template> {
+        self.template.as_ref()
+    }
 }
 
 /// A Service Catalog product: a name, who owns it, and one or more versions.

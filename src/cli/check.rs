@@ -16,6 +16,8 @@ enum Format {
     Text,
     /// A JSON document: every file with its findings, for other tools.
     Json,
+    /// SARIF 2.1.0, for code scanning (GitHub and others), with each resource's line.
+    Sarif,
 }
 
 /// The flags of `airgap check`.
@@ -26,6 +28,7 @@ Examples:
   airgap check ds_env_network.yaml ds_notebook_v2.yaml
   airgap synth | airgap check -
   airgap check --format json stack.yaml > findings.json
+  airgap check --format sarif stack.yaml > airgap.sarif
 
 Exit codes: 0 no error-level finding, 1 error-level findings (suppressed ones do not count),
 2 a file that cannot be read or parsed. Rules and their IDs (AG-NET-001, ...) are listed in the
@@ -51,9 +54,15 @@ pub fn read_template(path: &std::path::Path) -> Result<Template, Failure> {
 /// Checks every file and prints the findings.
 pub fn run(args: Args) -> Result<Outcome, Failure> {
     let mut checked: Vec<(String, Vec<Finding>)> = Vec::new();
+    let mut texts: Vec<String> = Vec::new();
     for path in &args.files {
-        let template = read_template(path)?;
+        let text = read_input(path)?;
+        let template = Template::parse(&text).map_err(|error| Failure::Library {
+            source: Some(label(path)),
+            error: Box::new(error),
+        })?;
         checked.push((label(path), check(&template)));
+        texts.push(text);
     }
     let blocking = checked
         .iter()
@@ -88,6 +97,17 @@ pub fn run(args: Args) -> Result<Outcome, Failure> {
             let mut s =
                 serde_json::to_string_pretty(&json!({ "files": files, "blocking": blocking }))
                     .expect("a JSON value always serializes");
+            s.push('\n');
+            s
+        }
+        Format::Sarif => {
+            let files: Vec<(String, String, Vec<Finding>)> = checked
+                .iter()
+                .zip(texts)
+                .map(|((file, findings), text)| (file.clone(), text, findings.clone()))
+                .collect();
+            let log = airgap::render::sarif::check_log(&files);
+            let mut s = serde_json::to_string_pretty(&log).expect("a JSON value always serializes");
             s.push('\n');
             s
         }

@@ -7,12 +7,14 @@
 
 mod check;
 mod completions;
+mod diff;
 mod io;
 mod package;
 mod policy;
 mod reach;
 mod report;
 mod synth;
+mod upgrade;
 
 use std::process::ExitCode;
 
@@ -40,6 +42,7 @@ Examples:
   airgap check stack.json other-network.yaml
   airgap report stack.json > REVIEW.md
   airgap reach stack.json > reach.json
+  airgap diff release-1.0/products/network-vpc-1.0.0-7f77e7c9.template.json stack.json
   airgap package --out release --bucket my_secure_bucket
   airgap policy validate endpoint-policy.json
   airgap policy simulate --policy endpoint-policy.json --action s3:GetObject --resource arn:aws:s3:::b/k
@@ -80,6 +83,8 @@ the config file's values and add to its lists."
     Synth(Box<synth::Args>),
     /// Privacy checks on any template (JSON or YAML): exit 1 on error-level findings.
     Check(check::Args),
+    /// What updating running stacks from one template to another does: exit 1 when risky.
+    Diff(diff::Args),
     /// The Markdown review report of a template, with its network diagram.
     Report(report::Args),
     /// Who can reach whom, as JSON: every pair, what it may send, and the two rules why.
@@ -107,6 +112,7 @@ pub fn run() -> ExitCode {
     let result = match cli.command {
         Command::Synth(args) => synth::run(*args, &ui),
         Command::Check(args) => check::run(args),
+        Command::Diff(args) => diff::run(args),
         Command::Report(args) => report::run(args),
         Command::Reach(args) => reach::run(args),
         Command::Package(args) => package::run(*args),

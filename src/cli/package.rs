@@ -19,6 +19,7 @@ Examples:
   airgap package --out release --force --bucket my_secure_bucket --principal DataScientists
   airgap package --out release --config network.json --release-version 1.1.0 --tag-option CostCenter=ml-research
   airgap package --out release --workloads notebook,studio
+  airgap package --out release-1.1 --previous release-1.0 --release-version 1.1.0
   release/publish.sh --help
 
 The folder holds products/<product>-<version>.template.json, portfolio.template.json,
@@ -77,6 +78,21 @@ pub struct Args {
     #[arg(long, value_name = "GROUP_ID", requires = "guardrail_subnet")]
     guardrail_group: Vec<String>,
 
+    /// The previous release folder: its product versions are kept (byte for byte), each new
+    /// version is compared with its current one (UPGRADE.md, `upgrade_from` in the manifest),
+    /// and a risky update is refused (exit 1, nothing written).
+    #[arg(long, value_name = "DIR")]
+    previous: Option<PathBuf>,
+
+    /// With --previous: write the release even where an update replaces or removes a stateful
+    /// resource or an export.
+    #[arg(long, requires = "previous")]
+    allow_replacements: bool,
+
+    /// With --previous: drop a version of the previous release from the portfolio (repeat).
+    #[arg(long, value_name = "PRODUCT@LABEL", requires = "previous")]
+    retire: Vec<String>,
+
     #[command(flatten)]
     network: NetworkArgs,
 }
@@ -128,12 +144,24 @@ pub fn run(args: Args) -> Result<Outcome, Failure> {
                 .guardrail_ids(args.guardrail_subnet.clone(), args.guardrail_group.clone());
         }
     }
-    let release = portfolio.release()?;
-    let summary = airgap::render::publish::write_package(
-        &args.out,
-        &release,
-        WriteOptions { force: args.force },
-    )?;
+    let options = WriteOptions { force: args.force };
+    let summary = match &args.previous {
+        None => airgap::render::publish::write_package(&args.out, &portfolio.release()?, options)?,
+        Some(previous) => {
+            let upgraded = super::upgrade::package_upgrade(
+                portfolio,
+                previous,
+                &args.retire,
+                args.allow_replacements,
+                &args.out,
+                options,
+            )?;
+            match upgraded {
+                Some(summary) => summary,
+                None => return Ok(Outcome::Findings),
+            }
+        }
+    };
     let mut out = String::new();
     for (file, bytes) in &summary.files {
         out.push_str(&format!(

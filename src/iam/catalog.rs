@@ -397,7 +397,7 @@ impl ActionInfo {
         let pattern = placeholders_as_stars(arn);
         self.resource_types
             .iter()
-            .any(|t| patterns_overlap(&pattern, &placeholders_as_stars(t.arn)))
+            .any(|t| arn_patterns_overlap(&pattern, &placeholders_as_stars(t.arn)))
     }
 }
 
@@ -469,6 +469,28 @@ fn placeholders_as_stars(arn: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// Whether a policy's ARN pattern and a resource type's ARN format can name the same resource,
+/// segment by segment: IAM's wildcards match within an ARN segment (partition, service, region,
+/// account, and the resource part after the fifth colon), so `arn:aws:sagemaker:*:*:experiment/*`
+/// never names a notebook instance. A policy ARN of fewer segments ending in `*` (`arn:aws:s3*`)
+/// spans the rest, as "a `*` that is the last character of a segment can expand beyond the colon
+/// boundaries".
+fn arn_patterns_overlap(policy: &str, format: &str) -> bool {
+    let p: Vec<&str> = policy.splitn(6, ':').collect();
+    let f: Vec<&str> = format.splitn(6, ':').collect();
+    if p.len() == 6 && f.len() == 6 {
+        return p.iter().zip(&f).all(|(a, b)| patterns_overlap(a, b));
+    }
+    let Some((last, head)) = p.split_last() else {
+        return false;
+    };
+    if !last.ends_with('*') || head.len() >= f.len() {
+        return patterns_overlap(policy, format);
+    }
+    head.iter().zip(&f).all(|(a, b)| patterns_overlap(a, b))
+        && patterns_overlap(last, &f[head.len()..].join(":"))
 }
 
 /// Whether some text matches both wildcard patterns (`*` any run, `?` one character). A
@@ -691,6 +713,12 @@ mod tests {
                 .unwrap()
                 .takes_condition_key("s3:prefix")
         );
+        // Wildcards stay within their ARN segment: experiments are not notebook instances.
+        let notebook = action_info("sagemaker:CreateNotebookInstance").unwrap();
+        assert!(!notebook.accepts_resource("arn:aws:sagemaker:*:*:experiment/*"));
+        assert!(notebook.accepts_resource("arn:aws:sagemaker:*:*:notebook-instance/*"));
+        assert!(notebook.accepts_resource("arn:aws:sagemaker*"));
+        assert!(!notebook.accepts_resource("arn:aws:s3*"));
         assert!(action_info("nosuch:Thing").is_none());
         assert!(action_info("s3:GetObjekt").is_none());
     }

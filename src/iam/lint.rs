@@ -31,6 +31,9 @@ pub enum FindingKind {
     /// AWS never sends the key, so the condition always sees it absent and the statement either
     /// never applies or applies unconditionally.
     ConditionKeyNeverSent,
+    /// An action (or a pattern over the actions of a service) that AWS has retired: the policy
+    /// is valid, but the statement grants or denies nothing through it any more.
+    RetiredAction,
 }
 
 impl FindingKind {
@@ -42,6 +45,7 @@ impl FindingKind {
             FindingKind::AllowsEverything => "allows-everything",
             FindingKind::PlainOperatorOnMultivaluedKey => "plain-operator-on-multivalued-key",
             FindingKind::ConditionKeyNeverSent => "condition-key-never-sent",
+            FindingKind::RetiredAction => "retired-action",
         }
     }
 }
@@ -67,6 +71,35 @@ impl fmt::Display for Finding {
             self.message
         )
     }
+}
+
+/// Why `action` (`prefix:Name`, wildcards allowed in the name) matches nothing current, when
+/// AWS has retired it or its whole service; `None` for current and unknown actions.
+///
+/// ```
+/// use airgap::iam::retired_action;
+/// assert!(retired_action("elastic-inference:Connect").unwrap().contains("retired service"));
+/// assert!(retired_action("elastic-inference:*").is_some());
+/// assert_eq!(retired_action("s3:GetObject"), None);
+/// ```
+pub fn retired_action(action: &str) -> Option<String> {
+    let (prefix, name) = action.split_once(':')?;
+    if !prefix.contains(['*', '?']) && catalog::is_retired_service(prefix) {
+        return Some(format!(
+            "`{action}` belongs to a retired service (`{prefix}`): it grants or denies nothing any more"
+        ));
+    }
+    if name.contains(['*', '?']) {
+        return None;
+    }
+    catalog::action_info(action)
+        .filter(|info| info.is_retired())
+        .map(|info| {
+            format!(
+                "`{}:{}` is a retired action: it grants or denies nothing any more",
+                info.prefix, info.name
+            )
+        })
 }
 
 const NETWORK_KEYS: [&str; 4] = [
@@ -102,6 +135,15 @@ impl PolicyDocument {
                     statement: at(),
                     message,
                 });
+            }
+            for a in s.actions.iter().chain(&s.not_actions) {
+                if let Some(why) = retired_action(a) {
+                    out.push(Finding {
+                        kind: FindingKind::RetiredAction,
+                        statement: at(),
+                        message: format!("{why}; remove it"),
+                    });
+                }
             }
             if s.effect != Effect::Allow {
                 continue;

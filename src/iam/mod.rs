@@ -16,7 +16,7 @@ mod values;
 mod wildcard;
 
 pub use eval::{Decision, Outcome, StatementRef};
-pub use lint::{Finding, FindingKind};
+pub use lint::{Finding, FindingKind, retired_action};
 pub use names::{Action, Arn};
 pub use policy::{
     Condition, ConditionKey, ConditionOperator, Effect, PolicyDocument, PolicyKind, Principal,

@@ -49,6 +49,7 @@ pub struct NetworkPortfolio {
     split: bool,
     workloads: Vec<WorkloadKind>,
     guardrail_ids: Option<(Vec<String>, Vec<String>)>,
+    earlier: Vec<(String, Vec<ProductVersion>)>,
 }
 
 impl NetworkPortfolio {
@@ -67,6 +68,7 @@ impl NetworkPortfolio {
             split: true,
             workloads: Vec::new(),
             guardrail_ids: None,
+            earlier: Vec::new(),
         }
     }
 
@@ -136,6 +138,14 @@ impl NetworkPortfolio {
         self
     }
 
+    /// Earlier versions to keep in each product (named by its slug), oldest first, as
+    /// [`UpgradePlan::carried_versions`](crate::catalog::upgrade::UpgradePlan::carried_versions)
+    /// gives them; a new version whose template is one of them is not added again.
+    pub fn earlier_versions(mut self, versions: &[(String, Vec<ProductVersion>)]) -> Self {
+        self.earlier = versions.to_vec();
+        self
+    }
+
     fn product(
         &self,
         name: &str,
@@ -143,12 +153,19 @@ impl NetworkPortfolio {
         description: String,
         stack: &Stack,
     ) -> Result<Product> {
+        let template = stack.synth()?.into_template();
         let mut p = Product::new(name, self.owner.clone())
             .display_name(display)
-            .description(description)
-            .version(
-                ProductVersion::new(self.version.clone()).template(stack.synth()?.into_template()),
-            );
+            .description(description);
+        let earlier = self.earlier.iter().filter(|(n, _)| n == name);
+        let mut unchanged = false;
+        for v in earlier.flat_map(|(_, vs)| vs) {
+            unchanged |= v.template_ref() == Some(&template);
+            p = p.version(v.clone());
+        }
+        if !unchanged {
+            p = p.version(ProductVersion::new(self.version.clone()).template(template));
+        }
         if let Some(e) = &self.support_email {
             p = p.support_email(e.clone());
         }

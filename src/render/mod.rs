@@ -12,7 +12,9 @@
 //! # Ok::<(), airgap::Error>(())
 //! ```
 
+pub mod diff;
 pub mod publish;
+pub mod sarif;
 
 use minijinja::Environment;
 use serde_json::{Value, json};

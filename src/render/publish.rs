@@ -145,6 +145,29 @@ pub fn write_package(
     package::write_package(dir, release, &script, options)
 }
 
+/// Writes the package of a release built on a previous one: as [`write_package`], with each
+/// product's `current` version and `upgrade_from` in the manifest and `UPGRADE.md` beside it.
+pub fn write_upgrade_package(
+    dir: &Path,
+    release: &Release,
+    plan: &crate::catalog::upgrade::UpgradePlan,
+    options: WriteOptions,
+) -> Result<PackageSummary> {
+    let mut manifest = package::manifest(release)?;
+    crate::catalog::upgrade::annotate_manifest(&mut manifest, plan);
+    let script = publish_script(&manifest)?;
+    let mut files = package::files(release, &manifest, &script);
+    files.push((
+        "UPGRADE.md".into(),
+        super::diff::upgrade_markdown(plan).into_bytes(),
+    ));
+    package::write_atomically(dir, &files, options.force)?;
+    Ok(PackageSummary {
+        dir: dir.to_path_buf(),
+        files: files.iter().map(|(f, b)| (f.clone(), b.len())).collect(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

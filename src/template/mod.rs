@@ -1,6 +1,7 @@
 //! The CloudFormation document model: templates, resources, parameters, outputs, intrinsic
 //! functions, logical IDs and quotas. It knows nothing of networks, IAM or SageMaker.
 
+mod diff;
 mod document;
 mod expr;
 mod logical_id;
@@ -8,6 +9,10 @@ mod read;
 mod stack;
 mod yaml;
 
+pub use diff::{
+    EntryAction, Fate, OutputChange, ParameterChange, PropertyChange, Rename, ResourceAction,
+    ResourceChange, Risk, SectionChange, TemplateDiff, create_only_properties, diff,
+};
 pub use document::{
     AwsParameterType, DeletionPolicy, Output, Parameter, Resource, Template, quota,
 };

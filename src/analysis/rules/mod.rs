@@ -9,10 +9,17 @@ use super::model::{Network, display, ref_target, resolve_str, truthy};
 use super::policy::{any_principal, has_condition, one_or_many, policy_documents, statements};
 use super::reach::is_no_traffic_rule;
 use crate::iam::catalog::check_action;
+use crate::iam::retired_action;
 use crate::net::Service;
 use crate::template::{Resource, Template};
 
+mod compute;
 mod egress;
+mod identity;
+mod sagemaker_network;
+#[cfg(test)]
+mod schema_paths;
+mod storage;
 
 /// How bad a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -58,6 +65,8 @@ pub enum Category {
     SageMaker,
     /// Policy documents.
     Policies,
+    /// Keys and encryption of data at rest.
+    Encryption,
 }
 
 /// A check with a stable ID.
@@ -118,11 +127,14 @@ rules! {
         "MapPublicIpOnLaunch gives every instance launched in the subnet a public address",
         "set MapPublicIpOnLaunch to false (or leave it out)";
     NET_PUBLIC_ENI = "AG-NET-009", Internet, Error, "Public IP on a network interface",
-        "AssociatePublicIpAddress gives the instance a public address",
+        "AssociatePublicIpAddress gives the instance (or every instance a launch configuration starts) a public address",
         "set AssociatePublicIpAddress to false (or leave it out)";
     NET_ZONES = "AG-NET-010", Internet, Warning, "Hard-coded availability zone",
         "a named zone such as ${AWS::Region}c does not exist in every region, so the template fails to launch there",
         "pick zones with !Select [i, !GetAZs ''] or take them as parameters";
+    NET_OUTSIDE_SUBNETS = "AG-NET-011", Internet, Error, "Instances outside the template's subnets",
+        "an instance without SubnetId (or an Auto Scaling group without VPCZoneIdentifier) launches in the default VPC, which has an Internet Gateway and public addresses",
+        "set SubnetId (instances) or VPCZoneIdentifier (Auto Scaling groups) to private subnets";
     SG_OPEN_INGRESS = "AG-SG-001", SecurityGroups, Error, "Ingress from anywhere",
         "an ingress rule from 0.0.0.0/0 or ::/0 admits any address that can route to the group",
         "admit a security group or the VPC's block instead";
@@ -153,12 +165,24 @@ rules! {
     LOG_FLOW = "AG-LOG-001", Logging, Error, "VPC without flow logs",
         "without flow logs nobody can tell afterwards what talked to what",
         "add an AWS::EC2::FlowLog for the VPC (TrafficType ALL)";
-    LOG_RETENTION = "AG-LOG-002", Logging, Error, "Flow log group without retention",
+    LOG_RETENTION = "AG-LOG-002", Logging, Error, "Flow-log or SageMaker log group without retention",
         "a log group without RetentionInDays keeps logs forever, or is deleted with the stack when not retained",
-        "set RetentionInDays on the flow logs' log group";
+        "set RetentionInDays on the log group that receives the flow logs or SageMaker's logs";
+    LOG_TRAFFIC = "AG-LOG-003", Logging, Error, "Flow log does not record all traffic",
+        "a REJECT-only flow log misses every accepted connection, which is what exfiltration is; an ACCEPT-only one misses the probing",
+        "set TrafficType: ALL";
+    LOG_GROUP_KMS = "AG-LOG-004", Logging, Error, "Flow-log or SageMaker log group without a KMS key",
+        "without KmsKeyId the log data (who talked to whom, what the notebooks printed) is encrypted with a key no key policy of yours controls",
+        "set KmsKeyId to a customer-managed key whose policy lets logs.<region>.amazonaws.com use it";
+    LOG_GROUP_KMS_OTHER = "AG-LOG-005", Logging, Warning, "Log group without a KMS key",
+        "without KmsKeyId the log data is encrypted with a key no key policy of yours controls",
+        "set KmsKeyId to a customer-managed key whose policy lets logs.<region>.amazonaws.com use it";
+    LOG_RETENTION_OTHER = "AG-LOG-006", Logging, Warning, "Log group without retention",
+        "a log group without RetentionInDays keeps logs forever, or is deleted with the stack when not retained",
+        "set RetentionInDays";
     SM_VPC = "AG-SM-001", SageMaker, Error, "SageMaker resource outside the VPC",
         "a SageMaker resource without VPC settings runs in a network AWS manages, with internet access",
-        "set SubnetId and SecurityGroupIds (notebooks), VpcId and SubnetIds (domains) or VpcConfig (models)";
+        "set SubnetId and SecurityGroupIds (notebooks), VpcId and SubnetIds (domains), VpcConfig (models, clusters) or NetworkConfig.VpcConfig (jobs)";
     SM_INTERNET = "AG-SM-002", SageMaker, Error, "SageMaker direct internet access",
         "DirectInternetAccess Enabled / AppNetworkAccessType PublicInternetOnly (both the defaults) give the notebook a path to the internet",
         "set DirectInternetAccess: Disabled (notebooks) or AppNetworkAccessType: VpcOnly (domains)";
@@ -166,17 +190,32 @@ rules! {
         "root access (the default) lets notebook users change the instance, its network settings and its agents",
         "set RootAccess: Disabled";
     SM_KMS = "AG-SM-004", SageMaker, Error, "SageMaker storage without a KMS key",
-        "without KmsKeyId the volume is encrypted with an AWS-managed key that no key policy of yours controls",
-        "set KmsKeyId to a customer-managed key";
+        "without its KMS key property the volume, store or output is encrypted with a key that no key policy of yours controls",
+        "set the KMS key property the message names to a customer-managed key (instance types with local NVMe storage are exempt: SageMaker refuses a key for them)";
     IAM_NOT_SOURCE_VPCE = "AG-IAM-001", Policies, Error, "Allow with StringNotEquals aws:SourceVpce",
         "an Allow whose condition is 'not from this endpoint' grants access from everywhere else, the opposite of what is meant",
         "make it a Deny with StringNotEquals, or an Allow with StringEquals aws:SourceVpce";
     IAM_ANY_PRINCIPAL = "AG-IAM-002", Policies, Error, "Wildcard principal without conditions",
         "a resource policy that allows * without a condition grants access to every AWS account",
         "name the principals, or add a condition such as aws:PrincipalAccount or aws:SourceVpce";
-    IAM_UNKNOWN_ACTION = "AG-IAM-003", Policies, Error, "Unknown action",
-        "an action no AWS service has matches nothing: the Allow or Deny it was meant for does not happen",
-        "spell the action as AWS does (the message names the nearest real one)";
+    IAM_UNKNOWN_ACTION = "AG-IAM-003", Policies, Error, "Unknown or retired action",
+        "an action no AWS service has, or one of a service AWS has retired, matches nothing: the Allow or Deny it was meant for does not happen",
+        "spell the action as AWS does (the message names the nearest real one), or remove a retired one";
+    IAM_SAGEMAKER_NETWORK = "AG-IAM-004", Policies, Error, "Identity policy lets SageMaker leave the network",
+        "allowing SageMaker create actions without the VPC and internet-access condition keys lets the role create a notebook with direct internet access or a job outside the VPC, whatever the network says",
+        "add conditions (sagemaker:VpcSubnets, sagemaker:DirectInternetAccess = Disabled, sagemaker:AppNetworkAccessType = VpcOnly) to the Allow, or a Deny when they are missing (Null: true)";
+    IAM_PASS_ROLE = "AG-IAM-005", Policies, Error, "PassRole on every role",
+        "iam:PassRole on every role without iam:PassedToService lets the holder hand any role, however powerful, to any service",
+        "name the roles it may pass, or add a condition on iam:PassedToService (e.g. sagemaker.amazonaws.com)";
+    IAM_NOT_ACTION = "AG-IAM-006", Policies, Error, "Allow with NotAction or NotResource",
+        "an Allow with NotAction or NotResource grants everything but a list, including every action and resource AWS adds later",
+        "list the actions and resources that are allowed";
+    IAM_ADMIN = "AG-IAM-007", Policies, Error, "Administrator access",
+        "an identity policy allowing * on * gives every permission, including those that change the network",
+        "grant the actions the role needs";
+    KMS_ROTATION = "AG-KMS-001", Encryption, Error, "KMS key without rotation",
+        "a symmetric key without automatic rotation encrypts everything, for as long as it lives, under one key material; rotation (yearly by default) bounds how much data each protects",
+        "set EnableKeyRotation: true";
 }
 
 /// The rule with ID `id`.
@@ -584,24 +623,6 @@ fn logging(c: &mut Ctx) {
             c.find(LOG_FLOW, vpc, "has no flow log");
         }
     }
-    for (id, f) in &flow_logs {
-        let group = f
-            .properties
-            .get("LogGroupName")
-            .and_then(ref_target)
-            .or_else(|| f.properties.get("LogDestination").and_then(ref_target));
-        if let Some(g) = group
-            && let Some(r) = t.resources.get(g)
-            && r.resource_type == "AWS::Logs::LogGroup"
-            && !r.properties.contains_key("RetentionInDays")
-        {
-            c.find(
-                LOG_RETENTION,
-                g,
-                format!("receives the flow log `{id}` and has no RetentionInDays"),
-            );
-        }
-    }
 }
 
 fn sagemaker(c: &mut Ctx) {
@@ -624,9 +645,6 @@ fn sagemaker(c: &mut Ctx) {
                 if s("RootAccess").as_deref() != Some("Disabled") {
                     c.find(SM_ROOT, id, "does not set RootAccess: Disabled");
                 }
-                if !p.contains_key("KmsKeyId") {
-                    c.find(SM_KMS, id, "has no KmsKeyId");
-                }
             }
             "AWS::SageMaker::Domain" => {
                 if !p.contains_key("VpcId") || !p.contains_key("SubnetIds") {
@@ -639,11 +657,12 @@ fn sagemaker(c: &mut Ctx) {
                         "does not set AppNetworkAccessType: VpcOnly",
                     );
                 }
-                if !p.contains_key("KmsKeyId") {
-                    c.find(SM_KMS, id, "has no KmsKeyId");
-                }
             }
-            "AWS::SageMaker::Model" if !p.contains_key("VpcConfig") => {
+            // Network isolation cuts the containers off from every network, the VPC's included.
+            "AWS::SageMaker::Model"
+                if !p.contains_key("VpcConfig")
+                    && truthy(p.get("EnableNetworkIsolation")) != Some(true) =>
+            {
                 c.find(SM_VPC, id, "has no VpcConfig");
             }
             _ => {}
@@ -659,7 +678,13 @@ fn policies(c: &mut Ctx) {
                     .into_iter()
                     .filter_map(Value::as_str)
                 {
-                    if let Err(unknown) = check_action(action) {
+                    if let Some(why) = retired_action(action) {
+                        c.find(
+                            IAM_UNKNOWN_ACTION,
+                            &doc.resource,
+                            format!("{}: {why}", doc.property),
+                        );
+                    } else if let Err(unknown) = check_action(action) {
                         let hint = unknown
                             .suggestion
                             .map(|n| format!("; did you mean `{n}`?"))
@@ -721,6 +746,14 @@ pub fn check(t: &Template) -> Vec<Finding> {
     logging(&mut c);
     sagemaker(&mut c);
     policies(&mut c);
+    compute::launch_configurations(&mut c);
+    compute::outside_subnets(&mut c);
+    storage::kms_keys(&mut c);
+    storage::log_groups(&mut c);
+    storage::flow_log_traffic(&mut c);
+    storage::sagemaker_kms(&mut c);
+    sagemaker_network::jobs_outside_the_vpc(&mut c);
+    identity::identity_policies(&mut c);
     let order = |f: &Finding| {
         RULES
             .iter()

@@ -1,0 +1,599 @@
+//! `airgap diff` and `template::diff`: what a new version of the network does to the stacks
+//! already running, each case read from JSON and from YAML.
+//!
+//! The AWS rules the verdicts rest on, quoted from AWS's documentation:
+//! - "Update behaviors of stack resources": on *Replacement*, "CloudFormation recreates the
+//!   resource during an update, which also generates a new physical ID", and it "then deletes
+//!   the old resource". Which property forces it comes from the resource schemas'
+//!   `createOnlyProperties` (the table is generated from cfn-lint's copy of them; the official
+//!   schema of one type is checked against it below).
+//! - `Fn::ImportValue`: "You can't modify or remove an output value that is referenced by
+//!   another stack."
+//! - `UpdateReplacePolicy`: "By default, CloudFormation then deletes the old resource. Using the
+//!   UpdateReplacePolicy, you can specify that CloudFormation retain or, in some cases, create a
+//!   snapshot of the old resource."
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use airgap::iam::{Arn, PolicyDocument, Statement};
+use airgap::patterns::sagemaker::SecureSageMakerNetwork;
+use airgap::template::{Parameter, ResourceAction, Stack, Template, TemplateDiff, diff};
+use serde_json::Value;
+
+fn network(build: impl FnOnce(SecureSageMakerNetwork) -> SecureSageMakerNetwork) -> Template {
+    let mut stack = Stack::new("Network");
+    build(SecureSageMakerNetwork::new("DataScience"))
+        .add_to(&mut stack)
+        .expect("the network builds");
+    stack
+        .synth()
+        .expect("the network synthesizes")
+        .into_template()
+}
+
+fn standard() -> Template {
+    network(|n| n)
+}
+
+fn bucket_policy(bucket: &str) -> PolicyDocument {
+    PolicyDocument::new().statement(
+        Statement::allow()
+            .any_principal()
+            .action("s3:GetObject")
+            .resources([Arn::s3_objects(bucket).expect("a bucket name")]),
+    )
+}
+
+/// What one case gives, read from one format.
+struct Verdict {
+    library: TemplateDiff,
+    cli: Value,
+    code: i32,
+}
+
+fn scratch(name: &str, body: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("diff");
+    std::fs::create_dir_all(&dir).expect("scratch folder");
+    let path = dir.join(name);
+    std::fs::write(&path, body).expect("write template");
+    path
+}
+
+fn airgap_diff(old: &PathBuf, new: &PathBuf, extra: &[&str]) -> (Value, i32) {
+    let out = Command::new(env!("CARGO_BIN_EXE_airgap"))
+        .args(["diff", "--format", "json"])
+        .args(extra)
+        .arg(old)
+        .arg(new)
+        .output()
+        .expect("run airgap");
+    let text = String::from_utf8(out.stdout).expect("UTF-8");
+    let json = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
+    (json, out.status.code().expect("exited"))
+}
+
+/// Runs the case over JSON files and over YAML files, through the library and the CLI, and
+/// checks that both readings agree before handing each to `assert`.
+fn each_format(
+    case: &str,
+    old: &Template,
+    new: &Template,
+    extra: &[&str],
+    assert: impl Fn(&Verdict),
+) {
+    let mut verdicts = Vec::new();
+    for (ext, old_text, new_text) in [
+        ("json", old.to_json_pretty(), new.to_json_pretty()),
+        ("yaml", old.to_yaml(), new.to_yaml()),
+    ] {
+        let read = |t: &str| {
+            if ext == "json" {
+                Template::from_json(t)
+            } else {
+                Template::from_yaml(t)
+            }
+            .expect("the template reads back")
+        };
+        let library = diff(&read(&old_text), &read(&new_text));
+        let old_path = scratch(&format!("{case}-old.{ext}"), &old_text);
+        let new_path = scratch(&format!("{case}-new.{ext}"), &new_text);
+        let (cli, code) = airgap_diff(&old_path, &new_path, extra);
+        let verdict = Verdict { library, cli, code };
+        assert(&verdict);
+        verdicts.push(verdict);
+    }
+    assert_eq!(
+        verdicts[0].library, verdicts[1].library,
+        "JSON and YAML read alike"
+    );
+}
+
+fn action(v: &Verdict, id: &str) -> Option<ResourceAction> {
+    v.library
+        .resources
+        .iter()
+        .find(|r| r.logical_id == id)
+        .map(|r| r.action)
+}
+
+fn risk_ids(v: &Verdict) -> Vec<String> {
+    v.cli["risks"]
+        .as_array()
+        .expect("risks")
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn a_new_cidr_block_replaces_the_vpc_and_everything_in_it_and_exits_1() {
+    let new = network(|n| n.cidr("10.1.0.0/16"));
+    each_format("cidr", &standard(), &new, &[], |v| {
+        assert_eq!(v.code, 1);
+        let vpc = &v.library.resources[0];
+        assert_eq!(vpc.logical_id, "DataScienceVpc");
+        assert_eq!(vpc.action, ResourceAction::Replaced);
+        assert_eq!(vpc.causes, ["CidrBlock changes; it is create-only"]);
+        assert_eq!(vpc.properties[0].path, "CidrBlock");
+        assert_eq!(vpc.properties[0].new, Some("10.1.0.0/16".into()));
+        // The subnets' own blocks change; route tables, security groups and the flow log name
+        // the VPC in a create-only property, so they are replaced with it.
+        for id in [
+            "DataSciencePrivateSubnet1",
+            "DataSciencePrivateSubnet1RouteTable",
+            "DataScienceWorkloadsSecurityGroup",
+            "DataScienceFlowLog",
+            "SagemakerApiEndpoint",
+        ] {
+            assert_eq!(action(v, id), Some(ResourceAction::Replaced), "{id}");
+        }
+        let table = v
+            .library
+            .resources
+            .iter()
+            .find(|r| r.logical_id == "DataSciencePrivateSubnet1RouteTable")
+            .unwrap();
+        assert_eq!(
+            table.causes,
+            ["VpcId is create-only and refers to DataScienceVpc, which is replaced"]
+        );
+        let risks = risk_ids(v);
+        assert!(risks.contains(&"DataScienceVpc".to_string()), "{risks:?}");
+        // The exported VPC ID changes with it: an importing stack blocks the update.
+        assert!(risks.contains(&"VpcId".to_string()), "{risks:?}");
+        // Log group and key are not touched: they keep the audit data.
+        assert_eq!(action(v, "DataScienceFlowLogGroup"), None);
+        assert_eq!(action(v, "DataScienceFlowLogKey"), None);
+    });
+}
+
+#[test]
+fn every_risk_allowed_by_id_exits_0_and_is_shown_as_allowed() {
+    let old = standard();
+    let new = network(|n| n.cidr("10.1.0.0/16"));
+    let ids: Vec<String> = diff(&old, &new).risks().into_iter().map(|r| r.id).collect();
+    let mut extra = Vec::new();
+    for id in &ids {
+        extra.push("--allow");
+        extra.push(id.as_str());
+    }
+    each_format("cidr-allowed", &old, &new, &extra, |v| {
+        assert_eq!(v.code, 0, "{}", v.cli);
+        assert_eq!(v.cli["blocking"], 0);
+        assert_eq!(v.cli["risks"].as_array().unwrap().len(), ids.len());
+    });
+}
+
+#[test]
+fn an_endpoint_policy_change_is_made_in_place_and_exits_0() {
+    let old = network(|n| n.s3_policy(bucket_policy("my_secure_bucket")));
+    let new = network(|n| n.s3_policy(bucket_policy("other_bucket")));
+    each_format("policy", &old, &new, &[], |v| {
+        assert_eq!(v.code, 0, "{}", v.cli);
+        assert_eq!(v.library.resources.len(), 1, "{:?}", v.library.resources);
+        let endpoint = &v.library.resources[0];
+        assert_eq!(endpoint.logical_id, "S3GatewayEndpoint");
+        assert_eq!(endpoint.action, ResourceAction::Modified);
+        assert!(endpoint.causes.is_empty());
+        assert!(
+            endpoint.properties.iter().all(|p| p
+                .path
+                .starts_with("PolicyDocument.Statement[0].Resource")
+                && p.replaces.is_none()),
+            "{:?}",
+            endpoint.properties
+        );
+        assert!(v.library.risks().is_empty());
+    });
+}
+
+#[test]
+fn three_zones_to_two_removes_a_subnet_its_route_table_and_association() {
+    let old = network(|n| n.zones(3).subnet_prefix(20));
+    let new = network(|n| n.zones(2).subnet_prefix(20));
+    each_format("zones", &old, &new, &[], |v| {
+        assert_eq!(v.code, 1);
+        for id in [
+            "DataSciencePrivateSubnet3",
+            "DataSciencePrivateSubnet3RouteTable",
+            "DataSciencePrivateSubnet3RouteTableAssociation",
+        ] {
+            assert_eq!(action(v, id), Some(ResourceAction::Removed), "{id}");
+        }
+        // Subnets 1 and 2 keep their blocks: untouched.
+        assert_eq!(action(v, "DataSciencePrivateSubnet1"), None);
+        for id in [
+            "SagemakerApiEndpoint",
+            "StsEndpoint",
+            "LogsEndpoint",
+            "S3GatewayEndpoint",
+        ] {
+            assert_eq!(action(v, id), Some(ResourceAction::Modified), "{id}");
+        }
+        let subnet = v
+            .library
+            .resources
+            .iter()
+            .find(|r| r.logical_id == "DataSciencePrivateSubnet3")
+            .unwrap();
+        assert_eq!(subnet.fate.map(|f| f.as_str()), Some("deleted"));
+        let mut risks = risk_ids(v);
+        risks.sort();
+        // The removed subnet, and the exports that named it.
+        assert_eq!(
+            risks,
+            [
+                "DataSciencePrivateSubnet3",
+                "RouteTableIds",
+                "Subnet3Id",
+                "SubnetIds"
+            ]
+        );
+        let kinds: Vec<&str> = v.cli["risks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["kind"].as_str().unwrap())
+            .collect();
+        assert!(
+            kinds.contains(&"export-removed") && kinds.contains(&"stateful-removed"),
+            "{kinds:?}"
+        );
+    });
+}
+
+#[test]
+fn a_renamed_construct_is_reported_as_a_rename_with_a_hint_to_keep_the_logical_id() {
+    let old = standard();
+    let renamed = old
+        .to_json_pretty()
+        .replace("DataScienceFlowLogGroup", "AuditFlowLogGroup");
+    let new = Template::from_json(&renamed).unwrap();
+    each_format("rename", &old, &new, &[], |v| {
+        assert_eq!(v.code, 1);
+        assert_eq!(v.library.renames.len(), 1);
+        let rename = &v.library.renames[0];
+        assert_eq!(
+            (rename.from.as_str(), rename.to.as_str()),
+            ("DataScienceFlowLogGroup", "AuditFlowLogGroup")
+        );
+        assert_eq!(rename.resource_type, "AWS::Logs::LogGroup");
+        let gone = v
+            .library
+            .resources
+            .iter()
+            .find(|r| r.logical_id == "DataScienceFlowLogGroup")
+            .unwrap();
+        assert_eq!(gone.action, ResourceAction::Removed);
+        // The group is retained on delete: the old one stays behind as an orphan.
+        assert_eq!(gone.fate.map(|f| f.as_str()), Some("retained"));
+        let risk = v
+            .library
+            .risks()
+            .into_iter()
+            .find(|r| r.id == "DataScienceFlowLogGroup")
+            .unwrap();
+        assert!(
+            risk.message
+                .contains("keep the logical ID DataScienceFlowLogGroup"),
+            "{}",
+            risk.message
+        );
+        assert_eq!(v.cli["renames"][0]["to"], "AuditFlowLogGroup");
+    });
+}
+
+#[test]
+fn a_removed_export_exits_1() {
+    let old = standard();
+    let mut new = old.clone();
+    new.outputs.shift_remove("S3EndpointId");
+    each_format("export", &old, &new, &[], |v| {
+        assert_eq!(v.code, 1);
+        assert!(v.library.resources.is_empty());
+        let risks = v.library.risks();
+        assert_eq!(risks.len(), 1);
+        assert_eq!(
+            (risks[0].id.as_str(), risks[0].kind),
+            ("S3EndpointId", "export-removed")
+        );
+        assert!(risks[0].message.contains("${AWS::StackName}-S3EndpointId"));
+    });
+}
+
+#[test]
+fn a_new_parameter_without_default_breaks_updates_one_with_a_default_does_not() {
+    let old = standard();
+    let mut new = old.clone();
+    new.parameters.insert(
+        "Team".into(),
+        Parameter::string().description("Owning team"),
+    );
+    new.parameters
+        .insert("CostCenter".into(), Parameter::string().default_value("ml"));
+    each_format("parameter", &old, &new, &[], |v| {
+        assert_eq!(v.code, 1);
+        let risks = v.library.risks();
+        assert_eq!(risks.len(), 1, "{risks:?}");
+        assert_eq!(
+            (risks[0].id.as_str(), risks[0].kind),
+            ("Team", "required-parameter-added")
+        );
+        let names: Vec<&str> = v
+            .library
+            .parameters
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect();
+        assert_eq!(names, ["Team", "CostCenter"]);
+    });
+}
+
+#[test]
+fn the_same_template_twice_changes_nothing_and_exits_0() {
+    each_format("same", &standard(), &standard(), &[], |v| {
+        assert_eq!(v.code, 0);
+        assert!(v.library.is_empty(), "{:?}", v.library);
+        assert_eq!(v.cli["resources"], Value::Array(vec![]));
+        assert_eq!(v.cli["risks"], Value::Array(vec![]));
+    });
+}
+
+#[test]
+fn text_and_markdown_say_what_is_replaced_and_why() {
+    let old = scratch("text-old.json", &standard().to_json_pretty());
+    let new = scratch(
+        "text-new.yaml",
+        &network(|n| n.cidr("10.1.0.0/16")).to_yaml(),
+    );
+    for (format, expect) in [
+        ("text", "replaced DataScienceVpc (AWS::EC2::VPC)"),
+        (
+            "markdown",
+            "| `DataScienceVpc` | AWS::EC2::VPC | **replaced** | `CidrBlock` |",
+        ),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_airgap"))
+            .args(["diff", "--format", format])
+            .arg(&old)
+            .arg(&new)
+            .output()
+            .unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        assert!(text.contains(expect), "{text}");
+        assert!(
+            text.contains("CidrBlock changes; it is create-only"),
+            "{text}"
+        );
+        assert!(!text.contains('\x1b'), "no colour off a terminal");
+    }
+}
+
+#[test]
+fn unreadable_input_exits_2_and_names_the_file() {
+    let old = scratch("bad-old.json", "{\"Resources\": ");
+    let new = scratch("bad-new.json", &standard().to_json_pretty());
+    let out = Command::new(env!("CARGO_BIN_EXE_airgap"))
+        .arg("diff")
+        .arg(&old)
+        .arg(&new)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("bad-old.json"));
+}
+
+/// The create-only table is generated from cfn-lint's copy of the resource schemas; the
+/// official schema of `AWS::Logs::LogGroup` (tests/fixtures/aws-logs-loggroup.json) agrees:
+/// renaming the group replaces it, changing its retention does not.
+#[test]
+fn the_create_only_table_agrees_with_the_official_log_group_schema() {
+    let schema: Value =
+        serde_json::from_str(include_str!("fixtures/aws-logs-loggroup.json")).unwrap();
+    let create_only: Vec<&str> = schema["createOnlyProperties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap())
+        .collect();
+    assert_eq!(create_only, ["/properties/LogGroupName"]);
+    let yaml = |name: &str, days: u32| {
+        Template::from_yaml(&format!(
+            "Resources:\n  Logs:\n    Type: AWS::Logs::LogGroup\n    Properties:\n      LogGroupName: {name}\n      RetentionInDays: {days}\n"
+        ))
+        .unwrap()
+    };
+    let renamed = diff(&yaml("a", 30), &yaml("b", 30));
+    assert_eq!(renamed.resources[0].action, ResourceAction::Replaced);
+    let retention = diff(&yaml("a", 30), &yaml("a", 365));
+    assert_eq!(retention.resources[0].action, ResourceAction::Modified);
+}
+
+fn yaml(text: &str) -> Template {
+    Template::from_yaml(text).expect("valid YAML template")
+}
+
+/// `UpdateReplacePolicy: Retain` keeps the old resource on replacement (an orphan); a block given
+/// by a parameter whose default changes may be replaced; a conditionally create-only property
+/// (`InstanceTenancy`) may replace; a changed type cannot be updated in place.
+#[test]
+fn policies_parameters_and_types_decide_what_happens_to_the_old_resource() {
+    let vpc = |cidr: &str, extra: &str| {
+        yaml(&format!(
+            "Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    UpdateReplacePolicy: Retain\n    Properties:\n      CidrBlock: {cidr}\n{extra}"
+        ))
+    };
+    let d = diff(&vpc("10.0.0.0/16", ""), &vpc("10.1.0.0/16", ""));
+    assert_eq!(d.resources[0].fate.map(|f| f.as_str()), Some("retained"));
+
+    let tenancy = diff(
+        &vpc("10.0.0.0/16", "      InstanceTenancy: default\n"),
+        &vpc("10.0.0.0/16", "      InstanceTenancy: dedicated\n"),
+    );
+    assert_eq!(tenancy.resources[0].action, ResourceAction::MayReplace);
+    assert_eq!(
+        tenancy.resources[0].causes,
+        ["InstanceTenancy changes; it is conditionally create-only"]
+    );
+
+    let by_parameter = |default: &str| {
+        yaml(&format!(
+            "Parameters:\n  Cidr:\n    Type: String\n    Default: {default}\nResources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: !Ref Cidr\n"
+        ))
+    };
+    let d = diff(&by_parameter("10.0.0.0/16"), &by_parameter("10.1.0.0/16"));
+    assert_eq!(d.resources[0].action, ResourceAction::MayReplace);
+    assert_eq!(
+        d.resources[0].causes,
+        ["CidrBlock is create-only and refers to the parameter Cidr, which changes"]
+    );
+    assert_eq!(d.risks()[0].kind, "stateful-replaced");
+
+    let typed = diff(
+        &yaml("Resources:\n  Logs:\n    Type: AWS::Logs::LogGroup\n"),
+        &yaml("Resources:\n  Logs:\n    Type: AWS::S3::Bucket\n"),
+    );
+    assert_eq!(typed.resources[0].action, ResourceAction::Replaced);
+    assert!(typed.resources[0].causes[0].contains("the type changes"));
+}
+
+#[test]
+fn a_whole_construct_renamed_is_reported_resource_by_resource() {
+    let old = standard();
+    let mut stack = Stack::new("Network");
+    SecureSageMakerNetwork::new("Research")
+        .add_to(&mut stack)
+        .unwrap();
+    let new = stack.synth().unwrap().into_template();
+    each_format("construct-rename", &old, &new, &[], |v| {
+        assert_eq!(v.code, 1);
+        let renames: Vec<(&str, &str)> = v
+            .library
+            .renames
+            .iter()
+            .map(|r| (r.from.as_str(), r.to.as_str()))
+            .collect();
+        for pair in [
+            ("DataScienceVpc", "ResearchVpc"),
+            ("DataSciencePrivateSubnet1", "ResearchPrivateSubnet1"),
+            ("DataScienceFlowLogGroup", "ResearchFlowLogGroup"),
+            ("DataScienceFlowLogKey", "ResearchFlowLogKey"),
+            (
+                "DataSciencePrivateSubnet2RouteTable",
+                "ResearchPrivateSubnet2RouteTable",
+            ),
+            (
+                "DataSciencePrivateSubnet3RouteTableAssociation",
+                "ResearchPrivateSubnet3RouteTableAssociation",
+            ),
+        ] {
+            assert!(renames.contains(&pair), "{pair:?} in {renames:?}");
+        }
+        let vpc_risk = v
+            .library
+            .risks()
+            .into_iter()
+            .find(|r| r.id == "DataScienceVpc")
+            .unwrap();
+        assert!(
+            vpc_risk.message.contains("looks renamed to ResearchVpc"),
+            "{}",
+            vpc_risk.message
+        );
+    });
+}
+
+/// Every resource type airgap writes, in the network, its products and the portfolio, is in the
+/// create-only table, so the diff never has to guess about airgap's own templates.
+#[test]
+fn every_resource_type_airgap_writes_is_in_the_create_only_table() {
+    use airgap::patterns::portfolio::NetworkPortfolio;
+    let release = NetworkPortfolio::new(
+        Stack::new("Network"),
+        SecureSageMakerNetwork::new("DataScience"),
+    )
+    .release()
+    .unwrap();
+    let mut templates = vec![standard(), release.portfolio.template().clone()];
+    for p in &release.products {
+        templates.extend(p.versions.iter().map(|v| v.template.clone()));
+    }
+    let mut types: Vec<&str> = templates
+        .iter()
+        .flat_map(|t| t.resources.values().map(|r| r.resource_type.as_str()))
+        .collect();
+    types.sort_unstable();
+    types.dedup();
+    assert!(types.len() > 15, "{types:?}");
+    for ty in types {
+        assert!(
+            airgap::template::create_only_properties(ty).is_some(),
+            "{ty}"
+        );
+    }
+    // A type the schemas do not know may be replaced by any change: said so, not guessed.
+    let t = |v: u32| {
+        yaml(&format!(
+            "Resources:\n  Thing:\n    Type: AWS::Made::Up\n    Properties:\n      Size: {v}\n"
+        ))
+    };
+    let d = diff(&t(1), &t(2));
+    assert_eq!(d.resources[0].action, ResourceAction::MayReplace);
+    assert!(d.resources[0].causes[0].contains("do not know AWS::Made::Up"));
+}
+
+#[test]
+fn stdin_may_be_one_side_and_out_writes_a_file() {
+    use std::io::Write;
+    let new = scratch("stdin-new.json", &standard().to_json_pretty());
+    let out_file = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join("diff")
+        .join("stdin.md");
+    let _ = std::fs::remove_file(&out_file);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_airgap"))
+        .args(["diff", "--format", "markdown", "--out"])
+        .arg(&out_file)
+        .arg("-")
+        .arg(&new)
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(standard().to_yaml().as_bytes())
+        .unwrap();
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+    let md = std::fs::read_to_string(&out_file).unwrap();
+    assert!(md.contains("No changes."), "{md}");
+
+    let both = Command::new(env!("CARGO_BIN_EXE_airgap"))
+        .args(["diff", "-", "-"])
+        .output()
+        .unwrap();
+    assert_eq!(both.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&both.stderr).contains("only one of OLD and NEW"));
+}
