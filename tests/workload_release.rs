@@ -191,14 +191,25 @@ fn spaces_and_apps_get_their_schema_handler_permissions_too() {
 }
 
 #[test]
-fn the_studio_launch_role_allows_creating_a_domain_in_this_account_only() {
+fn the_studio_launch_role_creates_only_vpc_only_domains_in_this_account() {
     let r = release();
     let policy = &r.launch_role_policies["workload-studio-domain"];
     let ask = |arn: &str| {
         Request::new("sagemaker:CreateDomain", arn)
             .account("111122223333")
             .region("eu-west-1")
+            .context_values("sagemaker:VpcSubnets", ["subnet-0aaa1111"])
+            .context("sagemaker:AppNetworkAccessType", "VpcOnly")
+            .context("sagemaker:VolumeKmsKey", "key")
     };
+    // Even the launch role cannot make a domain that leaves the network: a product template
+    // edited to ask for one fails to launch.
+    let public = ask("arn:aws:sagemaker:eu-west-1:111122223333:domain/d-abc123")
+        .context("sagemaker:AppNetworkAccessType", "PublicInternetOnly");
+    assert_eq!(
+        policy.evaluate(&public).unwrap().outcome(),
+        Outcome::ExplicitDeny
+    );
     let here = policy
         .evaluate(&ask(
             "arn:aws:sagemaker:eu-west-1:111122223333:domain/d-abc123",

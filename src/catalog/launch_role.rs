@@ -783,6 +783,9 @@ fn statements(needs: &Needs, location: &TemplateLocation) -> PolicyDocument {
     }
     let sagemaker = actions(Scope::SageMaker);
     if !sagemaker.is_empty() {
+        for guard in sagemaker::guards(&sagemaker) {
+            doc = doc.statement(guard);
+        }
         doc = doc.statement(
             Statement::allow()
                 .sid("ManageSageMakerWorkloads")

@@ -9,6 +9,8 @@
 //! `sagemaker:AddTags` (SageMaker authorizes tags given on create separately).
 
 use super::{Scope, TypeGrants};
+use crate::iam::{Condition, ConditionOperator, Statement, catalog};
+use crate::template::Expr;
 
 /// The SageMaker types whose launch-role permissions airgap can derive.
 pub const TYPES: [&str; 6] = [
@@ -138,4 +140,69 @@ pub(super) fn passes_role(resource_type: &str) -> bool {
             | "AWS::SageMaker::Domain"
             | "AWS::SageMaker::UserProfile"
     )
+}
+
+/// What a launch role must not create even though it may create SageMaker workloads: a
+/// notebook or domain outside the VPC, with internet access or root access, or without a
+/// volume key. The products never ask for one, and a launch role that could would let anyone
+/// who edits a product template take a workload out of the network. One Deny per condition
+/// key, naming only the actions whose requests carry it (from the IAM catalog).
+const GUARDS: [(&str, &str, ConditionOperator, &str); 5] = [
+    (
+        "DenySageMakerOutsideTheVpc",
+        "sagemaker:VpcSubnets",
+        ConditionOperator::Null,
+        "true",
+    ),
+    (
+        "DenyNotebookInternetAccess",
+        "sagemaker:DirectInternetAccess",
+        ConditionOperator::StringNotEquals,
+        "Disabled",
+    ),
+    (
+        "DenyNotebookRootAccess",
+        "sagemaker:RootAccess",
+        ConditionOperator::StringNotEquals,
+        "Disabled",
+    ),
+    (
+        "DenyDomainsOutsideVpcOnly",
+        "sagemaker:AppNetworkAccessType",
+        ConditionOperator::StringNotEquals,
+        "VpcOnly",
+    ),
+    (
+        "DenyWithoutVolumeKey",
+        "sagemaker:VolumeKmsKey",
+        ConditionOperator::Null,
+        "true",
+    ),
+];
+
+/// The creating actions the guards apply to.
+const CREATES: [&str; 2] = ["sagemaker:CreateNotebookInstance", "sagemaker:CreateDomain"];
+
+/// The Deny statements that keep what the launch role creates inside the network, for the
+/// SageMaker actions it is granted.
+pub(super) fn guards(granted: &[&str]) -> Vec<Statement> {
+    let mut out = Vec::new();
+    for (sid, key, op, value) in GUARDS {
+        let actions: Vec<&str> = CREATES
+            .into_iter()
+            .filter(|a| granted.contains(a))
+            .filter(|a| catalog::action_info(a).is_some_and(|i| i.takes_condition_key(key)))
+            .collect();
+        if actions.is_empty() {
+            continue;
+        }
+        out.push(
+            Statement::deny()
+                .sid(sid)
+                .actions(actions)
+                .any_resource()
+                .condition(Condition::new(op, key, [Expr::str(value)]).expect("a well-formed key")),
+        );
+    }
+    out
 }
