@@ -352,3 +352,37 @@ fn airgap_package_with_workloads_writes_them_after_the_network() {
     assert!(String::from_utf8_lossy(&bad.stderr).contains("notebook, studio"));
     assert!(!dir.join("bad").exists());
 }
+
+#[test]
+fn workload_execution_roles_carry_the_portfolio_boundary_and_the_user_profile_creates_no_role() {
+    let r = release();
+    let (boundary_name, _) = r.boundary.as_ref().expect("the products create roles");
+    let mut roles = 0;
+    for p in r
+        .products
+        .iter()
+        .filter(|p| p.name.starts_with("workload-"))
+    {
+        let t = &p.versions.last().expect("a version").template;
+        for (id, res) in &t.resources {
+            if res.resource_type == "AWS::IAM::Role" {
+                roles += 1;
+                let b = res.properties["PermissionsBoundary"].to_string();
+                assert!(
+                    b.contains(&format!(":policy/{boundary_name}")),
+                    "{}: {id} has boundary {b}",
+                    p.name
+                );
+            }
+        }
+    }
+    // The notebook's and the Studio domain's execution roles.
+    assert_eq!(roles, 2);
+    // The user profile passes the domain's role but creates none: its launch role may not
+    // create roles at all.
+    let profile = r.launch_role_policies["workload-studio-user-profile"]
+        .to_value()
+        .to_string();
+    assert!(!profile.contains("iam:CreateRole"), "{profile}");
+    assert!(profile.contains("iam:PassRole"));
+}

@@ -532,16 +532,15 @@ fn statements(needs: &Needs) -> PolicyDocument {
     }
     let sagemaker = actions(Scope::SageMaker);
     if !sagemaker.is_empty() {
-        for guard in sagemaker::guards(&sagemaker) {
+        let workloads = arn(format!("arn:${{AWS::Partition}}:sagemaker:{REGIONAL}:*"));
+        for guard in sagemaker::guards(&sagemaker, &workloads) {
             doc = doc.statement(guard);
         }
         doc = doc.statement(
             Statement::allow()
                 .sid("ManageSageMakerWorkloads")
                 .actions(sagemaker)
-                .resource(arn(format!(
-                    "arn:${{AWS::Partition}}:sagemaker:{REGIONAL}:*"
-                ))),
+                .resource(workloads),
         );
     }
     let linked = actions(Scope::SageMakerServiceLinkedRole);
@@ -580,7 +579,9 @@ fn statements(needs: &Needs) -> PolicyDocument {
                 .resources(role_arns()),
         );
     }
-    if !needs.role_names.is_empty() {
+    // Only templates that create roles (each with its boundary) get these: a template that
+    // only passes a role made by another product (a Studio user profile) names roles too.
+    if !needs.boundaries.is_empty() {
         // Creating a role, or changing what its policies allow, only with the boundary the
         // templates set: whatever policy a product writes, its roles can do no more than the
         // boundary allows. Removing a boundary is never granted.

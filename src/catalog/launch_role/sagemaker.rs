@@ -9,7 +9,7 @@
 //! `sagemaker:AddTags` (SageMaker authorizes tags given on create separately).
 
 use super::table::{Scope, Source, TypeGrants};
-use crate::iam::{Condition, ConditionOperator, Statement, catalog};
+use crate::iam::{Arn, Condition, ConditionOperator, Statement, catalog};
 use crate::template::Expr;
 
 /// The SageMaker types whose launch-role permissions airgap can derive.
@@ -184,8 +184,10 @@ const GUARDS: [(&str, &str, ConditionOperator, &str); 5] = [
 const CREATES: [&str; 2] = ["sagemaker:CreateNotebookInstance", "sagemaker:CreateDomain"];
 
 /// The Deny statements that keep what the launch role creates inside the network, for the
-/// SageMaker actions it is granted.
-pub(super) fn guards(granted: &[&str]) -> Vec<Statement> {
+/// SageMaker actions it is granted, on `resource`: the SageMaker ARNs the grant allows (a
+/// Deny on `"*"` would refuse nothing more, and the grant lint wants ARNs for actions that
+/// take them, whatever the effect).
+pub(super) fn guards(granted: &[&str], resource: &Arn) -> Vec<Statement> {
     let mut out = Vec::new();
     for (sid, key, op, value) in GUARDS {
         let actions: Vec<&str> = CREATES
@@ -200,7 +202,7 @@ pub(super) fn guards(granted: &[&str]) -> Vec<Statement> {
             Statement::deny()
                 .sid(sid)
                 .actions(actions)
-                .any_resource()
+                .resource(resource.clone())
                 .condition(Condition::new(op, key, [Expr::str(value)]).expect("a well-formed key")),
         );
     }
