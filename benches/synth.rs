@@ -17,6 +17,10 @@ mod example;
 #[path = "../examples/service_catalog.rs"]
 mod service_catalog;
 
+#[allow(dead_code)]
+#[path = "../examples/sagemaker_workloads.rs"]
+mod workloads_example;
+
 fn main() {
     divan::main();
 }
@@ -48,6 +52,15 @@ const SIZES: [usize; 3] = [10, 100, 500];
 fn example_json() -> usize {
     // Synthesis renders the pretty JSON.
     example::build().expect("the example builds").len()
+}
+
+/// The network with a notebook, a Studio domain, two user profiles and the guardrail policy
+/// (execution roles and the guardrail validated against the IAM catalog), checked, as JSON.
+#[divan::bench(max_time = 1)]
+fn workloads_example_json() -> usize {
+    workloads_example::build()
+        .expect("the example builds")
+        .len()
 }
 
 /// The example's network in its config form (byte for byte the same template, as

@@ -19,6 +19,7 @@ pub mod iam;
 pub mod net;
 pub mod patterns;
 pub mod render;
+pub mod sagemaker;
 pub mod template;
 
 pub use error::{Error, Location, Result};

@@ -23,6 +23,7 @@ mod policy;
 mod reach;
 mod rules;
 mod synth;
+mod workloads;
 
 pub use model::{EndpointInfo, Network, RouteInfo, RouteTableInfo, SubnetInfo, VpcInfo};
 pub use policy::{PolicyStatement, describe_policy, policy_documents};
@@ -34,3 +35,4 @@ pub use rules::{
     Category, Finding, RULES, Rule, Severity, SuppressionFormat, SuppressionPolicy, check,
     check_with, rule,
 };
+pub use workloads::{GuardrailDecision, WorkloadInfo, WorkloadReport, workloads};

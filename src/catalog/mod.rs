@@ -9,12 +9,14 @@
 mod boundary;
 pub mod launch_role;
 pub mod package;
+mod policy_resource;
 mod portfolio;
 mod product;
 mod sharing;
 pub mod upgrade;
 
 pub use boundary::{DEFAULT_BOUNDARY_NAME, boundary_arn};
+pub use policy_resource::PortfolioPolicy;
 pub use portfolio::{
     LaunchRule, Portfolio, PortfolioPrincipal, ROLE_INLINE_POLICY_CHARS, Release,
     check_principal_arn, principal_env_var,

@@ -226,6 +226,9 @@ pub fn files(release: &Release, manifest: &Value, publish_script: &str) -> Vec<(
             files.push((v.file(&p.name), v.body.clone().into_bytes()));
         }
     }
+    for (path, text) in &release.documents {
+        files.push((path.clone(), text.clone().into_bytes()));
+    }
     files.push((
         PORTFOLIO_FILE.to_string(),
         release.portfolio.to_json_pretty().as_bytes().to_vec(),

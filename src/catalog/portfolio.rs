@@ -201,6 +201,7 @@ pub struct Portfolio {
     stack_sets: IndexMap<String, StackSetRollout>,
     duplicate_rollout: Option<String>,
     boundary_name: String,
+    policies: Vec<super::PortfolioPolicy>,
 }
 
 /// A portfolio ready to write: its template, the products' rendered versions, the derived
@@ -230,6 +231,9 @@ pub struct Release {
     /// The permissions boundary of the roles the products create: its policy name and
     /// document, when some product creates a role.
     pub boundary: Option<(String, PolicyDocument)>,
+    /// Plain JSON documents written beside the templates, `(path, JSON)`: the portfolio
+    /// policies' (see [`Portfolio::managed_policy`]).
+    pub documents: Vec<(String, String)>,
 }
 
 impl Portfolio {
@@ -249,7 +253,15 @@ impl Portfolio {
             stack_sets: IndexMap::new(),
             duplicate_rollout: None,
             boundary_name: DEFAULT_BOUNDARY_NAME.into(),
+            policies: Vec::new(),
         }
+    }
+
+    /// Adds a customer-managed policy to the portfolio template (and its plain documents to
+    /// the release folder), such as a guardrail for the principals who launch the products.
+    pub fn managed_policy(mut self, policy: super::PortfolioPolicy) -> Self {
+        self.policies.push(policy);
+        self
     }
 
     /// What the portfolio is for.
@@ -690,6 +702,11 @@ impl Portfolio {
             portfolio.ref_(),
             None,
         )?;
+        let mut documents = Vec::new();
+        for policy in &self.policies {
+            policy.add_to(&mut stack, &construct)?;
+            documents.extend(policy.documents().iter().cloned());
+        }
         let synthesized = stack.synth()?;
         Ok(Release {
             display_name: self.display_name,
@@ -703,6 +720,7 @@ impl Portfolio {
             share_organization: self.share_org,
             stack_sets: self.stack_sets,
             boundary: boundary.map(|d| (self.boundary_name, d)),
+            documents,
         })
     }
 }

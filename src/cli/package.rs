@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use airgap::catalog::package::WriteOptions;
 use airgap::patterns::portfolio::NetworkPortfolio;
+use airgap::patterns::workloads::WorkloadProducts;
+use airgap::sagemaker::WorkloadKind;
 
 use super::io::write_stdout;
 use super::synth::NetworkArgs;
@@ -16,6 +18,7 @@ Examples:
   airgap package --out release
   airgap package --out release --force --bucket my_secure_bucket --principal DataScientists
   airgap package --out release --config network.json --release-version 1.1.0 --tag-option CostCenter=ml-research
+  airgap package --out release --workloads notebook,studio
   airgap package --out release-1.1 --previous release-1.0 --release-version 1.1.0
   release/publish.sh --help
 
@@ -61,6 +64,20 @@ pub struct Args {
     #[arg(long)]
     no_split: bool,
 
+    /// SageMaker workload products launched into the network, comma separated: notebook,
+    /// studio (the Studio domain and its user profiles). Adds the endpoints they need and the
+    /// data scientists' guardrail policy to the portfolio.
+    #[arg(long, value_name = "KIND,...", value_delimiter = ',', value_parser = parse_workload)]
+    workloads: Vec<WorkloadKind>,
+
+    /// A private subnet of the launched network, for the guardrail's JSON files (repeat).
+    #[arg(long, value_name = "SUBNET_ID", requires = "guardrail_group")]
+    guardrail_subnet: Vec<String>,
+
+    /// The launched network's workload security group, for the guardrail's JSON files (repeat).
+    #[arg(long, value_name = "GROUP_ID", requires = "guardrail_subnet")]
+    guardrail_group: Vec<String>,
+
     /// The previous release folder: its product versions are kept (byte for byte), each new
     /// version is compared with its current one (UPGRADE.md, `upgrade_from` in the manifest),
     /// and a risky update is refused (exit 1, nothing written).
@@ -80,6 +97,10 @@ pub struct Args {
     network: NetworkArgs,
 }
 
+fn parse_workload(s: &str) -> Result<WorkloadKind, String> {
+    WorkloadKind::from_id(s).map_err(|e| e.to_string())
+}
+
 fn parse_tag(s: &str) -> Result<(String, String), String> {
     s.split_once('=')
         .filter(|(k, v)| !k.is_empty() && !v.is_empty())
@@ -90,7 +111,11 @@ fn parse_tag(s: &str) -> Result<(String, String), String> {
 /// Builds the release and writes the folder.
 pub fn run(args: Args) -> Result<Outcome, Failure> {
     let config = args.network.config()?;
-    let mut portfolio = NetworkPortfolio::new(config.stack()?, config.network())
+    let mut network = config.network();
+    for service in WorkloadProducts::needed_endpoints(&args.workloads) {
+        network = network.endpoint(service);
+    }
+    let mut portfolio = NetworkPortfolio::new(config.stack()?, network)
         .display_name(args.portfolio_name.clone())
         .owner(args.owner.clone())
         .version(args.release_version.clone());
@@ -111,6 +136,13 @@ pub fn run(args: Args) -> Result<Outcome, Failure> {
     }
     if args.no_split {
         portfolio = portfolio.without_split();
+    }
+    if !args.workloads.is_empty() {
+        portfolio = portfolio.workloads(&args.workloads);
+        if !args.guardrail_subnet.is_empty() {
+            portfolio = portfolio
+                .guardrail_ids(args.guardrail_subnet.clone(), args.guardrail_group.clone());
+        }
     }
     let options = WriteOptions { force: args.force };
     let summary = match &args.previous {

@@ -2,3 +2,4 @@
 pub mod config;
 pub mod portfolio;
 pub mod sagemaker;
+pub mod workloads;

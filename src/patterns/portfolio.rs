@@ -4,11 +4,13 @@
 use serde_json::json;
 
 use super::sagemaker::{NetworkProducts, SecureSageMakerNetwork};
+use super::workloads::WorkloadProducts;
 use crate::catalog::{
     DEFAULT_BOUNDARY_NAME, LaunchRule, OrganizationNode, Portfolio, PortfolioPrincipal, Product,
     ProductVersion, Release, StackSetRollout, boundary_arn,
 };
 use crate::error::Result;
+use crate::sagemaker::WorkloadKind;
 use crate::template::Stack;
 
 /// The name of the product that holds the whole network.
@@ -48,6 +50,8 @@ pub struct NetworkPortfolio {
     principals: Vec<PortfolioPrincipal>,
     tag_options: Vec<(String, String)>,
     split: bool,
+    workloads: Vec<WorkloadKind>,
+    guardrail_ids: Option<(Vec<String>, Vec<String>)>,
     earlier: Vec<(String, Vec<ProductVersion>)>,
     share_accounts: Vec<String>,
     share_org: Vec<OrganizationNode>,
@@ -69,6 +73,8 @@ impl NetworkPortfolio {
             principals: Vec::new(),
             tag_options: Vec::new(),
             split: true,
+            workloads: Vec::new(),
+            guardrail_ids: None,
             earlier: Vec::new(),
             share_accounts: Vec::new(),
             share_org: Vec::new(),
@@ -125,6 +131,28 @@ impl NetworkPortfolio {
     /// [`Portfolio::boundary_name`]; the network's roles are given that boundary.
     pub fn boundary_name(mut self, name: impl Into<String>) -> Self {
         self.boundary_name = name.into();
+        self
+    }
+
+    /// Adds the SageMaker workload products launched into the network (`workload-notebook`,
+    /// `workload-studio-domain`, `workload-studio-user-profile`), each after the network, and
+    /// the guardrail policy of the data scientists (see
+    /// [`guardrail_portfolio_policy`](super::workloads::guardrail_portfolio_policy)). The
+    /// network must have the endpoints the workloads need.
+    pub fn workloads(mut self, kinds: &[WorkloadKind]) -> Self {
+        for k in kinds {
+            if !self.workloads.contains(k) {
+                self.workloads.push(*k);
+            }
+        }
+        self
+    }
+
+    /// The launched network's subnet and workload group IDs, when known: the release then
+    /// also holds the guardrail as plain JSON (`guardrail/identity-policy.json`,
+    /// `guardrail/scp.json`) and the portfolio template's parameters default to them.
+    pub fn guardrail_ids(mut self, subnets: Vec<String>, groups: Vec<String>) -> Self {
+        self.guardrail_ids = Some((subnets, groups));
         self
     }
 
@@ -224,7 +252,7 @@ impl NetworkPortfolio {
             &whole,
         )?];
         if self.split {
-            let split = network.split(&self.base)?;
+            let split = network.clone().split(&self.base)?;
             let mut before: Option<String> = None;
             for (name, stack) in split.in_launch_order() {
                 let product_name = format!("network-{name}");
@@ -240,6 +268,30 @@ impl NetworkPortfolio {
                 if let Some(b) = before.replace(product_name) {
                     product = product.after(b);
                 }
+                products.push(product);
+            }
+        }
+        if !self.workloads.is_empty() {
+            let workloads = WorkloadProducts::new(&network, &self.base, &self.workloads)?;
+            for (name, stack) in &workloads.products {
+                let product_name = format!("workload-{name}");
+                let after = if *name == "studio-user-profile" {
+                    "workload-studio-domain".to_string()
+                } else {
+                    WHOLE_PRODUCT.to_string()
+                };
+                let product = self
+                    .product(
+                        &product_name,
+                        format!("SageMaker {}", name.replace('-', " ")),
+                        stack
+                            .template()
+                            .description
+                            .clone()
+                            .unwrap_or_else(|| format!("SageMaker {name}")),
+                        stack,
+                    )?
+                    .after(after);
                 products.push(product);
             }
         }
@@ -281,6 +333,11 @@ impl NetworkPortfolio {
             portfolio = portfolio.stack_set_rollout(p.clone(), r.clone());
         }
         portfolio = portfolio.boundary_name(self.boundary_name.clone());
+        if !self.workloads.is_empty() {
+            portfolio = portfolio.managed_policy(super::workloads::guardrail_portfolio_policy(
+                self.guardrail_ids.as_ref(),
+            )?);
+        }
         portfolio = portfolio.launch_rule(WHOLE_PRODUCT, Self::production_rule());
         if self.split {
             portfolio = portfolio.launch_rule("network-vpc", Self::production_rule());

@@ -180,6 +180,10 @@ pub struct SageMakerNetworkRef {
     pub interface_endpoints: Vec<EndpointRef>,
     /// The flow log and its key, group and role.
     pub flow_log: FlowLogRef,
+    /// The buckets whose objects the network lets workloads read.
+    pub read_buckets: Vec<String>,
+    /// The workloads the network was checked for.
+    pub workloads: Vec<Workload>,
 }
 
 /// The network as three products, launched in this order: the VPC (subnets, route tables,
@@ -494,6 +498,32 @@ impl SecureSageMakerNetwork {
 
     fn construct(&self) -> String {
         format!("SecureSageMakerNetwork '{}'", self.name)
+    }
+
+    /// The network's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The interface endpoints every launch of the network has (optional endpoints, chosen at
+    /// launch, are not among them: a workload cannot count on them).
+    pub fn endpoint_services(&self) -> &[Service] {
+        &self.endpoints
+    }
+
+    /// The permissions boundary of the roles the network creates, if set.
+    pub fn role_boundary(&self) -> Option<&Expr> {
+        self.permissions_boundary.as_ref()
+    }
+
+    /// The buckets whose objects the network lets workloads read.
+    pub fn read_buckets(&self) -> &[String] {
+        &self.read_buckets
+    }
+
+    /// The workloads the network is checked for.
+    pub fn declared_workloads(&self) -> &[Workload] {
+        &self.workloads
     }
 
     fn has(&self, s: &Service) -> bool {
@@ -962,6 +992,8 @@ impl SecureSageMakerNetwork {
             gateway_endpoints,
             interface_endpoints,
             flow_log,
+            read_buckets: self.read_buckets.clone(),
+            workloads: self.workloads.clone(),
         };
         if self.outputs {
             add_vpc_outputs(stack, &built.vpc, &built.flow_log, &choices)?;

@@ -441,6 +441,27 @@ pub fn review_report(t: &Template, options: &ReportOptions) -> Result<String> {
             })
         })
         .collect();
+    let workload_report = crate::analysis::workloads(t);
+    let workload_rows: Vec<Value> = workload_report
+        .workloads
+        .iter()
+        .map(|w| {
+            json!({
+                "id": w.id,
+                "kind": w.kind,
+                "subnets": w.subnets,
+                "groups": w.groups,
+                "reaches": w.reaches,
+                "settings": w.settings,
+                "guardrail": w.guardrail.as_ref().map(|g| json!({"decision": g.decision, "allowed": g.allowed})),
+            })
+        })
+        .collect();
+    let guardrail_table: Vec<Value> = workload_report
+        .guardrail_table
+        .iter()
+        .map(|g| json!({"request": g.request, "decision": g.decision, "allowed": g.allowed}))
+        .collect();
     let title = options
         .title
         .clone()
@@ -467,6 +488,8 @@ pub fn review_report(t: &Template, options: &ReportOptions) -> Result<String> {
         "default_egress": default_egress,
         "approximations": approximations,
         "findings": findings,
+        "workloads": workload_rows,
+        "guardrail_table": guardrail_table,
     });
     table_safe(&mut context);
     context["diagram"] = Value::String(mermaid_diagram(t)?);

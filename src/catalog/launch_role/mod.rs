@@ -32,12 +32,18 @@
 //! - Interface endpoints with private DNS make EC2 associate the VPC with an AWS-managed
 //!   private hosted zone whose ID is not known in advance: `route53:AssociateVPCWithHostedZone`
 //!   gets `hostedzone/*`.
-//! - Resource types not in [`SUPPORTED_TYPES`] are an error, never a wildcard.
+//! - SageMaker workloads ([`SAGEMAKER_TYPES`]) get their actions on SageMaker ARNs of this
+//!   account and region, and `iam:PassRole` to `sagemaker.amazonaws.com` only.
+//! - Resource types not in [`SUPPORTED_TYPES`] or [`SAGEMAKER_TYPES`] are an error, never a
+//!   wildcard.
 //!
 //! Every derived policy is checked before it is returned: against the schemas ([`uncovered`])
 //! and against IAM's action catalog ([`check_grants`]).
 
 use std::collections::BTreeSet;
+
+mod sagemaker;
+pub use sagemaker::TYPES as SAGEMAKER_TYPES;
 
 use indexmap::IndexMap;
 use serde_json::Value;
@@ -160,7 +166,12 @@ fn gather(product: &str, template: &Template, needs: &mut Needs) -> Result<()> {
                 product: product.to_string(),
                 logical_id: id.clone(),
                 resource_type: r.resource_type.clone(),
-                supported: SUPPORTED_TYPES.join(", "),
+                supported: SUPPORTED_TYPES
+                    .iter()
+                    .chain(SAGEMAKER_TYPES.iter())
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(", "),
             });
         };
         for (scope, action) in actions_of(r, &grants) {
@@ -225,6 +236,14 @@ fn gather(product: &str, template: &Template, needs: &mut Needs) -> Result<()> {
             }
             "AWS::EC2::FlowLog" if r.properties.contains_key("DeliverLogsPermissionArn") => {
                 needs.pass_role_to.insert("vpc-flow-logs.amazonaws.com");
+            }
+            ty if sagemaker::passes_role(ty) => {
+                needs.pass_role_to.insert("sagemaker.amazonaws.com");
+                // A user profile passes its domain's execution role, made by the domain's
+                // product (a stack named SC-...), so CloudFormation named it SC-... too.
+                if ty == "AWS::SageMaker::UserProfile" {
+                    needs.role_names.insert(format!("{STACK_PREFIX}*"));
+                }
             }
             "AWS::EC2::VPCEndpoint" => {
                 needs.private_dns |=
@@ -511,6 +530,35 @@ fn statements(needs: &Needs) -> PolicyDocument {
                 })),
         );
     }
+    let sagemaker = actions(Scope::SageMaker);
+    if !sagemaker.is_empty() {
+        let workloads = arn(format!("arn:${{AWS::Partition}}:sagemaker:{REGIONAL}:*"));
+        for guard in sagemaker::guards(&sagemaker, &workloads) {
+            doc = doc.statement(guard);
+        }
+        doc = doc.statement(
+            Statement::allow()
+                .sid("ManageSageMakerWorkloads")
+                .actions(sagemaker)
+                .resource(workloads),
+        );
+    }
+    let linked = actions(Scope::SageMakerServiceLinkedRole);
+    if !linked.is_empty() {
+        doc = doc.statement(
+            Statement::allow()
+                .sid("CreateSageMakerServiceLinkedRole")
+                .actions(linked)
+                .resource(arn(
+                    "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/aws-service-role/sagemaker.amazonaws.com/*".into(),
+                ))
+                .condition(cond(
+                    ConditionOperator::StringEquals,
+                    "iam:AWSServiceName",
+                    vec![Expr::str("sagemaker.amazonaws.com")],
+                )),
+        );
+    }
     let role_arns = || {
         needs
             .role_names
@@ -531,7 +579,9 @@ fn statements(needs: &Needs) -> PolicyDocument {
                 .resources(role_arns()),
         );
     }
-    if !needs.role_names.is_empty() {
+    // Only templates that create roles (each with its boundary) get these: a template that
+    // only passes a role made by another product (a Studio user profile) names roles too.
+    if !needs.boundaries.is_empty() {
         // Creating a role, or changing what its policies allow, only with the boundary the
         // templates set: whatever policy a product writes, its roles can do no more than the
         // boundary allows. Removing a boundary is never granted.

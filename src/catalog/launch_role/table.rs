@@ -25,6 +25,10 @@ pub(super) enum Scope {
     Roles,
     /// SSM parameters by name.
     Parameters,
+    /// SageMaker resources of this account and region.
+    SageMaker,
+    /// SageMaker's service-linked role.
+    SageMakerServiceLinkedRole,
     /// S3 buckets (flow logs delivered to S3 add themselves to the bucket's policy).
     Buckets,
     /// Granted by a statement of its own, with its own conditions: tagging EC2 resources
@@ -331,7 +335,7 @@ pub(super) fn grants_of(resource_type: &str) -> Option<TypeGrants> {
             },
             ec2_create_action: None,
         },
-        _ => return None,
+        other => return super::sagemaker::grants_of(other),
     })
 }
 

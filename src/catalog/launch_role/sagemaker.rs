@@ -1,0 +1,210 @@
+//! Launch-role grants of the SageMaker workload types: notebook instances and their lifecycle
+//! configurations, Studio domains, user profiles, spaces and apps.
+//!
+//! `Domain`, `UserProfile`, `Space` and `App` follow the `handlers` sections of their registry
+//! schemas (aws-cloudformation-resource-providers-sagemaker); the tests check the launch role
+//! covers every action those list. `NotebookInstance` and its lifecycle configuration have no
+//! public schema: their grants are the SageMaker API calls CloudFormation makes to create,
+//! describe, update (stop, update, start) and delete them. Resources that take `Tags` also need
+//! `sagemaker:AddTags` (SageMaker authorizes tags given on create separately).
+
+use super::table::{Scope, Source, TypeGrants};
+use crate::iam::{Arn, Condition, ConditionOperator, Statement, catalog};
+use crate::template::Expr;
+
+/// The SageMaker types whose launch-role permissions airgap can derive.
+pub const TYPES: [&str; 6] = [
+    "AWS::SageMaker::NotebookInstance",
+    "AWS::SageMaker::NotebookInstanceLifecycleConfig",
+    "AWS::SageMaker::Domain",
+    "AWS::SageMaker::UserProfile",
+    "AWS::SageMaker::Space",
+    "AWS::SageMaker::App",
+];
+
+const TAGS: [&str; 3] = [
+    "sagemaker:AddTags",
+    "sagemaker:ListTags",
+    "sagemaker:DeleteTags",
+];
+
+/// The grants of `resource_type`, if it is one of [`TYPES`].
+pub(super) fn grants_of(resource_type: &str) -> Option<TypeGrants> {
+    use Scope::*;
+    let grants: &'static [(Scope, &'static [&'static str])] = match resource_type {
+        "AWS::SageMaker::NotebookInstance" => &[
+            (
+                SageMaker,
+                &[
+                    "sagemaker:CreateNotebookInstance",
+                    "sagemaker:DescribeNotebookInstance",
+                    "sagemaker:UpdateNotebookInstance",
+                    "sagemaker:StartNotebookInstance",
+                    "sagemaker:StopNotebookInstance",
+                    "sagemaker:DeleteNotebookInstance",
+                ],
+            ),
+            (SageMaker, &TAGS),
+            (Kms, &["kms:CreateGrant", "kms:DescribeKey"]),
+        ],
+        "AWS::SageMaker::NotebookInstanceLifecycleConfig" => &[(
+            SageMaker,
+            &[
+                "sagemaker:CreateNotebookInstanceLifecycleConfig",
+                "sagemaker:DescribeNotebookInstanceLifecycleConfig",
+                "sagemaker:UpdateNotebookInstanceLifecycleConfig",
+                "sagemaker:DeleteNotebookInstanceLifecycleConfig",
+            ],
+        )],
+        "AWS::SageMaker::Domain" => &[
+            (
+                SageMaker,
+                &[
+                    "sagemaker:CreateDomain",
+                    "sagemaker:DescribeDomain",
+                    "sagemaker:UpdateDomain",
+                    "sagemaker:DeleteDomain",
+                    "sagemaker:CreateApp",
+                    "sagemaker:DeleteApp",
+                    "sagemaker:DescribeImage",
+                    "sagemaker:DescribeImageVersion",
+                ],
+            ),
+            (SageMaker, &TAGS),
+            (
+                Kms,
+                &[
+                    "kms:CreateGrant",
+                    "kms:Decrypt",
+                    "kms:DescribeKey",
+                    "kms:GenerateDataKeyWithoutPlaintext",
+                ],
+            ),
+            // The domain's home directories: SageMaker creates the EFS file system with the
+            // caller's permission; the call takes no ARN of a file system not yet made.
+            (Any, &["elasticfilesystem:CreateFileSystem"]),
+            (SageMakerServiceLinkedRole, &["iam:CreateServiceLinkedRole"]),
+        ],
+        "AWS::SageMaker::UserProfile" => &[
+            (
+                SageMaker,
+                &[
+                    "sagemaker:CreateUserProfile",
+                    "sagemaker:DescribeUserProfile",
+                    "sagemaker:UpdateUserProfile",
+                    "sagemaker:DeleteUserProfile",
+                    "sagemaker:DescribeImage",
+                    "sagemaker:DescribeImageVersion",
+                ],
+            ),
+            (SageMaker, &TAGS),
+        ],
+        "AWS::SageMaker::Space" => &[
+            (
+                SageMaker,
+                &[
+                    "sagemaker:CreateSpace",
+                    "sagemaker:DescribeSpace",
+                    "sagemaker:UpdateSpace",
+                    "sagemaker:DeleteSpace",
+                ],
+            ),
+            (SageMaker, &TAGS),
+        ],
+        "AWS::SageMaker::App" => &[
+            (
+                SageMaker,
+                &[
+                    "sagemaker:CreateApp",
+                    "sagemaker:DescribeApp",
+                    "sagemaker:DeleteApp",
+                ],
+            ),
+            (SageMaker, &TAGS),
+        ],
+        _ => return None,
+    };
+    Some(TypeGrants {
+        ec2_arn_types: &[],
+        source: Source::Listed(grants),
+        ec2_create_action: None,
+    })
+}
+
+/// Whether creating `resource_type` passes an execution role to SageMaker (`iam:PassRole`
+/// with `iam:PassedToService` `sagemaker.amazonaws.com`).
+pub(super) fn passes_role(resource_type: &str) -> bool {
+    matches!(
+        resource_type,
+        "AWS::SageMaker::NotebookInstance"
+            | "AWS::SageMaker::Domain"
+            | "AWS::SageMaker::UserProfile"
+    )
+}
+
+/// What a launch role must not create even though it may create SageMaker workloads: a
+/// notebook or domain outside the VPC, with internet access or root access, or without a
+/// volume key. The products never ask for one, and a launch role that could would let anyone
+/// who edits a product template take a workload out of the network. One Deny per condition
+/// key, naming only the actions whose requests carry it (from the IAM catalog).
+const GUARDS: [(&str, &str, ConditionOperator, &str); 5] = [
+    (
+        "DenySageMakerOutsideTheVpc",
+        "sagemaker:VpcSubnets",
+        ConditionOperator::Null,
+        "true",
+    ),
+    (
+        "DenyNotebookInternetAccess",
+        "sagemaker:DirectInternetAccess",
+        ConditionOperator::StringNotEquals,
+        "Disabled",
+    ),
+    (
+        "DenyNotebookRootAccess",
+        "sagemaker:RootAccess",
+        ConditionOperator::StringNotEquals,
+        "Disabled",
+    ),
+    (
+        "DenyDomainsOutsideVpcOnly",
+        "sagemaker:AppNetworkAccessType",
+        ConditionOperator::StringNotEquals,
+        "VpcOnly",
+    ),
+    (
+        "DenyWithoutVolumeKey",
+        "sagemaker:VolumeKmsKey",
+        ConditionOperator::Null,
+        "true",
+    ),
+];
+
+/// The creating actions the guards apply to.
+const CREATES: [&str; 2] = ["sagemaker:CreateNotebookInstance", "sagemaker:CreateDomain"];
+
+/// The Deny statements that keep what the launch role creates inside the network, for the
+/// SageMaker actions it is granted, on `resource`: the SageMaker ARNs the grant allows (a
+/// Deny on `"*"` would refuse nothing more, and the grant lint wants ARNs for actions that
+/// take them, whatever the effect).
+pub(super) fn guards(granted: &[&str], resource: &Arn) -> Vec<Statement> {
+    let mut out = Vec::new();
+    for (sid, key, op, value) in GUARDS {
+        let actions: Vec<&str> = CREATES
+            .into_iter()
+            .filter(|a| granted.contains(a))
+            .filter(|a| catalog::action_info(a).is_some_and(|i| i.takes_condition_key(key)))
+            .collect();
+        if actions.is_empty() {
+            continue;
+        }
+        out.push(
+            Statement::deny()
+                .sid(sid)
+                .actions(actions)
+                .resource(resource.clone())
+                .condition(Condition::new(op, key, [Expr::str(value)]).expect("a well-formed key")),
+        );
+    }
+    out
+}
