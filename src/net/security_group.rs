@@ -327,42 +327,53 @@ impl SecurityGroup {
         self
     }
 
-    /// Admits `port` from `peer`.
-    pub fn ingress(self, peer: Peer, port: Port) -> Self {
-        self.ingress_described(peer, port, None::<String>)
-    }
-
-    /// Admits `port` from `peer`, with a rule description.
-    pub fn ingress_described(
-        mut self,
-        peer: Peer,
-        port: Port,
-        description: Option<impl Into<String>>,
-    ) -> Self {
+    /// Admits `port` from `peer`. The rule's description says so (`TCP 443 from 10.0.0.0/16`).
+    pub fn ingress(mut self, peer: Peer, port: Port) -> Self {
         self.ingress.push(Rule {
             peer,
             port,
-            description: description.map(Into::into),
+            description: None,
         });
         self
     }
 
-    /// Lets the group send `port` to `peer`.
-    pub fn egress(self, peer: Peer, port: Port) -> Self {
-        self.egress_described(peer, port, None::<String>)
+    /// Admits `port` from `peer`, with a rule description of your own.
+    pub fn ingress_described(
+        mut self,
+        peer: Peer,
+        port: Port,
+        description: impl Into<String>,
+    ) -> Self {
+        self.ingress.push(Rule {
+            peer,
+            port,
+            description: Some(description.into()),
+        });
+        self
     }
 
-    /// Lets the group send `port` to `peer`, with a rule description.
+    /// Lets the group send `port` to `peer`. The rule's description says so
+    /// (`TCP 443 to pl-63a5400a`).
+    pub fn egress(mut self, peer: Peer, port: Port) -> Self {
+        self.egress.push(Rule {
+            peer,
+            port,
+            description: None,
+        });
+        self
+    }
+
+    /// Lets the group send `port` to `peer`, with a rule description of your own.
     pub fn egress_described(
         mut self,
         peer: Peer,
         port: Port,
-        description: Option<impl Into<String>>,
+        description: impl Into<String>,
     ) -> Self {
         self.egress.push(Rule {
             peer,
             port,
-            description: description.map(Into::into),
+            description: Some(description.into()),
         });
         self
     }
