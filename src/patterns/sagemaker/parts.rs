@@ -3,7 +3,8 @@
 use serde_json::json;
 
 use super::outputs::{
-    add_endpoint_outputs, add_group_outputs, add_ssm, add_ssm_list, add_vpc_outputs,
+    add_endpoint_outputs, add_endpoint_ssm, add_group_outputs, add_group_ssm, add_vpc_outputs,
+    add_vpc_ssm,
 };
 use super::{
     Choices, EndpointAccess, GOVCLOUD_CONDITION, SageMakerNetworkRef, SecureSageMakerNetwork,
@@ -391,32 +392,15 @@ impl SecureSageMakerNetwork {
         }
         if let Some(prefix) = &self.ssm_prefix {
             let c = self.construct();
-            add_ssm(stack, &c, prefix, "vpc-id", "The VPC's ID", built.vpc.id())?;
-            add_ssm_list(stack, &c, prefix, &built.vpc, &choices)?;
-            add_ssm(
+            add_vpc_ssm(stack, &c, prefix, &built.vpc, &choices)?;
+            add_group_ssm(
                 stack,
                 &c,
                 prefix,
-                "workload-security-group-id",
-                "The SageMaker workload security group's ID",
-                built.workload_group.id(),
+                &built.workload_group,
+                &built.endpoint_group,
             )?;
-            add_ssm(
-                stack,
-                &c,
-                prefix,
-                "endpoint-security-group-id",
-                "The VPC endpoints' security group's ID",
-                built.endpoint_group.id(),
-            )?;
-            add_ssm(
-                stack,
-                &c,
-                prefix,
-                "s3-endpoint-id",
-                "The S3 gateway endpoint's ID",
-                built.s3_endpoint.id(),
-            )?;
+            add_endpoint_ssm(stack, &c, prefix, &built.s3_endpoint)?;
         }
         Ok(built)
     }

@@ -1,13 +1,22 @@
 //! The network as three products wired by parameters.
 
 use super::outputs::{
-    add_endpoint_outputs, add_group_outputs, add_ssm, add_ssm_list, add_vpc_outputs,
+    ENDPOINT_SECURITY_GROUP_ID, ROUTE_TABLE_IDS, SUBNET_IDS, VPC_CIDR, VPC_ID,
+    add_endpoint_outputs, add_endpoint_ssm, add_group_outputs, add_group_ssm, add_vpc_outputs,
+    add_vpc_ssm,
 };
 use super::{Choices, EndpointAccess, SecureSageMakerNetwork};
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::net::{ImportedVpc, SecurityGroupRef, VpcRef};
 use crate::template::{AwsParameterType, Expr, Parameter, Stack};
+
+/// The VPC product's short name.
+const VPC_PRODUCT: &str = "vpc";
+/// The security groups product's short name.
+const GROUPS_PRODUCT: &str = "security-groups";
+/// The endpoints product's short name.
+const ENDPOINTS_PRODUCT: &str = "endpoints";
 
 /// The network as three products, launched in this order: the VPC (subnets, route tables,
 /// flow logs), its security groups, its endpoints. Each later product takes what it needs from
@@ -50,48 +59,38 @@ pub struct Wire {
     pub parameter: &'static str,
 }
 
+impl Wire {
+    /// An output feeding the later product's parameter of the same name.
+    const fn same_name(
+        from_product: &'static str,
+        name: &'static str,
+        to_product: &'static str,
+    ) -> Wire {
+        Wire {
+            from_product,
+            output: name,
+            to_product,
+            parameter: name,
+        }
+    }
+}
+
 impl NetworkProducts {
     /// The products' short names, in launch order.
-    pub const LAUNCH_ORDER: [&'static str; 3] = ["vpc", "security-groups", "endpoints"];
+    pub const LAUNCH_ORDER: [&'static str; 3] = [VPC_PRODUCT, GROUPS_PRODUCT, ENDPOINTS_PRODUCT];
 
     /// Which output of which product feeds which parameter of a later product.
     pub const WIRING: [Wire; 6] = [
-        Wire {
-            from_product: "vpc",
-            output: "VpcId",
-            to_product: "security-groups",
-            parameter: "VpcId",
-        },
-        Wire {
-            from_product: "vpc",
-            output: "VpcCidr",
-            to_product: "security-groups",
-            parameter: "VpcCidr",
-        },
-        Wire {
-            from_product: "vpc",
-            output: "VpcId",
-            to_product: "endpoints",
-            parameter: "VpcId",
-        },
-        Wire {
-            from_product: "vpc",
-            output: "SubnetIds",
-            to_product: "endpoints",
-            parameter: "SubnetIds",
-        },
-        Wire {
-            from_product: "vpc",
-            output: "RouteTableIds",
-            to_product: "endpoints",
-            parameter: "RouteTableIds",
-        },
-        Wire {
-            from_product: "security-groups",
-            output: "EndpointSecurityGroupId",
-            to_product: "endpoints",
-            parameter: "EndpointSecurityGroupId",
-        },
+        Wire::same_name(VPC_PRODUCT, VPC_ID, GROUPS_PRODUCT),
+        Wire::same_name(VPC_PRODUCT, VPC_CIDR, GROUPS_PRODUCT),
+        Wire::same_name(VPC_PRODUCT, VPC_ID, ENDPOINTS_PRODUCT),
+        Wire::same_name(VPC_PRODUCT, SUBNET_IDS, ENDPOINTS_PRODUCT),
+        Wire::same_name(VPC_PRODUCT, ROUTE_TABLE_IDS, ENDPOINTS_PRODUCT),
+        Wire::same_name(
+            GROUPS_PRODUCT,
+            ENDPOINT_SECURITY_GROUP_ID,
+            ENDPOINTS_PRODUCT,
+        ),
     ];
 
     /// The products with their short names, in launch order.
@@ -101,6 +100,102 @@ impl NetworkProducts {
             (Self::LAUNCH_ORDER[1], &self.security_groups),
             (Self::LAUNCH_ORDER[2], &self.endpoints),
         ]
+    }
+}
+
+/// The product's name as the launch form's descriptions say it.
+fn product_title(product: &str) -> &str {
+    match product {
+        VPC_PRODUCT => "VPC",
+        GROUPS_PRODUCT => "security groups",
+        other => other,
+    }
+}
+
+/// How a product asks for a wired value: the parameter's type, what it holds, and its label on
+/// the launch form.
+fn wired_parameter(name: &str) -> (Parameter, &'static str, &'static str) {
+    match name {
+        VPC_ID => (Parameter::aws(AwsParameterType::VpcId), "The VPC", "VPC"),
+        VPC_CIDR => (
+            Parameter::string().pattern(
+                "^([0-9]{1,3}\\.){3}[0-9]{1,3}/([0-9]|[12][0-9]|3[0-2])$",
+                "must be an IPv4 block such as 10.0.0.0/16",
+            ),
+            "The VPC's IPv4 block",
+            "VPC block",
+        ),
+        SUBNET_IDS => (
+            Parameter::list_of(AwsParameterType::SubnetId),
+            "The private subnets, one per zone",
+            "Subnets",
+        ),
+        ROUTE_TABLE_IDS => (
+            Parameter::comma_delimited_list(),
+            "The subnets' route tables, comma separated",
+            "Route tables",
+        ),
+        // ENDPOINT_SECURITY_GROUP_ID, the one wire left.
+        _ => (
+            Parameter::aws(AwsParameterType::SecurityGroupId),
+            "The endpoints' security group",
+            "Endpoint security group",
+        ),
+    }
+}
+
+/// The parameters a product takes from earlier products, one per wire of
+/// [`NetworkProducts::WIRING`] into it, in that order.
+struct Wired(Vec<(&'static str, Expr)>);
+
+impl Wired {
+    /// Adds to `stack` the parameters of the wires into `product` that `wanted` keeps.
+    fn add_to(
+        stack: &mut Stack,
+        construct: &str,
+        product: &str,
+        wanted: impl Fn(&str) -> bool,
+    ) -> Result<Wired> {
+        let mut values = Vec::new();
+        for wire in NetworkProducts::WIRING {
+            if wire.to_product != product || !wanted(wire.parameter) {
+                continue;
+            }
+            let (parameter, what, label) = wired_parameter(wire.parameter);
+            let description = format!(
+                "{what} (output {} of the {} product)",
+                wire.output,
+                product_title(wire.from_product)
+            );
+            let value = stack.add_parameter_labeled(
+                wire.parameter,
+                construct,
+                parameter.description(description),
+                label,
+                "Network",
+            )?;
+            values.push((wire.parameter, value));
+        }
+        Ok(Wired(values))
+    }
+
+    /// The parameter `name`, if the product takes it.
+    fn get(&self, name: &str) -> Option<Expr> {
+        self.0
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, e)| e.clone())
+    }
+
+    /// The parameter `name`, which every launch of the product takes.
+    fn require(&self, construct: &str, name: &str) -> Result<Expr> {
+        self.get(name).ok_or_else(|| {
+            Error::invalid(
+                construct,
+                "split",
+                format!("no output of an earlier product feeds the parameter {name}"),
+            )
+        })
     }
 }
 
@@ -120,156 +215,85 @@ impl SecureSageMakerNetwork {
     /// ```
     pub fn split(self, base: &Stack) -> Result<NetworkProducts> {
         self.check()?;
+        Ok(NetworkProducts {
+            vpc: self.vpc_product(base)?,
+            security_groups: self.groups_product(base)?,
+            endpoints: self.endpoints_product(base)?,
+        })
+    }
+
+    /// Product 1: the VPC, subnets, route tables and flow logs.
+    fn vpc_product(&self, base: &Stack) -> Result<Stack> {
         let c = self.construct();
-        let name = base.name().to_string();
-
-        let mut vpc_stack = base.sibling(format!("{name}-vpc")).description(format!(
-            "{}: private VPC, subnets, route tables and flow logs (product 1 of 3)",
-            self.name
-        ));
+        let mut stack = base
+            .sibling(format!("{}-{VPC_PRODUCT}", base.name()))
+            .description(format!(
+                "{}: private VPC, subnets, route tables and flow logs (product 1 of 3)",
+                self.name
+            ));
         let mut choices = Choices::default();
-        self.add_project_parameters(&mut vpc_stack)?;
-        let (vpc, flow_log) = self.add_vpc_part(&mut vpc_stack, &mut choices)?;
-        add_vpc_outputs(&mut vpc_stack, &vpc, &flow_log, &choices)?;
+        self.add_project_parameters(&mut stack)?;
+        let (vpc, flow_log) = self.add_vpc_part(&mut stack, &mut choices)?;
+        add_vpc_outputs(&mut stack, &vpc, &flow_log, &choices)?;
         if let Some(prefix) = &self.ssm_prefix {
-            add_ssm(
-                &mut vpc_stack,
-                &c,
-                prefix,
-                "vpc-id",
-                "The VPC's ID",
-                vpc.id(),
-            )?;
-            add_ssm_list(&mut vpc_stack, &c, prefix, &vpc, &choices)?;
+            add_vpc_ssm(&mut stack, &c, prefix, &vpc, &choices)?;
         }
+        Ok(stack)
+    }
 
-        let mut groups_stack = base.sibling(format!("{name}-security-groups")).description(format!(
+    /// Product 2: the workload and endpoint security groups, in the VPC of product 1.
+    fn groups_product(&self, base: &Stack) -> Result<Stack> {
+        let c = self.construct();
+        let mut stack = base.sibling(format!("{}-{GROUPS_PRODUCT}", base.name())).description(format!(
             "{}: security groups of SageMaker workloads and VPC endpoints (product 2 of 3; launch after the VPC product)",
             self.name
         ));
-        self.add_project_parameters(&mut groups_stack)?;
-        let vpc_id = groups_stack.add_parameter_labeled(
-            "VpcId",
-            &c,
-            Parameter::aws(AwsParameterType::VpcId)
-                .description("The VPC (output VpcId of the VPC product)"),
-            "VPC",
-            "Network",
-        )?;
-        let vpc_cidr = match self.access {
-            EndpointAccess::VpcCidr => Some(
-                groups_stack.add_parameter_labeled(
-                    "VpcCidr",
-                    &c,
-                    Parameter::string()
-                        .description("The VPC's IPv4 block (output VpcCidr of the VPC product)")
-                        .pattern(
-                            "^([0-9]{1,3}\\.){3}[0-9]{1,3}/([0-9]|[12][0-9]|3[0-2])$",
-                            "must be an IPv4 block such as 10.0.0.0/16",
-                        ),
-                    "VPC block",
-                    "Network",
-                )?,
-            ),
-            EndpointAccess::WorkloadGroup => None,
-        };
+        self.add_project_parameters(&mut stack)?;
+        // The VPC's block is needed only where the endpoints admit the whole VPC.
+        let wired = Wired::add_to(&mut stack, &c, GROUPS_PRODUCT, |p| {
+            p != VPC_CIDR || self.access == EndpointAccess::VpcCidr
+        })?;
         let imported = VpcRef::imported(ImportedVpc {
             name: self.name.clone(),
-            id: vpc_id,
-            cidr: vpc_cidr,
+            id: wired.require(&c, VPC_ID)?,
+            cidr: wired.get(VPC_CIDR),
             subnet_ids: Expr::List(Vec::new()),
             route_table_ids: Expr::List(Vec::new()),
         });
-        let (workloads, endpoint_group) = self.add_groups_part(&mut groups_stack, &imported)?;
-        add_group_outputs(&mut groups_stack, &workloads, &endpoint_group)?;
+        let (workloads, endpoints) = self.add_groups_part(&mut stack, &imported)?;
+        add_group_outputs(&mut stack, &workloads, &endpoints)?;
         if let Some(prefix) = &self.ssm_prefix {
-            add_ssm(
-                &mut groups_stack,
-                &c,
-                prefix,
-                "workload-security-group-id",
-                "The SageMaker workload security group's ID",
-                workloads.id(),
-            )?;
-            add_ssm(
-                &mut groups_stack,
-                &c,
-                prefix,
-                "endpoint-security-group-id",
-                "The VPC endpoints' security group's ID",
-                endpoint_group.id(),
-            )?;
+            add_group_ssm(&mut stack, &c, prefix, &workloads, &endpoints)?;
         }
+        Ok(stack)
+    }
 
-        let mut endpoints_stack = base.sibling(format!("{name}-endpoints")).description(format!(
+    /// Product 3: the gateway and interface endpoints, in the subnets and group of the others.
+    fn endpoints_product(&self, base: &Stack) -> Result<Stack> {
+        let c = self.construct();
+        let mut stack = base.sibling(format!("{}-{ENDPOINTS_PRODUCT}", base.name())).description(format!(
             "{}: S3 gateway and interface endpoints with endpoint policies (product 3 of 3; launch after the security groups product)",
             self.name
         ));
-        self.add_project_parameters(&mut endpoints_stack)?;
-        let vpc_id = endpoints_stack.add_parameter_labeled(
-            "VpcId",
-            &c,
-            Parameter::aws(AwsParameterType::VpcId)
-                .description("The VPC (output VpcId of the VPC product)"),
-            "VPC",
-            "Network",
-        )?;
-        let subnet_ids = endpoints_stack.add_parameter_labeled(
-            "SubnetIds",
-            &c,
-            Parameter::list_of(AwsParameterType::SubnetId).description(
-                "The private subnets, one per zone (output SubnetIds of the VPC product)",
-            ),
-            "Subnets",
-            "Network",
-        )?;
-        let route_table_ids = endpoints_stack.add_parameter_labeled(
-            "RouteTableIds",
-            &c,
-            Parameter::comma_delimited_list()
-                .description("The subnets' route tables, comma separated (output RouteTableIds of the VPC product)"),
-            "Route tables",
-            "Network",
-        )?;
-        let group_id = endpoints_stack.add_parameter_labeled(
-            "EndpointSecurityGroupId",
-            &c,
-            Parameter::aws(AwsParameterType::SecurityGroupId).description(
-                "The endpoints' security group (output EndpointSecurityGroupId of the security groups product)",
-            ),
-            "Endpoint security group",
-            "Network",
-        )?;
+        self.add_project_parameters(&mut stack)?;
+        let wired = Wired::add_to(&mut stack, &c, ENDPOINTS_PRODUCT, |_| true)?;
         let imported = VpcRef::imported(ImportedVpc {
             name: self.name.clone(),
-            id: vpc_id,
+            id: wired.require(&c, VPC_ID)?,
             cidr: None,
-            subnet_ids,
-            route_table_ids,
+            subnet_ids: wired.require(&c, SUBNET_IDS)?,
+            route_table_ids: wired.require(&c, ROUTE_TABLE_IDS)?,
         });
-        let group = SecurityGroupRef::imported(format!("{} Endpoints", self.name), group_id);
-        let mut endpoint_choices = Choices::default();
-        let (s3, _, _) = self.add_endpoints_part(
-            &mut endpoints_stack,
-            &imported,
-            &group,
-            &mut endpoint_choices,
-        )?;
-        add_endpoint_outputs(&mut endpoints_stack, &s3)?;
+        let group = SecurityGroupRef::imported(
+            format!("{} Endpoints", self.name),
+            wired.require(&c, ENDPOINT_SECURITY_GROUP_ID)?,
+        );
+        let (s3, _, _) =
+            self.add_endpoints_part(&mut stack, &imported, &group, &mut Choices::default())?;
+        add_endpoint_outputs(&mut stack, &s3)?;
         if let Some(prefix) = &self.ssm_prefix {
-            add_ssm(
-                &mut endpoints_stack,
-                &c,
-                prefix,
-                "s3-endpoint-id",
-                "The S3 gateway endpoint's ID",
-                s3.id(),
-            )?;
+            add_endpoint_ssm(&mut stack, &c, prefix, &s3)?;
         }
-        Ok(NetworkProducts {
-            vpc: vpc_stack,
-            security_groups: groups_stack,
-            endpoints: endpoints_stack,
-        })
+        Ok(stack)
     }
 }
