@@ -320,10 +320,10 @@ impl Stack {
     ///
     /// ```
     /// use airgap::template::{Expr, Stack};
-    /// let mut stack = Stack::new("Net").export_prefix("${ProjectName}-${EnvType}");
+    /// let mut stack = Stack::new("Net").export_prefix("ds-network");
     /// stack.add_output("VpcId", "The VPC", Expr::str("vpc-0abc"), Some("VpcId"))?;
     /// let t = stack.synth_unchecked()?.into_template();
-    /// assert_eq!(t.outputs["VpcId"].export_name, Some(serde_json::json!({"Fn::Sub": "${ProjectName}-${EnvType}-VpcId"})));
+    /// assert_eq!(t.outputs["VpcId"].export_name, Some(serde_json::json!("ds-network-VpcId")));
     ///
     /// assert!(Stack::new("Net").export_prefix("has space").synth_unchecked().is_err());
     /// # Ok::<(), airgap::Error>(())
