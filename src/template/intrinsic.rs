@@ -50,6 +50,14 @@ pub(crate) fn long_name(tag: &str) -> Option<&'static str> {
         .map(|(_, l)| *l)
 }
 
+/// The short-form tag (`!GetAtt`) of a function's long name (`Fn::GetAtt`).
+pub(crate) fn short_tag(long_name: &str) -> Option<&'static str> {
+    SHORT_FORMS
+        .iter()
+        .find(|(_, l)| *l == long_name)
+        .map(|(t, _)| *t)
+}
+
 /// Whether `key`, as the only key of a mapping, makes the mapping a function call: `Ref`,
 /// `Condition` or any `Fn::...`.
 pub fn is_function_name(key: &str) -> bool {
@@ -405,6 +413,7 @@ mod tests {
     fn every_long_name_has_one_tag() {
         for (tag, long) in SHORT_FORMS {
             assert_eq!(long_name(&tag[1..]), Some(*long));
+            assert_eq!(short_tag(long), Some(*tag));
         }
     }
 }
