@@ -14,8 +14,8 @@ use crate::error::{Error, Location, Result};
 use crate::iam::{Arn, Condition, ConditionKey, ConditionOperator, PolicyDocument, Statement};
 use crate::net::{
     CHINA_CONDITION, EndpointRef, FlowLog, FlowLogRef, GatewayEndpoint, InterfaceEndpoint,
-    MAX_ZONES, Peer, Port, SecurityGroup, SecurityGroupEgress, SecurityGroupIngress,
-    SecurityGroupRef, Service, VpcRef,
+    MAX_ZONES, Peer, Port, SecurityGroup, SecurityGroupEgress, SecurityGroupRef, Service, VpcRef,
+    allow,
 };
 use crate::template::{Expr, Parameter, Partition, Pseudo, Stack};
 
@@ -146,8 +146,8 @@ impl SecureSageMakerNetwork {
             .description("SageMaker notebooks, jobs and endpoints: reach the VPC endpoints and S3 on 443 only")
             .egress_described(
                 Peer::prefix_list(s3_prefix_list),
-                Port::tcp(443),
-                Some("HTTPS to S3 through the gateway endpoint"),
+                Port::HTTPS,
+                "HTTPS to S3 through the gateway endpoint",
             );
         if self.has(&Service::DYNAMODB) {
             let ddb = stack.add_parameter_labeled(
@@ -161,38 +161,38 @@ impl SecureSageMakerNetwork {
             )?;
             workloads = workloads.egress_described(
                 Peer::prefix_list(ddb),
-                Port::tcp(443),
-                Some("HTTPS to DynamoDB through the gateway endpoint"),
+                Port::HTTPS,
+                "HTTPS to DynamoDB through the gateway endpoint",
             );
         }
         let workloads = workloads.add_to(stack)?;
         let endpoints = SecurityGroup::new(format!("{} Endpoints", self.name), vpc).description(
             "VPC interface endpoints: admit HTTPS from SageMaker workloads only, send nothing",
         );
+        let to_endpoints = "HTTPS to the VPC interface endpoints";
         let endpoints = match self.access {
-            EndpointAccess::WorkloadGroup => endpoints.ingress_described(
-                Peer::group(&workloads),
-                Port::tcp(443),
-                Some("HTTPS from SageMaker workloads"),
-            ),
-            EndpointAccess::VpcCidr => endpoints.ingress_described(
-                Peer::vpc_cidr(vpc),
-                Port::tcp(443),
-                Some("HTTPS from the VPC"),
-            ),
-        }
-        .add_to(stack)?;
-        SecurityGroupEgress::new(&workloads, &endpoints, Port::tcp(443))
-            .description("HTTPS to the VPC interface endpoints")
-            .add_to(stack)?;
+            EndpointAccess::WorkloadGroup => {
+                let endpoints = endpoints.add_to(stack)?;
+                allow(&workloads, &endpoints, Port::HTTPS)
+                    .ingress_description("HTTPS from SageMaker workloads")
+                    .egress_description(to_endpoints)
+                    .add_to(stack)?;
+                endpoints
+            }
+            EndpointAccess::VpcCidr => {
+                // The endpoints admit the whole VPC; the workloads still say where they send.
+                let endpoints = endpoints
+                    .ingress_described(Peer::vpc_cidr(vpc), Port::HTTPS, "HTTPS from the VPC")
+                    .add_to(stack)?;
+                SecurityGroupEgress::new(&workloads, &endpoints, Port::HTTPS)
+                    .description(to_endpoints)
+                    .add_to(stack)?;
+                endpoints
+            }
+        };
         if self.distributed_training {
-            let all_tcp = Port::tcp_range(0, 65535);
-            let why = "Distributed training: TCP between members of the group";
-            SecurityGroupIngress::new(&workloads, &workloads, all_tcp)
-                .description(why)
-                .add_to(stack)?;
-            SecurityGroupEgress::new(&workloads, &workloads, all_tcp)
-                .description(why)
+            allow(&workloads, &workloads, Port::all_tcp())
+                .description("Distributed training: TCP between members of the group")
                 .add_to(stack)?;
         }
         Ok((workloads, endpoints))
