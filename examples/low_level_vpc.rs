@@ -5,8 +5,8 @@
 //! `cargo run --example low_level_vpc > stack.json`
 use airgap::iam::{Arn, PolicyDocument, Statement};
 use airgap::net::{
-    FlowLog, GatewayEndpoint, InterfaceEndpoint, Peer, Port, SecurityGroup, SecurityGroupEgress,
-    Service, Vpc,
+    FlowLog, GatewayEndpoint, InterfaceEndpoint, Port, SecurityGroup, Service, Vpc, allow,
+    allow_default_port,
 };
 use airgap::template::{Parameter, Stack};
 
@@ -25,14 +25,12 @@ pub fn build() -> airgap::Result<String> {
         .add_to(&mut stack)?;
     let endpoints = SecurityGroup::new("Endpoints", &vpc)
         .description("AWS service endpoints: HTTPS from notebooks")
-        .ingress(Peer::group(&workloads), Port::tcp(443))
         .add_to(&mut stack)?;
+    // One call per flow: the egress rule on the notebooks and the ingress rule on the endpoints.
+    allow(&workloads, &endpoints, Port::HTTPS).add_to(&mut stack)?;
     let mirror_group = SecurityGroup::new("PyPI Mirror", &vpc)
         .description("The shared PyPI mirror: HTTP from notebooks")
-        .ingress(Peer::group(&workloads), Port::tcp(80))
         .add_to(&mut stack)?;
-    SecurityGroupEgress::new(&workloads, &endpoints, Port::tcp(443)).add_to(&mut stack)?;
-    SecurityGroupEgress::new(&workloads, &mirror_group, Port::tcp(80)).add_to(&mut stack)?;
 
     GatewayEndpoint::s3(&vpc)
         .policy(
@@ -63,11 +61,13 @@ pub fn build() -> airgap::Result<String> {
         "InterfaceEndpoint 'PyPI mirror'",
         Parameter::new("String").description("Endpoint service name of the shared PyPI mirror"),
     )?;
-    InterfaceEndpoint::new(Service::custom(mirror), &vpc)
+    let mirror = InterfaceEndpoint::new(Service::custom(mirror).port(Port::HTTP), &vpc)
         .name("PyPI Mirror")
         .security_group(&mirror_group)
         .private_dns(false)
         .add_to(&mut stack)?;
+    // The mirror listens on HTTP, so that is the port the flow to it opens.
+    allow_default_port(&workloads, &mirror).add_to(&mut stack)?;
     FlowLog::new("Lab", &vpc).add_to(&mut stack)?;
     Ok(stack.synth()?.to_json_pretty().to_string())
 }

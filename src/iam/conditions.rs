@@ -6,7 +6,8 @@ use std::net::IpAddr;
 use ipnet::IpNet;
 
 use super::catalog;
-use super::policy::{Condition, ConditionOperator as Op, Effect, SetQualifier};
+use super::condition::{Condition, ConditionOperator as Op, SetQualifier};
+use super::policy::Effect;
 use super::request::Slot;
 use super::values::{Env, literal, resolve, substitute};
 use super::wildcard::{Tok, match_tokens};

@@ -3,8 +3,9 @@
 use std::fmt;
 
 use super::catalog;
+use super::condition::ConditionOperator as Op;
 use super::eval::StatementRef;
-use super::policy::{ConditionOperator as Op, Effect, PolicyDocument, Principal, Statement};
+use super::policy::{Effect, PolicyDocument, Principal, Statement};
 use super::request::is_multivalued_key;
 
 /// What a lint finding is about.
@@ -245,8 +246,8 @@ fn condition_findings(s: &Statement) -> Vec<(FindingKind, String)> {
 
 /// Whether a condition holds when its key is absent (negated operators, `...IfExists`,
 /// `ForAllValues:` and `Null: true` do).
-fn absent_holds(c: &super::policy::Condition) -> bool {
-    use super::policy::SetQualifier;
+fn absent_holds(c: &super::condition::Condition) -> bool {
+    use super::condition::SetQualifier;
     let negated = c.operator.positive().is_some();
     if c.operator == Op::Null {
         return c.values.iter().any(|v| {

@@ -4,6 +4,7 @@
 //! against a request, and linted for shapes that do not mean what they seem to.
 
 pub mod catalog;
+mod condition;
 mod conditions;
 mod eval;
 mod lint;
@@ -15,12 +16,12 @@ mod request;
 mod values;
 mod wildcard;
 
+pub use condition::{Condition, ConditionKey, ConditionOperator, SetQualifier};
 pub use eval::{Decision, Outcome, StatementRef};
 pub use lint::{Finding, FindingKind, retired_action};
 pub use names::{Action, Arn, bucket_name_problem, is_legacy_bucket_name};
 pub use policy::{
-    Condition, ConditionKey, ConditionOperator, Effect, PolicyDocument, PolicyKind, Principal,
-    PrincipalEntry, SetQualifier, Statement, VERSION,
+    Effect, PolicyDocument, PolicyKind, Principal, PrincipalEntry, Statement, VERSION,
 };
 pub use request::{ContextOrigin, ContextValue, Request};
 pub use wildcard::wildcard_match;

@@ -3,11 +3,9 @@
 use crate::template::json_kind as kind;
 use serde_json::Value;
 
+use super::condition::{Condition, ConditionKey, ConditionOperator, SetQualifier};
 use super::names::{Action, Arn, unescape_sub};
-use super::policy::{
-    Condition, ConditionKey, ConditionOperator, Effect, Lists, PolicyDocument, Principal,
-    PrincipalEntry, SetQualifier, Statement,
-};
+use super::policy::{Effect, Lists, PolicyDocument, Principal, PrincipalEntry, Statement};
 use crate::error::{Error, Result};
 use crate::template::Expr;
 

@@ -1,8 +1,9 @@
 //! Ready policies for the patterns AWS recommends, each built from the typed model and each
 //! tested by evaluation.
 
+use super::condition::{Condition, ConditionKey};
 use super::names::Arn;
-use super::policy::{Condition, ConditionKey, PolicyDocument, Statement};
+use super::policy::{PolicyDocument, Statement};
 use crate::error::{Error, Location, Result};
 use crate::template::{Expr, Pseudo};
 

@@ -2,7 +2,8 @@ use std::borrow::Cow;
 
 use serde_json::Value;
 
-use super::security_group::SecurityGroupRef;
+use super::security_group::{Port, SecurityGroupRef};
+use super::selection::SubnetSelection;
 use super::vpc::{VpcRef, camel};
 use crate::error::{Error, Location, Result};
 use crate::iam::{PolicyDocument, PolicyKind, presets};
@@ -40,6 +41,7 @@ pub enum EndpointType {
 /// assert_eq!(Service::STS.id(), "sts");
 /// assert_eq!(Service::MONITORING.iam_prefix(), Some("cloudwatch"));
 /// assert!(!Service::SAGEMAKER_NOTEBOOK.supports_policy());
+/// assert_eq!(Service::STS.default_port(), airgap::net::Port::HTTPS);
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Service {
@@ -49,6 +51,7 @@ pub struct Service {
     gateway: bool,
     policies: bool,
     china_prefixed: bool,
+    port: Port,
 }
 
 const fn aws(
@@ -64,6 +67,7 @@ const fn aws(
         gateway,
         policies: true,
         china_prefixed,
+        port: Port::HTTPS,
     }
 }
 
@@ -81,6 +85,7 @@ impl Service {
         gateway: false,
         policies: false,
         china_prefixed: false,
+        port: Port::HTTPS,
     };
     /// The SageMaker Studio endpoint, `aws.sagemaker.REGION.studio`. It does not take an
     /// endpoint policy.
@@ -91,6 +96,7 @@ impl Service {
         gateway: false,
         policies: false,
         china_prefixed: false,
+        port: Port::HTTPS,
     };
     /// AWS STS, for temporary credentials.
     pub const STS: Service = aws("sts", "sts", false, true);
@@ -166,7 +172,14 @@ impl Service {
 
     /// Any other endpoint service by its full name (e.g. a PyPI mirror's
     /// `com.amazonaws.vpce.eu-west-1.vpce-svc-...`) or a parameter holding it. Such endpoint
-    /// services take no endpoint policy.
+    /// services take no endpoint policy. Its port is HTTPS unless given with [`Service::port`].
+    ///
+    /// ```
+    /// use airgap::net::{Port, Service};
+    /// let mirror = Service::custom("com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0")
+    ///     .port(Port::HTTP);
+    /// assert_eq!(mirror.default_port(), Port::HTTP);
+    /// ```
     pub fn custom(name: impl Into<Expr>) -> Service {
         Service {
             name: ServiceName::Custom(name.into()),
@@ -175,7 +188,21 @@ impl Service {
             gateway: false,
             policies: false,
             china_prefixed: false,
+            port: Port::HTTPS,
         }
+    }
+
+    /// The service listening on `port` instead (an endpoint service of your own).
+    #[must_use]
+    pub fn port(mut self, port: Port) -> Service {
+        self.port = port;
+        self
+    }
+
+    /// The port clients reach the service's interface endpoints on: HTTPS for every AWS
+    /// service. [`allow_default_port`](super::allow_default_port) opens it.
+    pub fn default_port(&self) -> Port {
+        self.port
     }
 
     /// The short name: `sts`, `sagemaker.api`, `notebook`, or `custom`.
@@ -256,6 +283,7 @@ pub struct EndpointRef {
     endpoint: ResourceRef,
     service: Service,
     kind: EndpointType,
+    security_groups: Vec<SecurityGroupRef>,
 }
 
 impl EndpointRef {
@@ -277,6 +305,12 @@ impl EndpointRef {
     /// Interface or gateway.
     pub fn kind(&self) -> EndpointType {
         self.kind
+    }
+
+    /// The security groups of an interface endpoint's network interfaces (none for a gateway
+    /// endpoint, which is reached through route tables).
+    pub fn security_groups(&self) -> &[SecurityGroupRef] {
+        &self.security_groups
     }
 }
 
@@ -378,6 +412,7 @@ pub struct InterfaceEndpoint {
     policy: Option<PolicyDocument>,
     private_dns: bool,
     condition: Option<String>,
+    subnets: SubnetSelection,
 }
 
 impl InterfaceEndpoint {
@@ -391,7 +426,15 @@ impl InterfaceEndpoint {
             policy: None,
             private_dns: true,
             condition: None,
+            subnets: SubnetSelection::all(),
         }
+    }
+
+    /// Puts the endpoint's network interfaces in the selected subnets only (default: every
+    /// subnet of the VPC). See [`SubnetSelection`].
+    pub fn subnets(mut self, selection: SubnetSelection) -> Self {
+        self.subnets = selection;
+        self
     }
 
     /// Names the endpoint (default: the service's short name), which makes its logical ID.
@@ -455,6 +498,7 @@ impl InterfaceEndpoint {
             g.check_in(stack, Location::new(&c, "security_group"))?;
         }
         let policy = policy_value(&self.service, self.policy.as_ref(), &c)?;
+        let subnet_ids = self.subnets.subnet_ids(&self.vpc, &c)?;
         let service_name = self
             .service
             .endpoint_service_name(EndpointType::Interface, stack);
@@ -465,7 +509,7 @@ impl InterfaceEndpoint {
             .property("ServiceName", service_name.to_value())
             .property("VpcEndpointType", "Interface")
             .property("VpcId", self.vpc.id().to_value())
-            .property("SubnetIds", self.vpc.subnet_ids().to_value())
+            .property("SubnetIds", subnet_ids.to_value())
             .property(
                 "SecurityGroupIds",
                 Expr::List(
@@ -493,6 +537,7 @@ impl InterfaceEndpoint {
             endpoint,
             service: self.service,
             kind: EndpointType::Interface,
+            security_groups: self.security_groups,
         })
     }
 }
@@ -596,6 +641,7 @@ impl GatewayEndpoint {
             endpoint,
             service: self.service,
             kind: EndpointType::Gateway,
+            security_groups: Vec::new(),
         })
     }
 }

@@ -5,12 +5,15 @@
 //! NAT gateway, egress-only gateway, VPN gateway or a default route.
 
 mod cidr;
+mod connections;
 mod endpoint;
 mod flow_log;
 mod security_group;
+mod selection;
 mod vpc;
 
 pub use cidr::Ipv4Cidr;
+pub use connections::{Connectable, Flow, FlowRules, allow, allow_default_port};
 pub use endpoint::{
     CHINA_CONDITION, EndpointRef, EndpointType, GatewayEndpoint, InterfaceEndpoint, Service,
 };
@@ -19,4 +22,5 @@ pub use security_group::{
     Peer, Port, Protocol, SecurityGroup, SecurityGroupEgress, SecurityGroupIngress,
     SecurityGroupRef,
 };
+pub use selection::SubnetSelection;
 pub use vpc::{DEFAULT_VPC_CIDR, DEFAULT_ZONES, ImportedVpc, MAX_ZONES, SubnetRef, Vpc, VpcRef};

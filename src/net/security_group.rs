@@ -1,4 +1,5 @@
 use std::fmt;
+use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
@@ -32,10 +33,11 @@ impl Protocol {
     }
 }
 
-/// A protocol and port range. Ranges are checked when the rule is added to a stack.
+/// A protocol and port range. An inverted range is refused when the rule is added to a stack.
 ///
 /// ```
 /// use airgap::net::Port;
+/// assert_eq!(Port::HTTPS, Port::tcp(443));
 /// assert_eq!(Port::tcp(443).to_string(), "TCP 443");
 /// assert_eq!(Port::tcp_range(1024, 2048).to_string(), "TCP 1024-2048");
 /// ```
@@ -47,36 +49,46 @@ pub struct Port {
 }
 
 impl Port {
+    /// TCP 443: what every AWS service endpoint listens on.
+    pub const HTTPS: Port = Port::tcp(443);
+    /// TCP 80.
+    pub const HTTP: Port = Port::tcp(80);
+
     /// One TCP port.
-    pub fn tcp(port: u16) -> Self {
-        Self::tcp_range(i64::from(port), i64::from(port))
+    pub const fn tcp(port: u16) -> Self {
+        Self::tcp_range(port, port)
     }
 
     /// A TCP port range, `from` to `to` inclusive.
-    pub fn tcp_range(from: i64, to: i64) -> Self {
+    pub const fn tcp_range(from: u16, to: u16) -> Self {
         Self {
             protocol: Protocol::Tcp,
-            from,
-            to,
+            from: from as i64,
+            to: to as i64,
         }
     }
 
-    /// One UDP port.
-    pub fn udp(port: u16) -> Self {
-        Self::udp_range(i64::from(port), i64::from(port))
+    /// Every TCP port (0 to 65535).
+    pub const fn all_tcp() -> Self {
+        Self::tcp_range(0, u16::MAX)
     }
 
-    /// A UDP port range.
-    pub fn udp_range(from: i64, to: i64) -> Self {
+    /// One UDP port.
+    pub const fn udp(port: u16) -> Self {
+        Self::udp_range(port, port)
+    }
+
+    /// A UDP port range, `from` to `to` inclusive.
+    pub const fn udp_range(from: u16, to: u16) -> Self {
         Self {
             protocol: Protocol::Udp,
-            from,
-            to,
+            from: from as i64,
+            to: to as i64,
         }
     }
 
     /// Every protocol and port. Rules with it are wide: prefer named ports.
-    pub fn all_traffic() -> Self {
+    pub const fn all_traffic() -> Self {
         Self {
             protocol: Protocol::All,
             from: -1,
@@ -89,29 +101,18 @@ impl Port {
         self.protocol
     }
 
-    /// The first port.
+    /// The first port (`-1` for all traffic).
     pub fn from_port(&self) -> i64 {
         self.from
     }
 
-    /// The last port.
+    /// The last port (`-1` for all traffic).
     pub fn to_port(&self) -> i64 {
         self.to
     }
 
-    fn check(&self, at: &str, field: &str) -> Result<()> {
-        if self.protocol == Protocol::All {
-            return Ok(());
-        }
-        for p in [self.from, self.to] {
-            if !(0..=65535).contains(&p) {
-                return Err(Error::invalid(
-                    at,
-                    field,
-                    format!("port {p} is out of range; ports are 0 to 65535"),
-                ));
-            }
-        }
+    pub(super) fn check(&self, at: &str, field: &str) -> Result<()> {
+        // Ports are `u16` when written, so only the order can be wrong.
         if self.from > self.to {
             return Err(Error::invalid(
                 at,
@@ -166,7 +167,7 @@ pub enum Peer {
     /// A managed prefix list, e.g. S3's (`pl-...`), by ID or template expression.
     PrefixList(Expr),
     /// The whole block of a VPC, known at synthesis or at deploy time.
-    VpcCidr(Box<VpcRef>),
+    VpcCidr(VpcRef),
     /// Another security group of the stack.
     Group(SecurityGroupRef),
 }
@@ -181,7 +182,7 @@ impl Peer {
     pub fn vpc_cidr(vpc: &VpcRef) -> Self {
         match vpc.cidr() {
             Some(block) => Peer::Ipv4(block.to_string()),
-            None => Peer::VpcCidr(Box::new(vpc.clone())),
+            None => Peer::VpcCidr(vpc.clone()),
         }
     }
 
@@ -206,7 +207,7 @@ impl Peer {
             Peer::PrefixList(e) => e
                 .as_literal_str()
                 .map_or_else(|| "the prefix list".to_string(), str::to_string),
-            Peer::Group(g) => g.name.clone(),
+            Peer::Group(g) => g.name().to_string(),
             Peer::VpcCidr(v) => format!("the {} VPC", v.name()),
         }
     }
@@ -252,8 +253,14 @@ pub struct SecurityGroup {
 
 /// A security group in a stack: one added by [`SecurityGroup::add_to`], or one made by
 /// another stack and brought in with [`SecurityGroupRef::imported`].
+///
+/// A handle is one shared pointer: cloning it into every rule and endpoint that names the
+/// group copies nothing.
 #[derive(Debug, Clone, PartialEq)]
-pub struct SecurityGroupRef {
+pub struct SecurityGroupRef(Arc<GroupHandle>);
+
+#[derive(Debug, PartialEq)]
+struct GroupHandle {
     name: String,
     group: Option<ResourceRef>,
     id: Expr,
@@ -262,32 +269,39 @@ pub struct SecurityGroupRef {
 impl SecurityGroupRef {
     /// A group made by another stack, known here by its ID (a parameter of type
     /// `AWS::EC2::SecurityGroup::Id`, or `Fn::ImportValue`).
+    ///
+    /// ```
+    /// use airgap::net::SecurityGroupRef;
+    /// use airgap::template::Expr;
+    /// let shared = SecurityGroupRef::imported("Shared", Expr::import_value(Expr::str("net-SharedSg")));
+    /// assert!(shared.resource().is_none());
+    /// ```
     pub fn imported(name: impl Into<String>, id: Expr) -> Self {
-        Self {
+        Self(Arc::new(GroupHandle {
             name: name.into(),
             group: None,
             id,
-        }
+        }))
     }
 
     /// The name given to [`SecurityGroup::new`].
     pub fn name(&self) -> &str {
-        &self.name
+        &self.0.name
     }
 
     /// The group resource, when it was made in a stack (not imported).
     pub fn resource(&self) -> Option<&ResourceRef> {
-        self.group.as_ref()
+        self.0.group.as_ref()
     }
 
     /// The group's ID (`Fn::GetAtt [Group, GroupId]`, or the imported ID).
     pub fn id(&self) -> Expr {
-        self.id.clone()
+        self.0.id.clone()
     }
 
     /// Checks that the group may be used in `stack`: made there, or imported.
     pub fn check_in(&self, stack: &Stack, at: Location) -> Result<()> {
-        match &self.group {
+        match &self.0.group {
             Some(r) => stack.check_owned(r, at),
             None => Ok(()),
         }
@@ -313,42 +327,53 @@ impl SecurityGroup {
         self
     }
 
-    /// Admits `port` from `peer`.
-    pub fn ingress(self, peer: Peer, port: Port) -> Self {
-        self.ingress_described(peer, port, None::<String>)
-    }
-
-    /// Admits `port` from `peer`, with a rule description.
-    pub fn ingress_described(
-        mut self,
-        peer: Peer,
-        port: Port,
-        description: Option<impl Into<String>>,
-    ) -> Self {
+    /// Admits `port` from `peer`. The rule's description says so (`TCP 443 from 10.0.0.0/16`).
+    pub fn ingress(mut self, peer: Peer, port: Port) -> Self {
         self.ingress.push(Rule {
             peer,
             port,
-            description: description.map(Into::into),
+            description: None,
         });
         self
     }
 
-    /// Lets the group send `port` to `peer`.
-    pub fn egress(self, peer: Peer, port: Port) -> Self {
-        self.egress_described(peer, port, None::<String>)
+    /// Admits `port` from `peer`, with a rule description of your own.
+    pub fn ingress_described(
+        mut self,
+        peer: Peer,
+        port: Port,
+        description: impl Into<String>,
+    ) -> Self {
+        self.ingress.push(Rule {
+            peer,
+            port,
+            description: Some(description.into()),
+        });
+        self
     }
 
-    /// Lets the group send `port` to `peer`, with a rule description.
+    /// Lets the group send `port` to `peer`. The rule's description says so
+    /// (`TCP 443 to pl-63a5400a`).
+    pub fn egress(mut self, peer: Peer, port: Port) -> Self {
+        self.egress.push(Rule {
+            peer,
+            port,
+            description: None,
+        });
+        self
+    }
+
+    /// Lets the group send `port` to `peer`, with a rule description of your own.
     pub fn egress_described(
         mut self,
         peer: Peer,
         port: Port,
-        description: Option<impl Into<String>>,
+        description: impl Into<String>,
     ) -> Self {
         self.egress.push(Rule {
             peer,
             port,
-            description: description.map(Into::into),
+            description: Some(description.into()),
         });
         self
     }
@@ -410,11 +435,11 @@ impl SecurityGroup {
             resource,
             &format!("{} security group", self.name),
         )?;
-        let me = SecurityGroupRef {
+        let me = SecurityGroupRef(Arc::new(GroupHandle {
             name: self.name.clone(),
             id: group.get_att("GroupId"),
             group: Some(group),
-        };
+        }));
         for (direction, rule) in separate {
             let Peer::Group(other) = &rule.peer else {
                 unreachable!("only group peers are kept apart")
@@ -493,7 +518,7 @@ fn no_traffic_rule() -> Value {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Direction {
+pub(super) enum Direction {
     Ingress,
     Egress,
 }
@@ -514,7 +539,10 @@ impl Direction {
     }
 }
 
-fn add_group_rule(
+/// Writes one rule between two groups as its own resource: `group` admits `port` from `peer`
+/// (ingress) or may send it to `peer` (egress). Its logical ID names both groups and the port,
+/// e.g. `EndpointsFromWorkloadsTcp443`.
+pub(super) fn add_group_rule(
     stack: &mut Stack,
     direction: Direction,
     group: &SecurityGroupRef,
@@ -522,7 +550,7 @@ fn add_group_rule(
     port: Port,
     description: Option<String>,
 ) -> Result<ResourceRef> {
-    let c = format!("SecurityGroup '{}'", group.name);
+    let c = format!("SecurityGroup '{}'", group.name());
     port.check(&c, direction.field())?;
     group.check_in(stack, Location::new(&c, "group"))?;
     peer.check_in(stack, Location::new(&c, direction.field()))?;
@@ -542,15 +570,15 @@ fn add_group_rule(
         ),
     };
     m.insert(key.into(), peer.id().to_value());
-    let d = description.unwrap_or_else(|| direction.describe(&port, &peer.name));
+    let d = description.unwrap_or_else(|| direction.describe(&port, peer.name()));
     m.insert("Description".into(), d.into());
     let mut resource = Resource::new(resource_type);
     resource.properties = m.into_iter().collect();
     stack.add_resource(
         format!(
             "{}{link}{}{}",
-            camel(&group.name),
-            camel(&peer.name),
+            camel(group.name()),
+            camel(peer.name()),
             port.id_part()
         ),
         &c,

@@ -1,3 +1,5 @@
+use std::sync::Arc;
+
 use serde_json::json;
 
 use super::cidr::Ipv4Cidr;
@@ -83,6 +85,7 @@ pub struct SubnetRef {
     cidr: Option<Ipv4Cidr>,
     cidr_expr: Expr,
     zone: Expr,
+    zone_name: Option<String>,
     condition: Option<String>,
 }
 
@@ -110,6 +113,12 @@ impl SubnetRef {
     /// Its zone, as written in the template.
     pub fn zone(&self) -> &Expr {
         &self.zone
+    }
+
+    /// Its zone's name, when the VPC names its zones ([`Vpc::zone_names`]); counted zones are
+    /// chosen at launch and have none.
+    pub fn zone_name(&self) -> Option<&str> {
+        self.zone_name.as_deref()
     }
 
     /// The condition under which the subnet exists, if it is optional.
@@ -144,8 +153,14 @@ pub struct ImportedVpc {
 
 /// A VPC in a stack: one added by [`Vpc::add_to`], or one imported from another stack with
 /// [`VpcRef::imported`].
+///
+/// A handle is one shared pointer: every security group, endpoint and flow log that names the
+/// VPC keeps a clone, and cloning copies no subnet list.
 #[derive(Debug, Clone, PartialEq)]
-pub struct VpcRef {
+pub struct VpcRef(Arc<VpcHandle>);
+
+#[derive(Debug, PartialEq)]
+struct VpcHandle {
     name: String,
     vpc: Option<ResourceRef>,
     id: Expr,
@@ -185,7 +200,7 @@ impl VpcRef {
     /// # Ok::<(), airgap::Error>(())
     /// ```
     pub fn imported(vpc: ImportedVpc) -> Self {
-        Self {
+        Self(Arc::new(VpcHandle {
             name: vpc.name,
             vpc: None,
             id: vpc.id,
@@ -194,22 +209,22 @@ impl VpcRef {
             subnets: Vec::new(),
             subnet_ids: vpc.subnet_ids,
             route_table_ids: vpc.route_table_ids,
-        }
+        }))
     }
 
     /// The name given to [`Vpc::new`].
     pub fn name(&self) -> &str {
-        &self.name
+        &self.0.name
     }
 
     /// The VPC resource, when it was made in a stack (not imported).
     pub fn resource(&self) -> Option<&ResourceRef> {
-        self.vpc.as_ref()
+        self.0.vpc.as_ref()
     }
 
     /// Checks that the VPC may be used in `stack`: made there, or imported.
     pub fn check_in(&self, stack: &Stack, at: Location) -> Result<()> {
-        match &self.vpc {
+        match &self.0.vpc {
             Some(r) => stack.check_owned(r, at),
             None => Ok(()),
         }
@@ -217,17 +232,17 @@ impl VpcRef {
 
     /// The VPC's ID.
     pub fn id(&self) -> Expr {
-        self.id.clone()
+        self.0.id.clone()
     }
 
     /// The VPC block, when known at synthesis.
     pub fn cidr(&self) -> Option<Ipv4Cidr> {
-        self.cidr
+        self.0.cidr
     }
 
     /// The VPC block as the template can use it (a literal, a parameter, an import).
     pub fn cidr_expr(&self) -> Option<Expr> {
-        match (&self.cidr, &self.cidr_expr) {
+        match (&self.0.cidr, &self.0.cidr_expr) {
             (Some(c), _) => Some(Expr::str(c.to_string())),
             (None, e) => e.clone(),
         }
@@ -235,17 +250,17 @@ impl VpcRef {
 
     /// The private subnets made with the VPC, one per zone (none when imported).
     pub fn subnets(&self) -> &[SubnetRef] {
-        &self.subnets
+        &self.0.subnets
     }
 
     /// Every subnet's ID, as a list.
     pub fn subnet_ids(&self) -> Expr {
-        self.subnet_ids.clone()
+        self.0.subnet_ids.clone()
     }
 
     /// Every route table's ID, as a list.
     pub fn route_table_ids(&self) -> Expr {
-        self.route_table_ids.clone()
+        self.0.route_table_ids.clone()
     }
 }
 
@@ -606,6 +621,7 @@ impl Vpc {
             // A named zone becomes a parameter of the zone type, defaulting to that zone:
             // CloudFormation then checks at launch that the zone exists in the region, and
             // the template holds no hard-coded zone.
+            let zone_name = zone.as_literal_str().map(str::to_string);
             let zone = match zone.as_literal_str() {
                 Some(name) if pinned => stack.add_parameter(
                     format!("{base}Zone{n}"),
@@ -655,6 +671,7 @@ impl Vpc {
                 cidr: block,
                 cidr_expr: block_expr,
                 zone,
+                zone_name,
                 condition,
             });
         }
@@ -665,7 +682,7 @@ impl Vpc {
                 .map(|s| s.list_item(&s.route_table))
                 .collect(),
         );
-        Ok(VpcRef {
+        Ok(VpcRef(Arc::new(VpcHandle {
             name: self.name,
             id: vpc.ref_(),
             vpc: Some(vpc),
@@ -674,7 +691,7 @@ impl Vpc {
             subnets,
             subnet_ids,
             route_table_ids,
-        })
+        })))
     }
 }
 

@@ -1,0 +1,227 @@
+//! Outputs and SSM parameters that publish the IDs consumers need.
+
+use super::Choices;
+use super::parts::camel;
+
+use crate::error::Result;
+use crate::net::{EndpointRef, FlowLogRef, SecurityGroupRef, VpcRef};
+use crate::template::{Expr, Resource, Stack, TagFormat};
+
+// The names of the outputs, spelled once. Each output is exported under its own name, and the
+// parameter of a later product that takes it (`NetworkProducts::WIRING`) has the same name too.
+
+/// The VPC's ID.
+pub(super) const VPC_ID: &str = "VpcId";
+/// The VPC's IPv4 block.
+pub(super) const VPC_CIDR: &str = "VpcCidr";
+/// Every private subnet, comma separated.
+pub(super) const SUBNET_IDS: &str = "SubnetIds";
+/// Every private route table, comma separated.
+pub(super) const ROUTE_TABLE_IDS: &str = "RouteTableIds";
+/// The group of the interface endpoints.
+pub(super) const ENDPOINT_SECURITY_GROUP_ID: &str = "EndpointSecurityGroupId";
+/// The group of the workloads.
+pub(super) const WORKLOAD_SECURITY_GROUP_ID: &str = "WorkloadSecurityGroupId";
+/// The S3 gateway endpoint.
+pub(super) const S3_ENDPOINT_ID: &str = "S3EndpointId";
+
+/// A list written as `Fn::Join`, leaving out the items of zones not created: one join per
+/// zone count, chosen with the zone conditions (zone k exists only if zone k-1 does).
+pub(super) fn joined(items: &[Expr], conditions: &[Option<String>]) -> Expr {
+    let condition = |i: usize| conditions.get(i).cloned().flatten();
+    let join = |n: usize| Expr::Join(",".into(), items[..n].to_vec());
+    let always = (0..items.len())
+        .take_while(|i| condition(*i).is_none())
+        .count();
+    let mut out = join(always.max(1));
+    for k in always.max(1)..items.len() {
+        if let Some(cond) = condition(k) {
+            out = Expr::if_(cond, join(k + 1), out);
+        }
+    }
+    out
+}
+
+/// The VPC product's outputs: the VPC, its block, subnets, route tables and flow-log group.
+pub(super) fn add_vpc_outputs(
+    stack: &mut Stack,
+    vpc: &VpcRef,
+    flow_log: &FlowLogRef,
+    choices: &Choices,
+) -> Result<()> {
+    stack.add_output(VPC_ID, "The VPC", vpc.id(), Some(VPC_ID))?;
+    if let Some(block) = vpc.cidr_expr() {
+        stack.add_output(VPC_CIDR, "The VPC's IPv4 block", block, Some(VPC_CIDR))?;
+    }
+    for (i, s) in vpc.subnets().iter().enumerate() {
+        let id = format!("Subnet{}Id", i + 1);
+        let description = match s.cidr() {
+            Some(block) => format!("Private subnet {} ({block})", i + 1),
+            None => format!("Private subnet {}", i + 1),
+        };
+        match s.condition() {
+            Some(cond) => {
+                stack.add_output_when(cond, &id, &description, s.subnet().ref_(), Some(&id))?
+            }
+            None => stack.add_output(&id, &description, s.subnet().ref_(), Some(&id))?,
+        }
+    }
+    let subnets: Vec<Expr> = vpc.subnets().iter().map(|s| s.subnet().ref_()).collect();
+    let tables: Vec<Expr> = vpc
+        .subnets()
+        .iter()
+        .map(|s| s.route_table().ref_())
+        .collect();
+    stack.add_output(
+        SUBNET_IDS,
+        "Every private subnet, comma separated",
+        joined(&subnets, &choices.zone_conditions),
+        Some(SUBNET_IDS),
+    )?;
+    stack.add_output(
+        ROUTE_TABLE_IDS,
+        "Every private route table, comma separated",
+        joined(&tables, &choices.zone_conditions),
+        Some(ROUTE_TABLE_IDS),
+    )?;
+    stack.add_output(
+        "FlowLogGroupName",
+        "The log group that holds the VPC flow logs",
+        flow_log.log_group.ref_(),
+        None,
+    )?;
+    Ok(())
+}
+
+/// The security groups product's outputs.
+pub(super) fn add_group_outputs(
+    stack: &mut Stack,
+    workloads: &SecurityGroupRef,
+    endpoints: &SecurityGroupRef,
+) -> Result<()> {
+    stack.add_output(
+        WORKLOAD_SECURITY_GROUP_ID,
+        "The security group for SageMaker notebooks, jobs and endpoints",
+        workloads.id(),
+        Some(WORKLOAD_SECURITY_GROUP_ID),
+    )?;
+    stack.add_output(
+        ENDPOINT_SECURITY_GROUP_ID,
+        "The security group of the VPC interface endpoints",
+        endpoints.id(),
+        Some(ENDPOINT_SECURITY_GROUP_ID),
+    )
+}
+
+/// The endpoints product's output.
+pub(super) fn add_endpoint_outputs(stack: &mut Stack, s3: &EndpointRef) -> Result<()> {
+    stack.add_output(
+        S3_ENDPOINT_ID,
+        "The S3 gateway endpoint",
+        s3.id(),
+        Some(S3_ENDPOINT_ID),
+    )
+}
+
+fn add_ssm(
+    stack: &mut Stack,
+    construct: &str,
+    prefix: &str,
+    leaf: &str,
+    description: &str,
+    value: Expr,
+) -> Result<()> {
+    let id = format!("{}Parameter", camel(leaf));
+    stack.add_resource_with_tags(
+        id,
+        construct,
+        Resource::new("AWS::SSM::Parameter")
+            .property("Name", Expr::sub(format!("{prefix}/{leaf}")).to_value())
+            .property("Description", description)
+            .property("Type", "String")
+            .property("Value", value.to_value()),
+        &format!("{leaf} parameter"),
+        TagFormat::Map,
+    )?;
+    Ok(())
+}
+
+fn add_ssm_list(
+    stack: &mut Stack,
+    construct: &str,
+    prefix: &str,
+    vpc: &VpcRef,
+    choices: &Choices,
+) -> Result<()> {
+    let subnets: Vec<Expr> = vpc.subnets().iter().map(|s| s.subnet().ref_()).collect();
+    stack.add_resource_with_tags(
+        "SubnetIdsParameter",
+        construct,
+        Resource::new("AWS::SSM::Parameter")
+            .property("Name", Expr::sub(format!("{prefix}/subnet-ids")).to_value())
+            .property("Description", "The private subnets' IDs, comma separated")
+            .property("Type", "StringList")
+            .property(
+                "Value",
+                joined(&subnets, &choices.zone_conditions).to_value(),
+            ),
+        "subnet-ids parameter",
+        TagFormat::Map,
+    )?;
+    Ok(())
+}
+
+/// The VPC's SSM parameters under `prefix`: `vpc-id` and `subnet-ids`.
+pub(super) fn add_vpc_ssm(
+    stack: &mut Stack,
+    construct: &str,
+    prefix: &str,
+    vpc: &VpcRef,
+    choices: &Choices,
+) -> Result<()> {
+    add_ssm(stack, construct, prefix, "vpc-id", "The VPC's ID", vpc.id())?;
+    add_ssm_list(stack, construct, prefix, vpc, choices)
+}
+
+/// The security groups' SSM parameters under `prefix`.
+pub(super) fn add_group_ssm(
+    stack: &mut Stack,
+    construct: &str,
+    prefix: &str,
+    workloads: &SecurityGroupRef,
+    endpoints: &SecurityGroupRef,
+) -> Result<()> {
+    add_ssm(
+        stack,
+        construct,
+        prefix,
+        "workload-security-group-id",
+        "The SageMaker workload security group's ID",
+        workloads.id(),
+    )?;
+    add_ssm(
+        stack,
+        construct,
+        prefix,
+        "endpoint-security-group-id",
+        "The VPC endpoints' security group's ID",
+        endpoints.id(),
+    )
+}
+
+/// The S3 gateway endpoint's SSM parameter under `prefix`.
+pub(super) fn add_endpoint_ssm(
+    stack: &mut Stack,
+    construct: &str,
+    prefix: &str,
+    s3: &EndpointRef,
+) -> Result<()> {
+    add_ssm(
+        stack,
+        construct,
+        prefix,
+        "s3-endpoint-id",
+        "The S3 gateway endpoint's ID",
+        s3.id(),
+    )
+}
