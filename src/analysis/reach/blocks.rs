@@ -13,7 +13,7 @@ use super::super::model::{display, ref_target};
 use crate::template::{Attribute, Intrinsic, Template, expand_sub};
 
 /// IPv4 or IPv6.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Family {
     V4,
     V6,

@@ -1,5 +1,7 @@
 //! Reading security groups, their rules and the default egress from a template.
 
+use std::collections::HashSet;
+
 use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
@@ -175,16 +177,19 @@ pub(crate) struct Reader<'t> {
     pub(crate) resolver: Resolver<'t>,
     pub(crate) prefix_lists: IndexMap<String, Vec<Block>>,
     pub(crate) approximations: Vec<Approximation>,
+    /// The approximations noted so far, so that each is noted once without a search.
+    pub(crate) noted: HashSet<Approximation>,
 }
 
 impl Reader<'_> {
-    fn note(&mut self, subject: &str, kind: &'static str, text: String) {
+    /// Notes an approximation, once.
+    pub(crate) fn note(&mut self, subject: &str, kind: &'static str, text: String) {
         let a = Approximation {
             subject: subject.to_string(),
             kind,
             text,
         };
-        if !self.approximations.contains(&a) {
+        if self.noted.insert(a.clone()) {
             self.approximations.push(a);
         }
     }
@@ -367,23 +372,18 @@ impl Reader<'_> {
             match state {
                 DefaultEgress::Removed => continue,
                 DefaultEgress::Kept => {}
-                DefaultEgress::Disputed => {
-                    let a = Approximation {
-                        subject: id.clone(),
-                        kind: "disputed-default-egress",
-                        text: format!(
-                            "`{id}` has no inline egress rule and gets its egress from {}: whether CloudFormation then removes the default allow-all egress is disputed, so it counts as kept",
-                            resources
-                                .iter()
-                                .map(|r| format!("`{r}`"))
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ),
-                    };
-                    if !self.approximations.contains(&a) {
-                        self.approximations.push(a);
-                    }
-                }
+                DefaultEgress::Disputed => self.note(
+                    &id,
+                    "disputed-default-egress",
+                    format!(
+                        "`{id}` has no inline egress rule and gets its egress from {}: whether CloudFormation then removes the default allow-all egress is disputed, so it counts as kept",
+                        resources
+                            .iter()
+                            .map(|r| format!("`{r}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ),
             }
             for cidr in ["0.0.0.0/0", "::/0"] {
                 g.egress.push(Rule {
