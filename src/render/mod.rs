@@ -16,6 +16,8 @@ pub mod diff;
 pub mod publish;
 pub mod sarif;
 
+use std::collections::HashSet;
+
 use minijinja::Environment;
 use serde_json::{Value, json};
 
@@ -146,7 +148,7 @@ fn diagram_context(t: &Template) -> Value {
     let reach = Reachability::of(t);
     let vpc_of = |id: &str| -> Option<String> {
         let v = t.resources.get(id)?.properties.get("VpcId")?;
-        v.get("Ref")?.as_str().map(str::to_string)
+        crate::template::ref_name(v).map(str::to_string)
     };
     let single_vpc = (network.vpcs.len() == 1).then(|| network.vpcs[0].id.clone());
     let home = |id: &str| vpc_of(id).or_else(|| single_vpc.clone());
@@ -214,6 +216,7 @@ fn diagram_context(t: &Template) -> Value {
         })
         .collect();
     let mut externals: Vec<Value> = Vec::new();
+    let mut external_nodes: HashSet<String> = HashSet::new();
     let mut edges: Vec<Value> = Vec::new();
     for entry in reach.matrix() {
         // An endpoint sits inside its group's box: the arrow to the group says it all.
@@ -223,7 +226,7 @@ fn diagram_context(t: &Template) -> Value {
         for p in [&entry.from, &entry.to] {
             if matches!(p, Party::Cidr(_) | Party::PrefixList(_)) {
                 let node = party_node(p);
-                if !externals.iter().any(|e| e["node"] == node.as_str()) {
+                if external_nodes.insert(node.clone()) {
                     externals.push(json!({"node": node, "label": label(&p.to_string())}));
                 }
             }

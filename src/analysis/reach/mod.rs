@@ -15,10 +15,12 @@
 
 mod blocks;
 mod json;
+mod pairs;
 mod read;
 mod traffic;
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 use std::fmt;
 
 use indexmap::IndexMap;
@@ -72,7 +74,7 @@ pub enum DefaultEgress {
 }
 
 /// Something the reading had to assume, because the template does not determine it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Approximation {
     /// The resource it is about.
     pub subject: String,
@@ -186,22 +188,12 @@ impl Reachability {
             prefix_lists: prefix_lists(t, &resolver),
             resolver,
             approximations: Vec::new(),
+            noted: HashSet::new(),
         };
         let groups = reader.groups();
-        let mut approximations = std::mem::take(&mut reader.approximations);
-        let mut note = |subject: &str, kind: &'static str, text: String| {
-            let a = Approximation {
-                subject: subject.to_string(),
-                kind,
-                text,
-            };
-            if !approximations.contains(&a) {
-                approximations.push(a);
-            }
-        };
         for (vpc, blocks) in &vpcs {
             for b in blocks.iter().filter(|b| b.is_unknown()) {
-                note(
+                reader.note(
                     vpc,
                     "unknown-vpc-block",
                     format!(
@@ -215,16 +207,24 @@ impl Reachability {
         let addresses = |vpc: Option<&String>| vpc.and_then(|v| vpcs.get(v)).cloned();
         for (id, g) in &groups {
             if addresses(g.vpc.as_ref()).is_none() {
-                note(
+                reader.note(
                     id,
                     "vpc-outside-template",
                     format!(
                         "the VPC of `{id}` is not in the template, so its members count as having any address"
                     ),
                 );
-                inside.push(anywhere(format!("the VPC of {id}")));
+                // One block that could be any address stands for all such VPCs: `inside` is
+                // only ever asked what may overlap, and one answers as many would.
+                if !inside
+                    .last()
+                    .is_some_and(|b| matches!(b, Block::Unknown { family: None, .. }))
+                {
+                    inside.push(anywhere(format!("the VPC of {id}")));
+                }
             }
         }
+        let approximations = std::mem::take(&mut reader.approximations);
         let endpoints = network
             .endpoints
             .iter()
@@ -393,6 +393,11 @@ impl Reachability {
         if !self.routable(from) || !self.routable(to) {
             return Vec::new();
         }
+        self.grants_between(from, to)
+    }
+
+    /// [`grants`](Self::grants) for two parties already known to be routable.
+    fn grants_between(&self, from: &Party, to: &Party) -> Vec<Grant> {
         let out: Vec<(Allowed, Option<&Rule>)> = match from {
             Party::Group(_) | Party::Endpoint(_) => self
                 .groups_of(from)
@@ -500,44 +505,6 @@ impl Reachability {
 
     /// The pairs of [`matrix`](Self::matrix), each with its grants.
     fn pairs(&self) -> Vec<(Party, Party, Vec<Grant>)> {
-        let mut senders: Vec<Party> = self
-            .groups
-            .keys()
-            .map(|g| Party::Group(g.clone()))
-            .collect();
-        let mut receivers = senders.clone();
-        receivers.extend(self.endpoints.keys().map(|e| Party::Endpoint(e.clone())));
-        let external = |peer: &Peer| -> Vec<Party> {
-            match peer {
-                Peer::Blocks(bs) => bs.iter().map(|b| Party::Cidr(b.text())).collect(),
-                Peer::PrefixList { name, .. } => vec![Party::PrefixList(name.clone())],
-                _ => Vec::new(),
-            }
-        };
-        for group in self.groups.values() {
-            for p in group.ingress.iter().flat_map(|r| external(&r.peer)) {
-                if !senders.contains(&p) {
-                    senders.push(p);
-                }
-            }
-            for p in group.egress.iter().flat_map(|r| external(&r.peer)) {
-                if !receivers.contains(&p) {
-                    receivers.push(p);
-                }
-            }
-        }
-        let mut out = Vec::new();
-        for from in &senders {
-            for to in &receivers {
-                if from == to && !matches!(from, Party::Group(_)) {
-                    continue;
-                }
-                let grants = self.grants(from, to);
-                if !grants.is_empty() {
-                    out.push((from.clone(), to.clone(), grants));
-                }
-            }
-        }
-        out
+        pairs::pairs(self).0
     }
 }

@@ -1,5 +1,7 @@
 //! Reading security groups, their rules and the default egress from a template.
 
+use std::collections::HashSet;
+
 use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
@@ -7,7 +9,7 @@ use super::blocks::{Block, Family, Resolver};
 use super::traffic::{Allowed, port, protocol};
 use super::{Approximation, DefaultEgress};
 use crate::analysis::model::{display, ref_target};
-use crate::template::Template;
+use crate::template::{Intrinsic, Template};
 
 const NO_TRAFFIC: &str = "255.255.255.255/32";
 
@@ -63,18 +65,17 @@ pub(crate) struct Group {
 
 /// The values `v` may take: each branch of `Fn::If`, `None` for `AWS::NoValue`.
 pub(crate) fn alternatives(v: &Value) -> Vec<Option<&Value>> {
-    if let Some(Value::Array(p)) = v.get("Fn::If")
-        && p.len() == 3
-        && v.as_object().is_some_and(|m| m.len() == 1)
-    {
-        let mut out = alternatives(&p[1]);
-        out.extend(alternatives(&p[2]));
-        return out;
+    match Intrinsic::classify(v) {
+        Some(Intrinsic::If {
+            then, otherwise, ..
+        }) => {
+            let mut out = alternatives(then);
+            out.extend(alternatives(otherwise));
+            out
+        }
+        Some(Intrinsic::Ref("AWS::NoValue")) => vec![None],
+        _ => vec![Some(v)],
     }
-    if v.get("Ref").and_then(Value::as_str) == Some("AWS::NoValue") {
-        return vec![None];
-    }
-    vec![Some(v)]
 }
 
 /// A rule object and its position in its group's list.
@@ -112,7 +113,10 @@ fn inline_rules(v: Option<&Value>) -> (Vec<Positioned<'_>>, bool) {
 /// Whether a value depends on a condition somewhere inside.
 fn conditional(v: &Value) -> bool {
     match v {
-        Value::Object(m) => m.contains_key("Fn::If") || m.values().any(conditional),
+        Value::Object(m) => {
+            matches!(Intrinsic::classify(v), Some(Intrinsic::If { .. }))
+                || m.values().any(conditional)
+        }
         Value::Array(items) => items.iter().any(conditional),
         _ => false,
     }
@@ -173,16 +177,19 @@ pub(crate) struct Reader<'t> {
     pub(crate) resolver: Resolver<'t>,
     pub(crate) prefix_lists: IndexMap<String, Vec<Block>>,
     pub(crate) approximations: Vec<Approximation>,
+    /// The approximations noted so far, so that each is noted once without a search.
+    pub(crate) noted: HashSet<Approximation>,
 }
 
 impl Reader<'_> {
-    fn note(&mut self, subject: &str, kind: &'static str, text: String) {
+    /// Notes an approximation, once.
+    pub(crate) fn note(&mut self, subject: &str, kind: &'static str, text: String) {
         let a = Approximation {
             subject: subject.to_string(),
             kind,
             text,
         };
-        if !self.approximations.contains(&a) {
+        if self.noted.insert(a.clone()) {
             self.approximations.push(a);
         }
     }
@@ -365,23 +372,18 @@ impl Reader<'_> {
             match state {
                 DefaultEgress::Removed => continue,
                 DefaultEgress::Kept => {}
-                DefaultEgress::Disputed => {
-                    let a = Approximation {
-                        subject: id.clone(),
-                        kind: "disputed-default-egress",
-                        text: format!(
-                            "`{id}` has no inline egress rule and gets its egress from {}: whether CloudFormation then removes the default allow-all egress is disputed, so it counts as kept",
-                            resources
-                                .iter()
-                                .map(|r| format!("`{r}`"))
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ),
-                    };
-                    if !self.approximations.contains(&a) {
-                        self.approximations.push(a);
-                    }
-                }
+                DefaultEgress::Disputed => self.note(
+                    &id,
+                    "disputed-default-egress",
+                    format!(
+                        "`{id}` has no inline egress rule and gets its egress from {}: whether CloudFormation then removes the default allow-all egress is disputed, so it counts as kept",
+                        resources
+                            .iter()
+                            .map(|r| format!("`{r}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ),
             }
             for cidr in ["0.0.0.0/0", "::/0"] {
                 g.egress.push(Rule {
