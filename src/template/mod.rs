@@ -5,6 +5,7 @@ mod diff;
 mod document;
 mod expr;
 mod foreach;
+mod intrinsic;
 mod logical_id;
 mod read;
 mod region;
@@ -21,6 +22,7 @@ pub use document::{
     AwsParameterType, DeletionPolicy, Output, Parameter, Resource, Template, quota,
 };
 pub use expr::{Expr, Pseudo, expand_sub, sub_variables};
+pub use intrinsic::{Attribute, Intrinsic, is_function_name, ref_name, ref_target, sub_text};
 pub use logical_id::LogicalId;
 pub use region::{
     REGIONS_GENERATED, check_region, is_known_region, known_regions, regions_of_partition,
