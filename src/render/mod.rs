@@ -148,7 +148,7 @@ fn diagram_context(t: &Template) -> Value {
     let reach = Reachability::of(t);
     let vpc_of = |id: &str| -> Option<String> {
         let v = t.resources.get(id)?.properties.get("VpcId")?;
-        v.get("Ref")?.as_str().map(str::to_string)
+        crate::template::ref_name(v).map(str::to_string)
     };
     let single_vpc = (network.vpcs.len() == 1).then(|| network.vpcs[0].id.clone());
     let home = |id: &str| vpc_of(id).or_else(|| single_vpc.clone());

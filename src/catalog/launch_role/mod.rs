@@ -63,7 +63,7 @@ use table::{Scope, actions_of, grants_of};
 
 use crate::error::{Error, Result};
 use crate::iam::PolicyDocument;
-use crate::template::Template;
+use crate::template::{Intrinsic, Template, sub_text};
 
 /// The resource types whose launch-role permissions airgap can derive (besides
 /// [`SAGEMAKER_TYPES`]).
@@ -294,15 +294,7 @@ fn name_pattern(v: Option<&Value>, generated: &str) -> String {
     match v {
         None => generated.to_string(),
         Some(Value::String(s)) => s.clone(),
-        Some(Value::Object(m)) => match m.get("Fn::Sub") {
-            Some(Value::String(s)) => wildcard_variables(s),
-            Some(Value::Array(parts)) => parts
-                .first()
-                .and_then(Value::as_str)
-                .map_or("*".to_string(), wildcard_variables),
-            _ => "*".to_string(),
-        },
-        Some(_) => "*".to_string(),
+        Some(v) => sub_text(v).map_or("*".to_string(), wildcard_variables),
     }
 }
 
@@ -329,7 +321,9 @@ fn wildcard_variables(s: &str) -> String {
 fn uses_get_azs(template: &Template) -> bool {
     fn walk(v: &Value) -> bool {
         match v {
-            Value::Object(m) => m.contains_key("Fn::GetAZs") || m.values().any(walk),
+            Value::Object(m) => {
+                matches!(Intrinsic::classify(v), Some(Intrinsic::GetAzs(_))) || m.values().any(walk)
+            }
             Value::Array(a) => a.iter().any(walk),
             _ => false,
         }
