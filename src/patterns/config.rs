@@ -370,11 +370,12 @@ impl NetworkConfig {
             stack = stack.tag(k.clone(), v.clone());
         }
         if let Some(p) = &self.export_prefix {
-            stack = stack.export_prefix(p.clone())?;
+            stack = stack.export_prefix(p.clone());
         }
         if let Some(r) = &self.region {
-            stack = stack.in_region(r.clone())?;
+            stack = stack.in_region(r.clone());
         }
+        stack.check_settings()?;
         Ok(stack)
     }
 

@@ -1,6 +1,7 @@
 //! The CloudFormation document model: templates, resources, parameters, outputs, intrinsic
 //! functions, logical IDs and quotas. It knows nothing of networks, IAM or SageMaker.
 
+mod condition;
 mod diff;
 mod document;
 mod expr;
@@ -14,6 +15,7 @@ mod stack;
 mod text;
 mod yaml;
 
+pub use condition::ConditionRef;
 pub use diff::{
     EntryAction, Fate, OutputChange, ParameterChange, PropertyChange, Rename, ResourceAction,
     ResourceChange, Risk, SectionChange, TemplateDiff, create_only_properties, diff,
