@@ -155,6 +155,19 @@ pub struct ImportedVpc {
 /// A VPC in a stack: one added by [`Vpc::add_to`], or one imported from another stack with
 /// [`VpcRef::imported`].
 ///
+/// ```
+/// use airgap::net::Vpc;
+/// use airgap::template::Stack;
+/// let mut stack = Stack::new("Demo");
+/// let vpc = Vpc::new("Network").zones(2).add_to(&mut stack)?;
+/// assert_eq!(vpc.cidr().unwrap().to_string(), "10.0.0.0/16");
+/// assert_eq!(vpc.id().to_value(), serde_json::json!({"Ref": "NetworkVpc"}));
+/// let first = &vpc.subnets()[0];
+/// assert_eq!(first.subnet().logical_id().as_str(), "NetworkPrivateSubnet1");
+/// assert_eq!(first.route_table().logical_id().as_str(), "NetworkPrivateSubnet1RouteTable");
+/// # Ok::<(), airgap::Error>(())
+/// ```
+///
 /// A handle is one shared pointer: every security group, endpoint and flow log that names the
 /// VPC keeps a clone, and cloning copies no subnet list.
 #[derive(Debug, Clone, PartialEq)]

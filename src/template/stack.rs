@@ -65,6 +65,15 @@ pub enum ExportPrefix {
 ///
 /// It remembers the stack it belongs to so that using it in another stack is an error instead
 /// of a dangling `Ref`.
+///
+/// ```
+/// use airgap::template::{Resource, Stack};
+/// let mut stack = Stack::new("Demo");
+/// let topic = stack.add_resource("Alarms", "Topic 'Alarms'", Resource::new("AWS::SNS::Topic"))?;
+/// assert_eq!(topic.ref_().to_value(), serde_json::json!({"Ref": "Alarms"}));
+/// assert_eq!(topic.get_att("TopicName").to_value(), serde_json::json!({"Fn::GetAtt": ["Alarms", "TopicName"]}));
+/// # Ok::<(), airgap::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResourceRef {
     stack: u64,
@@ -163,6 +172,21 @@ impl fmt::Display for Warning {
 }
 
 /// A synthesized template with what synthesis noticed about it.
+///
+/// ```
+/// use airgap::net::{FlowLog, Vpc};
+/// use airgap::template::Stack;
+/// let mut stack = Stack::new("Demo");
+/// let vpc = Vpc::new("Network").add_to(&mut stack)?;
+/// FlowLog::new("Network", &vpc).add_to(&mut stack)?;
+/// let out = stack.synth()?;
+/// for warning in out.warnings() {
+///     eprintln!("warning: {warning}");
+/// }
+/// assert!(out.to_json_pretty().starts_with('{'));
+/// assert!(out.to_yaml().contains("AWS::EC2::VPC"));
+/// # Ok::<(), airgap::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct Synthesized {
     template: Template,
