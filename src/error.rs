@@ -253,16 +253,6 @@ pub enum Error {
         /// The name used twice.
         name: String,
     },
-    /// A product version was declared without a template.
-    #[error(
-        "product `{product}` version `{version}` has no template; give it one with `ProductVersion::template`, or drop the version"
-    )]
-    VersionWithoutTemplate {
-        /// The product.
-        product: String,
-        /// The version label.
-        version: String,
-    },
     /// Two versions of one product clash: the same label, or the same template bytes.
     #[error("product `{product}`: {message}")]
     DuplicateVersion {

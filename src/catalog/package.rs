@@ -94,7 +94,7 @@ fn parameters_json(template: &Template) -> Vec<Value> {
 /// vpc.add_resource("Vpc", "Vpc", Resource::new("AWS::EC2::VPC").property("CidrBlock", "10.0.0.0/16"))?;
 /// let release = Portfolio::new("Networks", "Platform team")
 ///     .product(Product::new("vpc", "Platform team")
-///         .version(ProductVersion::new("1.0.0").template(vpc.synth_unchecked()?.into_template())))
+///         .version(ProductVersion::new("1.0.0", vpc.synth_unchecked()?.into_template())))
 ///     .build()?;
 /// let manifest = airgap::catalog::package::manifest(&release)?;
 /// assert_eq!(manifest["products"][0]["constraint"], "LAUNCH");

@@ -343,7 +343,7 @@ pub fn plan(
         }
         let versions = kept
             .iter()
-            .map(|v| ProductVersion::new(v.label.clone()).template(v.template.clone()))
+            .map(|v| ProductVersion::new(v.label.clone(), v.template.clone()))
             .collect();
         plan.carry.push((rel.name.clone(), versions));
         plan.products.push(upgrade);

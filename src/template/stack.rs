@@ -194,6 +194,12 @@ pub struct Synthesized {
     warnings: Vec<Warning>,
 }
 
+impl From<Synthesized> for Template {
+    fn from(s: Synthesized) -> Template {
+        s.template
+    }
+}
+
 impl Synthesized {
     /// The template.
     pub fn template(&self) -> &Template {

@@ -17,7 +17,8 @@ use crate::iam::{
     Condition, ConditionKey, ConditionOperator, PolicyDocument, PolicyKind, Principal, Statement,
 };
 use crate::template::{
-    Expr, LogicalId, Parameter, Pseudo, Resource, ResourceRef, Stack, StackOutput, Template,
+    Expr, LogicalId, Parameter, Pseudo, Resource, ResourceRef, Stack, StackOutput, Synthesized,
+    Template,
 };
 
 /// The resources every part of a product hangs from: the portfolio, the product and the
@@ -43,8 +44,9 @@ impl ProductRefs<'_> {
 }
 
 impl Portfolio {
-    /// Checks everything and synthesizes the portfolio template.
-    pub fn build(self) -> Result<Release> {
+    /// Checks everything and makes the portfolio template from its stack with `synth`:
+    /// [`Portfolio::build`] passes `Stack::synth`, which runs the privacy checks.
+    pub fn build_with(self, synth: impl FnOnce(&Stack) -> Result<Synthesized>) -> Result<Release> {
         let construct = format!("Portfolio '{}'", self.display_name);
         let products = self.checked_products(&construct)?;
         let launch_order = launch_order(&products)?;
@@ -101,7 +103,7 @@ impl Portfolio {
             policy.add_to(&mut stack, &construct)?;
             documents.extend(policy.documents().iter().cloned());
         }
-        let synthesized = stack.synth()?;
+        let synthesized = synth(&stack)?;
         Ok(Release {
             display_name: self.display_name,
             portfolio: synthesized,
