@@ -152,7 +152,15 @@ fn a_loose_group_built_with_the_library_is_caught_at_synth() {
 #[test]
 fn lower_layers_neither_import_nor_call_higher_ones() {
     const LAYERS: [&str; 9] = [
-        "template", "iam", "net", "sagemaker", "catalog", "patterns", "analysis", "render", "cli",
+        "template",
+        "iam",
+        "net",
+        "sagemaker",
+        "catalog",
+        "patterns",
+        "analysis",
+        "render",
+        "cli",
     ];
     let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut problems = Vec::new();
