@@ -17,7 +17,8 @@ use crate::iam::{
     Condition, ConditionKey, ConditionOperator, PolicyDocument, PolicyKind, Principal, Statement,
 };
 use crate::template::{
-    Expr, LogicalId, Parameter, Pseudo, Resource, ResourceRef, Stack, Synthesized, Template,
+    Expr, LogicalId, Parameter, Pseudo, Resource, ResourceRef, Stack, StackOutput, Synthesized,
+    Template,
 };
 
 /// The resources every part of a product hangs from: the portfolio, the product and the
@@ -91,12 +92,12 @@ impl Portfolio {
         }
         self.add_tag_options(&mut stack, &construct, &portfolio)?;
         self.add_shares(&mut stack, &construct, &portfolio)?;
-        stack.add_output(
+        StackOutput::new(
             "PortfolioId",
             "The portfolio's ID (publish.sh shares it with organization nodes)",
             portfolio.ref_(),
-            None,
-        )?;
+        )
+        .add_to(&mut stack)?;
         let mut documents = Vec::new();
         for policy in &self.policies {
             policy.add_to(&mut stack, &construct)?;
@@ -303,12 +304,12 @@ impl Portfolio {
         };
         stack.add_resource(constraint_id, &pc, refs.constraint(constraint))?;
         self.add_launch_rules(stack, &pc, &base, p, &refs)?;
-        stack.add_output(
+        StackOutput::new(
             format!("{base}ProductId"),
-            &format!("The ID of product '{}'", p.name),
+            format!("The ID of product '{}'", p.name),
             refs.product.ref_(),
-            None,
-        )?;
+        )
+        .add_to(stack)?;
         Ok(policy)
     }
 
