@@ -65,12 +65,14 @@ fn a_stack_set_region_with_a_typo_is_refused_naming_the_product() {
         Resource::new("AWS::EC2::VPC").property("CidrBlock", "10.0.0.0/16"),
     );
     let e = Portfolio::new("P", "Platform")
-        .product(Product::new("vpc", "Platform").version(ProductVersion::new("1", t)))
-        .stack_set_rollout(
-            "vpc",
-            StackSetRollout::new("AdminRole", "ExecutionRole")
-                .accounts(["210987654321"])
-                .regions(["eu-west-1", "eu-centrl-1"]),
+        .product(
+            Product::new("vpc", "Platform")
+                .version(ProductVersion::new("1", t))
+                .stack_set_rollout(
+                    StackSetRollout::new("AdminRole", "ExecutionRole")
+                        .accounts(["210987654321"])
+                        .regions(["eu-west-1", "eu-centrl-1"]),
+                ),
         )
         .build()
         .unwrap_err()

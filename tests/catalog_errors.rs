@@ -120,16 +120,13 @@ fn a_parameter_used_but_not_declared_is_refused_whether_by_ref_or_in_a_sub() {
 
 #[test]
 fn a_launch_rule_over_a_parameter_the_product_lacks_is_refused() {
-    let err = portfolio_of(vec![one_version("net", vpc_template())])
-        .launch_rule(
-            "net",
-            LaunchRule::new("OnlyDev").assert(
-                json!({"Fn::Equals": [{"Ref": "EnvironmentType"}, "dev"]}),
-                "dev only",
-            ),
-        )
-        .build()
-        .unwrap_err();
+    let err = build(vec![one_version("net", vpc_template()).launch_rule(
+        LaunchRule::new("OnlyDev").assert(
+            json!({"Fn::Equals": [{"Ref": "EnvironmentType"}, "dev"]}),
+            "dev only",
+        ),
+    )])
+    .unwrap_err();
     assert!(
         matches!(&err, Error::UndeclaredParameter { at, parameter, .. } if at == "launch rule `OnlyDev`" && parameter == "EnvironmentType"),
         "{err}"
@@ -212,7 +209,9 @@ fn a_resource_type_without_known_permissions_is_an_error_not_a_wildcard() {
 
 #[test]
 fn products_launched_after_a_missing_product_or_in_a_cycle_are_refused() {
-    let err = build(vec![one_version("endpoints", vpc_template()).after("vpc")]).unwrap_err();
+    // A product the portfolio was not given.
+    let vpc = one_version("vpc", vpc_template());
+    let err = build(vec![one_version("endpoints", vpc_template()).after(&vpc)]).unwrap_err();
     assert!(
         matches!(&err, Error::ProductDependency { product, .. } if product == "endpoints"),
         "{err}"
@@ -220,11 +219,10 @@ fn products_launched_after_a_missing_product_or_in_a_cycle_are_refused() {
 
     let mut b = vpc_template();
     b.description = Some("b".into());
-    let err = build(vec![
-        one_version("a", vpc_template()).after("b"),
-        one_version("b", b).after("a"),
-    ])
-    .unwrap_err();
+    let a = one_version("a", vpc_template());
+    let b = one_version("b", b).after(&a);
+    let a = a.after(&b);
+    let err = build(vec![a, b]).unwrap_err();
     assert!(
         matches!(&err, Error::ProductDependency { message, .. } if message.contains("cycle")),
         "{err}"
@@ -237,14 +235,10 @@ fn products_are_launched_after_those_they_depend_on() {
     second.description = Some("security groups".into());
     let mut third = vpc_template();
     third.description = Some("endpoints".into());
-    let release = build(vec![
-        one_version("endpoints", third)
-            .after("security-groups")
-            .after("vpc"),
-        one_version("security-groups", second).after("vpc"),
-        one_version("vpc", vpc_template()),
-    ])
-    .unwrap();
+    let vpc = one_version("vpc", vpc_template());
+    let groups = one_version("security-groups", second).after(&vpc);
+    let endpoints = one_version("endpoints", third).after(&groups).after(&vpc);
+    let release = build(vec![endpoints, groups, vpc]).unwrap();
     assert_eq!(
         release.launch_order,
         ["vpc", "security-groups", "endpoints"]

@@ -477,6 +477,18 @@ fn two_stack_set_rollouts_of_one_product_are_a_typed_error_naming_it() {
 }
 
 #[test]
+fn a_stack_set_rollout_of_a_product_the_portfolio_does_not_make_is_refused() {
+    let err = network_portfolio()
+        .stack_set_rollout("network-vpn", rollout())
+        .release()
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::ProductDependency { product, .. } if product == "network-vpn"),
+        "{err}"
+    );
+}
+
+#[test]
 fn roles_the_products_create_carry_the_portfolios_boundary_and_the_launch_role_requires_it() {
     // IAM User Guide, "Permissions boundaries for IAM entities": "A permissions boundary is an
     // advanced feature for using a managed policy to set the maximum permissions that an

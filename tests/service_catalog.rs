@@ -254,7 +254,15 @@ fn shared_package(name: &str) -> PathBuf {
     let release = Portfolio::new("Shared networks", "Platform")
         .product(
             Product::new("vpc", "Platform")
-                .version(ProductVersion::new("1.0.0", small_template("A"))),
+                .version(ProductVersion::new("1.0.0", small_template("A")))
+                .stack_set_rollout(
+                    StackSetRollout::new(
+                        "arn:aws:iam::123456789012:role/AWSCloudFormationStackSetAdministrationRole",
+                        "AWSCloudFormationStackSetExecutionRole",
+                    )
+                    .accounts(["210987654321", "333333333333"])
+                    .regions(["eu-west-1", "eu-central-1"]),
+                ),
         )
         .principal(
             PortfolioPrincipal::new("Admins", "Administrators")
@@ -264,15 +272,6 @@ fn shared_package(name: &str) -> PathBuf {
         .share_with_organization(OrganizationNode::OrganizationalUnit(
             "ou-ab12-cd34ef56".into(),
         ))
-        .stack_set_rollout(
-            "vpc",
-            StackSetRollout::new(
-                "arn:aws:iam::123456789012:role/AWSCloudFormationStackSetAdministrationRole",
-                "AWSCloudFormationStackSetExecutionRole",
-            )
-            .accounts(["210987654321", "333333333333"])
-            .regions(["eu-west-1", "eu-central-1"]),
-        )
         .build()
         .expect("the shared portfolio builds");
     let dir = scratch(name);

@@ -94,6 +94,8 @@ pub struct Product {
     pub(crate) support_email: Option<String>,
     pub(crate) versions: Vec<ProductVersion>,
     pub(crate) after: Vec<String>,
+    pub(crate) launch_rules: Vec<super::LaunchRule>,
+    pub(crate) stack_sets: Vec<super::StackSetRollout>,
 }
 
 impl Product {
@@ -108,6 +110,8 @@ impl Product {
             support_email: None,
             versions: Vec::new(),
             after: Vec::new(),
+            launch_rules: Vec::new(),
+            stack_sets: Vec::new(),
         }
     }
 
@@ -142,9 +146,43 @@ impl Product {
     }
 
     /// Says that this product is launched after `product` (it uses what that one creates): the
-    /// manifest lists products in an order that respects every such edge.
-    pub fn after(mut self, product: impl Into<String>) -> Self {
-        self.after.push(product.into());
+    /// manifest lists products in an order that respects every such edge. The portfolio must
+    /// hold `product` too.
+    ///
+    /// ```
+    /// use airgap::catalog::{Portfolio, Product, ProductVersion};
+    /// use airgap::template::{Resource, Stack, Template};
+    /// let template = |cidr: &str| -> airgap::Result<Template> {
+    ///     let mut s = Stack::new("Net");
+    ///     s.add_resource("Vpc", "Vpc", Resource::new("AWS::EC2::VPC").property("CidrBlock", cidr))?;
+    ///     Ok(s.synth_unchecked()?.into_template())
+    /// };
+    /// let vpc = Product::new("vpc", "Platform team")
+    ///     .version(ProductVersion::new("1.0.0", template("10.0.0.0/16")?));
+    /// let peer = Product::new("peer-vpc", "Platform team")
+    ///     .version(ProductVersion::new("1.0.0", template("10.1.0.0/16")?))
+    ///     .after(&vpc);
+    /// let release = Portfolio::new("Networks", "Platform team").product(peer).product(vpc).build()?;
+    /// assert_eq!(release.launch_order, ["vpc", "peer-vpc"]);
+    /// # Ok::<(), airgap::Error>(())
+    /// ```
+    pub fn after(mut self, product: &Product) -> Self {
+        self.after.push(product.name.clone());
+        self
+    }
+
+    /// Adds a rule checked when the product is launched (a launch template constraint); every
+    /// version must declare the parameters it names. See [`LaunchRule`](super::LaunchRule).
+    pub fn launch_rule(mut self, rule: super::LaunchRule) -> Self {
+        self.launch_rules.push(rule);
+        self
+    }
+
+    /// Rolls the product out with StackSets instead of a launch role (see
+    /// [`StackSetRollout`](super::StackSetRollout)). Service Catalog takes one roll-out per
+    /// product: a second is an error when the portfolio is built.
+    pub fn stack_set_rollout(mut self, rollout: super::StackSetRollout) -> Self {
+        self.stack_sets.push(rollout);
         self
     }
 

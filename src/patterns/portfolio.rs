@@ -9,7 +9,7 @@ use crate::catalog::{
     DEFAULT_BOUNDARY_NAME, LaunchRule, OrganizationNode, Portfolio, PortfolioPrincipal, Product,
     ProductVersion, Release, StackSetRollout, boundary_arn,
 };
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::sagemaker::WorkloadKind;
 use crate::template::{Stack, Synthesized};
 
@@ -116,8 +116,9 @@ impl NetworkPortfolio {
         self
     }
 
-    /// Rolls `product` out with StackSets instead of a launch role, as
-    /// [`Portfolio::stack_set_rollout`].
+    /// Rolls `product` (one of the products this portfolio makes, e.g. [`WHOLE_PRODUCT`])
+    /// out with StackSets instead of a launch role, as [`Product::stack_set_rollout`]; a name
+    /// it does not make is an error when the products are made.
     pub fn stack_set_rollout(
         mut self,
         product: impl Into<String>,
@@ -232,6 +233,9 @@ impl NetworkPortfolio {
         if let Some(e) = &self.support_email {
             p = p.support_email(e.clone());
         }
+        for (_, rollout) in self.stack_sets.iter().filter(|(n, _)| n == name) {
+            p = p.stack_set_rollout(rollout.clone());
+        }
         Ok(p)
     }
 
@@ -256,10 +260,10 @@ impl NetworkPortfolio {
             "A VPC with no path to the internet, VPC endpoints with policies and flow logs, for SageMaker".into(),
             &whole,
             synth,
-        )?];
+        )?
+        .launch_rule(Self::production_rule())];
         if self.split {
             let split = network.clone().split(&self.base)?;
-            let mut before: Option<String> = None;
             for (name, stack) in split.in_launch_order() {
                 let product_name = format!("network-{name}");
                 let mut product = self.product(
@@ -272,8 +276,11 @@ impl NetworkPortfolio {
                     stack,
                     synth,
                 )?;
-                if let Some(b) = before.replace(product_name) {
-                    product = product.after(b);
+                if name == NetworkProducts::LAUNCH_ORDER[0] {
+                    product = product.launch_rule(Self::production_rule());
+                } else {
+                    // Each part is launched after the one before it.
+                    product = product.after(products.last().expect("the whole network is first"));
                 }
                 products.push(product);
             }
@@ -282,11 +289,16 @@ impl NetworkPortfolio {
             let workloads = WorkloadProducts::new(&network, &self.base, &self.workloads)?;
             for (name, stack) in &workloads.products {
                 let product_name = format!("workload-{name}");
-                let after = if *name == "studio-user-profile" {
-                    "workload-studio-domain".to_string()
+                let after_name = if *name == "studio-user-profile" {
+                    "workload-studio-domain"
                 } else {
-                    WHOLE_PRODUCT.to_string()
+                    WHOLE_PRODUCT
                 };
+                let after = products
+                    .iter()
+                    .find(|p| p.name() == after_name)
+                    .expect("the network and the Studio domain come first")
+                    .clone();
                 let product = self
                     .product(
                         &product_name,
@@ -299,8 +311,18 @@ impl NetworkPortfolio {
                         stack,
                         synth,
                     )?
-                    .after(after);
+                    .after(&after);
                 products.push(product);
+            }
+        }
+        for (name, _) in &self.stack_sets {
+            if !products.iter().any(|p| p.name() == name) {
+                return Err(Error::ProductDependency {
+                    product: name.clone(),
+                    message:
+                        "a StackSet roll-out names this product, which the portfolio does not make"
+                            .into(),
+                });
             }
         }
         Ok(products)
@@ -339,18 +361,11 @@ impl NetworkPortfolio {
         for n in &self.share_org {
             portfolio = portfolio.share_with_organization(n.clone());
         }
-        for (p, r) in &self.stack_sets {
-            portfolio = portfolio.stack_set_rollout(p.clone(), r.clone());
-        }
         portfolio = portfolio.boundary_name(self.boundary_name.clone());
         if !self.workloads.is_empty() {
             portfolio = portfolio.managed_policy(super::workloads::guardrail_portfolio_policy(
                 self.guardrail_ids.as_ref(),
             )?);
-        }
-        portfolio = portfolio.launch_rule(WHOLE_PRODUCT, Self::production_rule());
-        if self.split {
-            portfolio = portfolio.launch_rule("network-vpc", Self::production_rule());
         }
         portfolio.build_with(synth)
     }

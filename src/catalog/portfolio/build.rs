@@ -11,7 +11,7 @@ use super::{
 use crate::catalog::boundary::{boundary_arn, boundary_policy, check_boundary_name};
 use crate::catalog::launch_role::{check_grants, derive_policy};
 use crate::catalog::product::{ProductRelease, first_unknown_name};
-use crate::catalog::sharing::{check_account, stack_set_constraint};
+use crate::catalog::sharing::{StackSetRollout, check_account, stack_set_constraint};
 use crate::error::{Error, Result};
 use crate::iam::{
     Condition, ConditionKey, ConditionOperator, PolicyDocument, PolicyKind, Principal, Statement,
@@ -50,9 +50,9 @@ impl Portfolio {
         let construct = format!("Portfolio '{}'", self.display_name);
         let products = self.checked_products(&construct)?;
         let launch_order = launch_order(&products)?;
-        if let Some(product) = &self.duplicate_rollout {
+        if let Some(product) = self.products.iter().find(|p| p.stack_sets.len() > 1) {
             return Err(Error::ConflictingConstraints {
-                product: product.clone(),
+                product: product.name.clone(),
                 message: "it has two StackSet roll-outs; Service Catalog takes one STACKSET constraint per product and portfolio: give one roll-out all the accounts and regions".into(),
             });
         }
@@ -77,19 +77,6 @@ impl Portfolio {
             let policy = self.add_product(&mut stack, &portfolio, p)?;
             launch_role_policies.insert(p.name.clone(), policy);
         }
-        for name in self
-            .rules
-            .iter()
-            .map(|(n, _)| n)
-            .chain(self.stack_sets.keys())
-        {
-            if !products.iter().any(|p| &p.name == name) {
-                return Err(Error::ProductDependency {
-                    product: name.clone(),
-                    message: "a launch rule or StackSet roll-out names this product, which the portfolio does not have".into(),
-                });
-            }
-        }
         self.add_tag_options(&mut stack, &construct, &portfolio)?;
         self.add_shares(&mut stack, &construct, &portfolio)?;
         StackOutput::new(
@@ -103,6 +90,7 @@ impl Portfolio {
             policy.add_to(&mut stack, &construct)?;
             documents.extend(policy.documents().iter().cloned());
         }
+        let stack_sets = self.stack_sets();
         let synthesized = synth(&stack)?;
         Ok(Release {
             display_name: self.display_name,
@@ -114,10 +102,18 @@ impl Portfolio {
             principal_parameters,
             share_accounts: self.share_accounts,
             share_organization: self.share_org,
-            stack_sets: self.stack_sets,
+            stack_sets,
             boundary: boundary.map(|d| (self.boundary_name, d)),
             documents,
         })
+    }
+
+    /// The products rolled out with StackSets, by name, in the products' order.
+    fn stack_sets(&self) -> IndexMap<String, StackSetRollout> {
+        self.products
+            .iter()
+            .filter_map(|p| Some((p.name.clone(), p.stack_sets.first()?.clone())))
+            .collect()
     }
 
     /// The portfolio's names checked, and its products rendered, each name once.
@@ -286,7 +282,12 @@ impl Portfolio {
         // Service Catalog takes one LAUNCH or one STACKSET constraint per product and
         // portfolio, never both: a product rolled out with StackSets is launched by the
         // StackSets execution role of each target account instead of a launch role.
-        let (constraint_id, constraint) = match self.stack_sets.get(&p.name) {
+        let rollout = self
+            .products
+            .iter()
+            .find(|q| q.name == p.name)
+            .and_then(|q| q.stack_sets.first());
+        let (constraint_id, constraint) = match rollout {
             None => {
                 let role = add_launch_role(stack, &pc, &base, &p.name, &policy)?;
                 let constraint = Resource::new("AWS::ServiceCatalog::LaunchRoleConstraint")
@@ -324,10 +325,10 @@ impl Portfolio {
         refs: &ProductRefs<'_>,
     ) -> Result<()> {
         let rules: Vec<&LaunchRule> = self
-            .rules
+            .products
             .iter()
-            .filter(|(n, _)| *n == p.name)
-            .map(|(_, r)| r)
+            .filter(|q| q.name == p.name)
+            .flat_map(|q| &q.launch_rules)
             .collect();
         if rules.is_empty() {
             return Ok(());

@@ -196,11 +196,8 @@ pub struct Portfolio {
     products: Vec<Product>,
     principals: Vec<PortfolioPrincipal>,
     tag_options: Vec<(String, String)>,
-    rules: Vec<(String, LaunchRule)>,
     share_accounts: Vec<String>,
     share_org: Vec<OrganizationNode>,
-    stack_sets: IndexMap<String, StackSetRollout>,
-    duplicate_rollout: Option<String>,
     boundary_name: String,
     policies: Vec<super::PortfolioPolicy>,
 }
@@ -248,11 +245,8 @@ impl Portfolio {
             products: Vec::new(),
             principals: Vec::new(),
             tag_options: Vec::new(),
-            rules: Vec::new(),
             share_accounts: Vec::new(),
             share_org: Vec::new(),
-            stack_sets: IndexMap::new(),
-            duplicate_rollout: None,
             boundary_name: DEFAULT_BOUNDARY_NAME.into(),
             policies: Vec::new(),
         }
@@ -295,12 +289,6 @@ impl Portfolio {
         self
     }
 
-    /// Adds a launch rule to `product` (checked against its parameters).
-    pub fn launch_rule(mut self, product: impl Into<String>, rule: LaunchRule) -> Self {
-        self.rules.push((product.into(), rule));
-        self
-    }
-
     /// Shares the portfolio with another account (it must accept the share, e.g. `aws
     /// servicecatalog accept-portfolio-share`). Launch constraints are not shared: the other
     /// account adds its own launch role to the imported portfolio.
@@ -339,22 +327,6 @@ impl Portfolio {
     /// in one account need two names.
     pub fn boundary_name(mut self, name: impl Into<String>) -> Self {
         self.boundary_name = name.into();
-        self
-    }
-
-    /// Lets `product` be rolled out with StackSets to the accounts and regions of `rollout`,
-    /// instead of launched with a launch role: see [`StackSetRollout`]. A second roll-out for
-    /// the same product is [`Error::ConflictingConstraints`] at [`Portfolio::build`].
-    pub fn stack_set_rollout(
-        mut self,
-        product: impl Into<String>,
-        rollout: StackSetRollout,
-    ) -> Self {
-        let product = product.into();
-        if self.stack_sets.contains_key(&product) {
-            self.duplicate_rollout.get_or_insert(product.clone());
-        }
-        self.stack_sets.insert(product, rollout);
         self
     }
 }
