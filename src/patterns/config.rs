@@ -459,7 +459,7 @@ impl NetworkConfig {
     pub fn synth(&self) -> Result<Synthesized> {
         let mut stack = self.stack()?;
         self.network().add_to(&mut stack)?;
-        stack.synth()
+        stack.into_synth()
     }
 }
 

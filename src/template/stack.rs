@@ -685,7 +685,20 @@ impl Stack {
     /// `Stack::synth` (defined by the analysis layer, which may look at networks) runs this and
     /// then the checks; use this one only where the checks are run some other way.
     pub fn synth_unchecked(&self) -> Result<Synthesized> {
-        let mut template = self.template.clone();
+        self.finish(self.template.clone(), self.notes.clone())
+    }
+
+    /// [`synth_unchecked`](Self::synth_unchecked) for a stack that is not needed afterwards:
+    /// the template is moved into the result, not copied.
+    pub(crate) fn into_synth_unchecked(mut self) -> Result<Synthesized> {
+        let template = std::mem::take(&mut self.template);
+        let notes = std::mem::take(&mut self.notes);
+        self.finish(template, notes)
+    }
+
+    /// Tags, the partition rule and the quotas on `template`, which is this stack's template
+    /// (moved out of it, or a copy); `notes` are the stack's warnings.
+    fn finish(&self, mut template: Template, mut warnings: Vec<Warning>) -> Result<Synthesized> {
         for (id, tagging) in &self.tagging {
             if let Some(r) = template.resources.get_mut(id) {
                 let pairs = std::iter::once(("Name", self.name_tag(&tagging.name).to_value()))
@@ -713,7 +726,6 @@ impl Stack {
                 .or_insert(rule);
         }
         template.check_references()?;
-        let mut warnings = self.notes.clone();
         let counted = [
             ("resources", template.resources.len(), quota::RESOURCES),
             ("parameters", template.parameters.len(), quota::PARAMETERS),
