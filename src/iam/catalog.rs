@@ -29,8 +29,9 @@ struct ServiceData {
     resources: Vec<(&'static str, &'static str, &'static str)>,
     /// Action names, sorted case-insensitively (searched by binary search).
     names: Vec<&'static str>,
-    /// Per action, in `names` order: status, resource types, keys (the raw fields).
-    rows: Vec<(&'static str, &'static str, &'static str)>,
+    /// Per action, in `names` order: the rest of its line, status, resource types and keys
+    /// (split when asked about, since most actions never are).
+    rows: Vec<&'static str>,
 }
 
 static SERVICES: LazyLock<Vec<ServiceEntry>> =
@@ -105,20 +106,24 @@ impl ServiceEntry {
     fn data(&self) -> &ServiceData {
         self.parsed.get_or_init(|| {
             let mut d = ServiceData::default();
+            // Every line is a record kind, a tab and its fields; an action line is split only
+            // at its name here (the bulk of a service, read on every synthesis).
+            let first = |fields: &'static str| fields.split_once('\t').unwrap_or((fields, ""));
             for line in self.body.lines() {
-                let mut f = line.split('\t');
-                match (f.next(), f.next()) {
-                    (Some("K"), Some(key)) => d.keys.push(key),
-                    (Some("R"), Some(name)) => {
-                        let arn = f.next().unwrap_or_default();
-                        d.resources.push((name, arn, f.next().unwrap_or_default()));
+                let Some((kind, fields)) = line.split_at_checked(2) else {
+                    continue;
+                };
+                match kind {
+                    "K\t" => d.keys.push(first(fields).0),
+                    "R\t" => {
+                        let (name, rest) = first(fields);
+                        let (arn, rest) = first(rest);
+                        d.resources.push((name, arn, first(rest).0));
                     }
-                    (Some("A"), Some(name)) => {
+                    "A\t" => {
+                        let (name, row) = first(fields);
                         d.names.push(name);
-                        let status = f.next().unwrap_or_default();
-                        let resources = f.next().unwrap_or_default();
-                        d.rows
-                            .push((status, resources, f.next().unwrap_or_default()));
+                        d.rows.push(row);
                     }
                     _ => {}
                 }
@@ -445,7 +450,10 @@ pub fn action_info(action: &str) -> Option<ActionInfo> {
         .names
         .binary_search_by(|a| cmp_ignore_case(a, name))
         .ok()?;
-    let (status, resources, own_keys) = data.rows[i];
+    let mut row = data.rows[i].split('\t');
+    let status = row.next().unwrap_or_default();
+    let resources = row.next().unwrap_or_default();
+    let own_keys = row.next().unwrap_or_default();
     let status = match status {
         "retired" => ActionStatus::Retired,
         "unmodelled" => ActionStatus::Unmodelled,
