@@ -58,8 +58,7 @@ pub fn build() -> airgap::Result<String> {
     }
     let mirror = stack.add_parameter(
         "PyPIMirrorEndpointServiceName",
-        "InterfaceEndpoint 'PyPI mirror'",
-        Parameter::new("String").description("Endpoint service name of the shared PyPI mirror"),
+        Parameter::string().description("Endpoint service name of the shared PyPI mirror"),
     )?;
     let mirror = InterfaceEndpoint::new(Service::custom(mirror).port(Port::HTTP), &vpc)
         .name("PyPI Mirror")

@@ -23,7 +23,7 @@ fn network() -> SecureSageMakerNetwork {
 pub fn release() -> airgap::Result<Release> {
     let base = Stack::new("SageMakerNetwork")
         .description("Private network for Amazon SageMaker, as a Service Catalog product")
-        .export_prefix("${ProjectName}-${EnvType}")?;
+        .export_prefix("${ProjectName}-${EnvType}");
     NetworkPortfolio::new(base, network())
         .support_email("ml-platform@example.com")
         .principal("DataScientists", "Data scientists' IAM role ARN")

@@ -13,13 +13,16 @@ use airgap::template::{PINNED_PARTITION_RULE, Resource, Stack, Warning, is_known
 
 #[test]
 fn a_mistyped_region_is_refused_with_the_nearest_real_one() {
-    let e = Stack::new("Net")
-        .in_region("eu-wst-1")
+    // The builder carries the error to the first construct added, or to synthesis.
+    let mut stack = Stack::new("Net").in_region("eu-wst-1");
+    let e = Vpc::new("Network")
+        .add_to(&mut stack)
         .unwrap_err()
         .to_string();
     assert!(e.contains("did you mean `eu-west-1`"), "{e}");
     let e = Stack::new("Net")
         .in_region("mars-1")
+        .synth_unchecked()
         .unwrap_err()
         .to_string();
     assert!(e.contains("no region `mars-1`"), "{e}");
@@ -29,7 +32,9 @@ fn a_mistyped_region_is_refused_with_the_nearest_real_one() {
         "cn-northwest-1",
         "us-gov-west-1",
     ] {
-        assert!(Stack::new("Net").in_region(region).is_ok(), "{region}");
+        let stack = Stack::new("Net").in_region(region);
+        assert!(stack.check_settings().is_ok(), "{region}");
+        assert_eq!(stack.region(), Some(region));
     }
 }
 
@@ -78,7 +83,7 @@ fn a_stack_set_region_with_a_typo_is_refused_naming_the_product() {
 
 #[test]
 fn a_template_pinned_to_a_china_region_refuses_to_launch_outside_china() {
-    let mut stack = Stack::new("Net").in_region("cn-north-1").unwrap();
+    let mut stack = Stack::new("Net").in_region("cn-north-1");
     SecureSageMakerNetwork::new("DataScience")
         .add_to(&mut stack)
         .unwrap();
@@ -95,7 +100,6 @@ fn a_template_pinned_to_a_china_region_refuses_to_launch_outside_china() {
     // Other partitions name their endpoint services alike: no rule.
     let t = Stack::new("Net")
         .in_region("eu-west-1")
-        .unwrap()
         .synth_unchecked()
         .unwrap();
     assert!(t.template().rules.is_empty());

@@ -453,7 +453,10 @@ fn colour_only_on_a_terminal_and_never_with_no_color() {
         );
         return;
     };
-    assert!(coloured.contains("\x1b[1;31merror:\x1b[0m"), "{coloured:?}");
+    assert!(
+        coloured.contains("\x1b[1m\x1b[31merror:\x1b[0m"),
+        "{coloured:?}"
+    );
     let plain = on_a_terminal("synth --zones 9", true).unwrap();
     assert!(
         plain.contains("error: ") && !plain.contains('\x1b'),

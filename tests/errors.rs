@@ -133,7 +133,7 @@ fn zone_names_that_are_not_zones_or_span_regions() {
     assert!(e.to_string().contains("named twice"), "{e}");
     let e = vpc_error(Vpc::new("Network").zone_names(["west"]));
     assert!(matches!(e, Error::Parse { .. }), "{e:?}");
-    let mut stack = Stack::new("Test").in_region("us-east-1").unwrap();
+    let mut stack = Stack::new("Test").in_region("us-east-1");
     let e = Vpc::new("Network")
         .zone_names(["eu-west-1a"])
         .add_to(&mut stack)
@@ -368,9 +368,31 @@ fn a_prefix_list_export_prefix_or_region_that_is_not_one() {
         .add_to(&mut Stack::new("Test"))
         .unwrap_err();
     assert_at(&e, "SecureSageMakerNetwork 'Ds'", "s3_prefix_list_id");
-    assert!(Stack::new("Test").export_prefix("has space").is_err());
-    assert!(Stack::new("Test").in_region("Moon").is_err());
-    assert!(Stack::new("Test").in_region("eu-west-1").is_ok());
+    assert!(
+        Stack::new("Test")
+            .export_prefix("has space")
+            .check_settings()
+            .is_err()
+    );
+    assert!(
+        Stack::new("Test")
+            .in_region("Moon")
+            .check_settings()
+            .is_err()
+    );
+    assert!(
+        Stack::new("Test")
+            .in_region("eu-west-1")
+            .check_settings()
+            .is_ok()
+    );
+    // The first wrong setting is the one reported.
+    let e = Stack::new("Test")
+        .export_prefix("has space")
+        .in_region("Moon")
+        .synth_unchecked()
+        .unwrap_err();
+    assert!(e.to_string().contains("export"), "{e}");
 }
 
 #[test]

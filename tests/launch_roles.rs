@@ -51,9 +51,7 @@ fn rollout() -> StackSetRollout {
 
 fn network_portfolio() -> NetworkPortfolio {
     NetworkPortfolio::new(
-        Stack::new("SageMakerNetwork")
-            .export_prefix("${ProjectName}-${EnvType}")
-            .unwrap(),
+        Stack::new("SageMakerNetwork").export_prefix("${ProjectName}-${EnvType}"),
         SecureSageMakerNetwork::new("DataScience").read_bucket("my_secure_bucket"),
     )
     .principal("DataScientists", "Data scientists' IAM role ARN")

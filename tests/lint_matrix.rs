@@ -60,7 +60,7 @@ fn matrix() -> Vec<(String, String)> {
     out.push((
         "pinned_zones.json".into(),
         synth(
-            Stack::new("M").in_region("eu-west-1").unwrap(),
+            Stack::new("M").in_region("eu-west-1"),
             SecureSageMakerNetwork::new("Ds")
                 .zone_names(["eu-west-1a", "eu-west-1b", "eu-west-1c"])
                 .s3_prefix_list_id("pl-6da54004"),
@@ -76,14 +76,14 @@ fn matrix() -> Vec<(String, String)> {
     out.push((
         "china.json".into(),
         synth(
-            Stack::new("M").in_region("cn-north-1").unwrap(),
+            Stack::new("M").in_region("cn-north-1"),
             SecureSageMakerNetwork::new("Ds").zones(2),
         ),
     ));
     out.push((
         "govcloud.json".into(),
         synth(
-            Stack::new("M").in_region("us-gov-west-1").unwrap(),
+            Stack::new("M").in_region("us-gov-west-1"),
             SecureSageMakerNetwork::new("Ds"),
         ),
     ));
@@ -106,7 +106,7 @@ fn matrix() -> Vec<(String, String)> {
     out.push((
         "open_to_vpc_distributed.json".into(),
         synth(
-            Stack::new("M").export_prefix("ds-network").unwrap(),
+            Stack::new("M").export_prefix("ds-network"),
             SecureSageMakerNetwork::new("Ds")
                 .endpoints_open_to_vpc()
                 .allow_distributed_training()

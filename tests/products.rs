@@ -26,7 +26,6 @@ fn base() -> Stack {
     Stack::new("SageMakerNetwork")
         .description("Private network for Amazon SageMaker, as a Service Catalog product")
         .export_prefix("${ProjectName}-${EnvType}")
-        .unwrap()
 }
 
 fn product() -> String {
@@ -79,7 +78,7 @@ fn the_parameterized_product_and_the_three_products_lint_clean() {
         one_zone.synth().unwrap().to_json_pretty().to_string(),
     ));
     let pinned = {
-        let mut s = Stack::new("Pinned").in_region("cn-northwest-1").unwrap();
+        let mut s = Stack::new("Pinned").in_region("cn-northwest-1");
         SecureSageMakerNetwork::new("Ds")
             .read_bucket("ml-data-a")
             .read_bucket("ml-data-b")

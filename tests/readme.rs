@@ -45,6 +45,28 @@ fn the_readme_shows_the_doctested_policy_check() {
     }
 }
 
+#[test]
+fn the_readme_shows_the_doctested_construct_section() {
+    let readme = include_str!("../README.md");
+    let doctested = include_str!("../docs/network-readme-section.md");
+    let block = readme
+        .split("### Construct by construct")
+        .nth(1)
+        .and_then(|s| s.split("```rust\n").nth(1))
+        .and_then(|s| s.split("\n```").next())
+        .expect("the README shows building construct by construct");
+    let visible: Vec<&str> = doctested
+        .lines()
+        .filter(|l| !l.starts_with("# ") && *l != "#")
+        .collect();
+    for line in block.lines() {
+        assert!(
+            visible.contains(&line),
+            "README line `{line}` is not in the doctested docs/network-readme-section.md"
+        );
+    }
+}
+
 #[allow(dead_code)]
 #[path = "../examples/sagemaker_vpc.rs"]
 mod example;

@@ -24,9 +24,7 @@ fn portfolio() -> NetworkPortfolio {
         .endpoint(Service::SAGEMAKER_STUDIO)
         .read_bucket("my_secure_bucket");
     NetworkPortfolio::new(
-        Stack::new("SageMakerNetwork")
-            .export_prefix("${ProjectName}-${EnvType}")
-            .unwrap(),
+        Stack::new("SageMakerNetwork").export_prefix("${ProjectName}-${EnvType}"),
         network,
     )
     .principal("DataScientists", "Data scientists' IAM role ARN")

@@ -5,21 +5,9 @@
 use indexmap::IndexMap;
 use serde_json::Value;
 
-use crate::template::{Resource, Template};
+use crate::template::{Attribute, Intrinsic, Resource, Template, ref_name, sub_text};
 
-/// The logical ID a `Ref` or `Fn::GetAtt` points at.
-pub(crate) fn ref_target(v: &Value) -> Option<&str> {
-    let m = v.as_object()?;
-    if m.len() != 1 {
-        return None;
-    }
-    match m.iter().next()? {
-        (k, Value::String(s)) if k == "Ref" => Some(s),
-        (k, Value::Array(parts)) if k == "Fn::GetAtt" => parts.first()?.as_str(),
-        (k, Value::String(s)) if k == "Fn::GetAtt" => s.split('.').next(),
-        _ => None,
-    }
-}
+pub(crate) use crate::template::ref_target;
 
 /// A value as a person reads it in a template: literals as they are, intrinsics in the YAML
 /// short form.
@@ -30,26 +18,29 @@ pub(crate) fn display(v: &Value) -> String {
         Value::Bool(b) => b.to_string(),
         Value::Null => "null".into(),
         Value::Array(items) => items.iter().map(display).collect::<Vec<_>>().join(", "),
-        Value::Object(m) if m.len() == 1 => {
-            let (k, arg) = m.iter().next().expect("one entry");
-            match (k.as_str(), arg) {
-                ("Ref", Value::String(s)) => format!("!Ref {s}"),
-                ("Fn::GetAtt", Value::Array(p)) => format!(
-                    "!GetAtt {}",
-                    p.iter().map(display).collect::<Vec<_>>().join(".")
-                ),
-                ("Fn::Sub", Value::String(s)) => s.clone(),
-                ("Fn::Sub", Value::Array(p)) if !p.is_empty() => display(&p[0]),
-                ("Fn::If", Value::Array(p)) if p.len() == 3 => display(&p[2]),
-                ("Fn::ImportValue", a) => format!("!ImportValue {}", display(a)),
-                ("Fn::Select", Value::Array(p)) if p.len() == 2 => {
-                    format!("!Select [{}, {}]", display(&p[0]), display(&p[1]))
-                }
-                ("Fn::GetAZs", _) => "!GetAZs".into(),
-                (k, a) => format!("{{{k}: {}}}", serde_json::to_string(a).unwrap_or_default()),
+        Value::Object(m) => match Intrinsic::classify(v) {
+            Some(Intrinsic::Ref(s)) => format!("!Ref {s}"),
+            Some(Intrinsic::GetAtt {
+                resource,
+                attribute,
+            }) => match attribute {
+                Attribute::Name(a) => format!("!GetAtt {resource}.{a}"),
+                Attribute::Computed(a) => format!("!GetAtt {resource}.{}", display(a)),
+            },
+            Some(Intrinsic::Sub { text, .. }) => text.to_string(),
+            Some(Intrinsic::If { otherwise, .. }) => display(otherwise),
+            Some(Intrinsic::ImportValue(a)) => format!("!ImportValue {}", display(a)),
+            Some(Intrinsic::Select { index, list }) => {
+                format!("!Select [{}, {}]", display(index), display(list))
             }
-        }
-        other => serde_json::to_string(other).unwrap_or_default(),
+            Some(Intrinsic::GetAzs(_)) => "!GetAZs".into(),
+            _ => match m.iter().next() {
+                Some((k, a)) if m.len() == 1 => {
+                    format!("{{{k}: {}}}", serde_json::to_string(a).unwrap_or_default())
+                }
+                _ => serde_json::to_string(v).unwrap_or_default(),
+            },
+        },
     }
 }
 
@@ -59,8 +50,7 @@ pub(crate) fn resolve_str(t: &Template, v: &Value) -> Option<String> {
     match v {
         Value::String(s) => Some(s.clone()),
         _ => {
-            let target = v.as_object()?.get("Ref")?.as_str()?;
-            let p = t.parameters.get(target)?;
+            let p = t.parameters.get(ref_name(v)?)?;
             p.default.as_ref()?.as_str().map(str::to_string)
         }
     }
@@ -83,8 +73,12 @@ pub(crate) fn ref_list(v: Option<&Value>) -> Vec<String> {
             if !target.starts_with("AWS::") {
                 out.push(target.to_string());
             }
-        } else if let Some(Value::Array(parts)) = v.get("Fn::If") {
-            parts.iter().skip(1).for_each(|p| collect(p, out));
+        } else if let Some(Intrinsic::If {
+            then, otherwise, ..
+        }) = Intrinsic::classify(v)
+        {
+            collect(then, out);
+            collect(otherwise, out);
         } else if let Value::Array(items) = v {
             items.iter().for_each(|i| collect(i, out));
         }
@@ -100,15 +94,17 @@ pub(crate) fn ref_list(v: Option<&Value>) -> Vec<String> {
 /// `!Ref AWS::NoValue`, `v` itself otherwise. Checks look at every branch: a review overstates
 /// rather than hides.
 pub(crate) fn branches(v: &Value) -> Vec<&Value> {
-    if let Some(Value::Array(parts)) = v.get("Fn::If")
-        && parts.len() == 3
-    {
-        return parts[1..].iter().flat_map(branches).collect();
+    match Intrinsic::classify(v) {
+        Some(Intrinsic::If {
+            then, otherwise, ..
+        }) => {
+            let mut out = branches(then);
+            out.extend(branches(otherwise));
+            out
+        }
+        Some(Intrinsic::Ref("AWS::NoValue")) => Vec::new(),
+        _ => vec![v],
     }
-    if v.get("Ref").and_then(Value::as_str) == Some("AWS::NoValue") {
-        return Vec::new();
-    }
-    vec![v]
 }
 
 /// A boolean property as CloudFormation reads it (`true`, `"true"`).
@@ -276,15 +272,7 @@ pub(crate) fn policy_value(v: &Value) -> Option<Value> {
     match v {
         Value::Object(m) if m.contains_key("Statement") => Some(v.clone()),
         Value::String(s) => serde_json::from_str(s).ok(),
-        Value::Object(m) if m.len() == 1 => match m.get("Fn::Sub") {
-            Some(Value::String(s)) => serde_json::from_str(s).ok(),
-            Some(Value::Array(p)) => p
-                .first()
-                .and_then(Value::as_str)
-                .and_then(|s| serde_json::from_str(s).ok()),
-            _ => None,
-        },
-        _ => None,
+        _ => serde_json::from_str(sub_text(v)?).ok(),
     }
 }
 
@@ -292,18 +280,17 @@ fn zone(v: Option<&Value>) -> (String, bool) {
     let Some(v) = v else {
         return ("any zone (not set)".into(), false);
     };
-    if let Some(Value::Array(p)) = v.get("Fn::Select")
-        && p.len() == 2
-        && p[1].get("Fn::GetAZs").is_some()
-        && let Some(i) = p[0]
+    if let Some(Intrinsic::Select { index, list }) = Intrinsic::classify(v)
+        && let Some(Intrinsic::GetAzs(_)) = Intrinsic::classify(list)
+        && let Some(i) = index
             .as_u64()
-            .or_else(|| p[0].as_str().and_then(|s| s.parse().ok()))
+            .or_else(|| index.as_str().and_then(|s| s.parse().ok()))
     {
         return (format!("zone {} of the region", i + 1), false);
     }
     match v {
         Value::String(s) => (s.clone(), true),
-        Value::Object(m) if m.contains_key("Fn::Sub") => (display(v), true),
+        _ if sub_text(v).is_some() => (display(v), true),
         _ => (display(v), false),
     }
 }

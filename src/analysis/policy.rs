@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use super::model::{display, policy_value};
-use crate::template::{Resource, Template};
+use crate::template::{Resource, Template, ref_name};
 
 /// A policy document found in a template.
 #[derive(Debug, Clone, PartialEq)]
@@ -137,7 +137,7 @@ pub(crate) fn has_condition(statement: &Value) -> bool {
 }
 
 fn plain_value(v: &Value) -> String {
-    match v.get("Ref").and_then(Value::as_str) {
+    match ref_name(v) {
         Some("AWS::AccountId") => "this account".into(),
         Some("AWS::Region") => "this region".into(),
         _ => display(v),

@@ -99,15 +99,18 @@ impl PortfolioPolicy {
         let mut r = Resource::new("AWS::IAM::ManagedPolicy")
             .property("Description", self.description.clone())
             .property("PolicyDocument", self.policy.to_value());
-        if let Some((name, cond)) = &self.condition {
-            stack.ensure_condition(name, Expr::Literal(cond.clone()));
-            r = r.condition(name.clone());
+        let condition = self
+            .condition
+            .as_ref()
+            .map(|(name, cond)| stack.ensure_condition(name, Expr::Literal(cond.clone())));
+        if let Some(cond) = &condition {
+            r = r.condition(cond);
         }
         let policy = stack.add_resource(id.as_str(), &c, r)?;
         let description = format!("The ARN of the {} policy, to attach to roles", self.name);
-        match &self.condition {
-            Some((name, _)) => {
-                stack.add_output_when(name, format!("{id}Arn"), &description, policy.ref_(), None)
+        match &condition {
+            Some(cond) => {
+                stack.add_output_when(cond, format!("{id}Arn"), &description, policy.ref_(), None)
             }
             None => stack.add_output(format!("{id}Arn"), &description, policy.ref_(), None),
         }

@@ -5,7 +5,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
-use crate::template::{Pseudo, Template, quota, sub_variables};
+use crate::template::{Intrinsic, Pseudo, Template, quota, sub_variables};
 
 /// How many hex digits of the template's SHA-256 the version name carries.
 pub const HASH_DIGITS: usize = 8;
@@ -406,32 +406,24 @@ pub(crate) fn first_unknown_name(
             .iter()
             .find_map(|i| first_unknown_name(i, known, local)),
         Value::Object(m) => {
-            if m.len() == 1 {
-                let (k, arg) = m.iter().next()?;
-                match (k.as_str(), arg) {
-                    ("Ref", Value::String(name))
-                        if !known(name) && !local.contains(&name.as_str()) =>
-                    {
-                        return Some(name.clone());
-                    }
-                    ("Fn::Sub", Value::String(s)) => return unknown_sub_variable(s, known, &[]),
-                    ("Fn::Sub", Value::Array(parts)) => {
-                        let vars: Vec<&str> = parts
-                            .get(1)
-                            .and_then(Value::as_object)
-                            .map(|o| o.keys().map(String::as_str).collect())
-                            .unwrap_or_default();
-                        if let Some(Value::String(s)) = parts.first()
-                            && let Some(name) = unknown_sub_variable(s, known, &vars)
-                        {
-                            return Some(name);
-                        }
-                        return parts
-                            .get(1)
-                            .and_then(|p| first_unknown_name(p, known, local));
-                    }
-                    _ => {}
+            match Intrinsic::classify(v) {
+                Some(Intrinsic::Ref(name)) if !known(name) && !local.contains(&name) => {
+                    return Some(name.to_string());
                 }
+                Some(Intrinsic::Sub { text, variables }) => {
+                    let vars: Vec<&str> = variables
+                        .into_iter()
+                        .flat_map(|o| o.keys().map(String::as_str))
+                        .collect();
+                    if let Some(name) = unknown_sub_variable(text, known, &vars) {
+                        return Some(name);
+                    }
+                    return variables
+                        .into_iter()
+                        .flat_map(|o| o.values())
+                        .find_map(|i| first_unknown_name(i, known, local));
+                }
+                _ => {}
             }
             m.values().find_map(|i| first_unknown_name(i, known, local))
         }

@@ -1,6 +1,5 @@
 //! `airgap diff`: what updating a running stack from one template to another does.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use airgap::render::diff::{blocking_risks, markdown, text};
@@ -8,7 +7,7 @@ use airgap::template::diff;
 
 use airgap::template::Template;
 
-use super::io::{label, read_input, write_output};
+use super::io::{colour_on, label, read_input, write_output};
 use super::{Failure, Outcome};
 
 /// How the diff is printed.
@@ -76,9 +75,7 @@ pub fn run(args: Args) -> Result<Outcome, Failure> {
     let new_text = read_input(&args.new)?;
     let new = parse(&args.new, &new_text)?;
     let d = diff(&old, &new);
-    let color = args.out.is_none()
-        && std::io::stdout().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let color = args.out.is_none() && colour_on(&std::io::stdout());
     let out = match args.format {
         Format::Text => text(&d, &args.allow, color),
         Format::Markdown => markdown(&d, &args.allow),

@@ -2,7 +2,9 @@
 //! stdout or atomically to a file, and diagnostics on stderr, coloured only on a terminal.
 
 use std::fmt;
-use std::io::{self, IsTerminal, Read, Write};
+use std::io::{self, Read, Write};
+
+use anstyle::{AnsiColor, Style};
 use std::path::{Path, PathBuf};
 
 /// Why a command stopped; every failure exits with code 2.
@@ -59,33 +61,35 @@ pub struct Ui {
 }
 
 impl Ui {
-    /// Colour when stderr is a terminal and `NO_COLOR` is unset or empty (no-color.org).
+    /// Colour when stderr is a terminal, as `anstream` decides it: never with `NO_COLOR` set
+    /// (no-color.org) or `TERM=dumb`, always with `CLICOLOR_FORCE`.
     pub fn from_env() -> Self {
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         Self {
-            color: !no_color && io::stderr().is_terminal(),
+            color: colour_on(&io::stderr()),
         }
     }
 
-    fn say(&self, label: &str, ansi: &str, message: &str) {
+    fn say(&self, label: &str, style: Style, message: &str) {
         let mut err = io::stderr().lock();
+        let style = if self.color { style } else { Style::new() };
         // Nothing useful can be done when stderr itself is gone.
-        let _ = if self.color {
-            writeln!(err, "\x1b[{ansi}m{label}:\x1b[0m {message}")
-        } else {
-            writeln!(err, "{label}: {message}")
-        };
+        let _ = writeln!(err, "{style}{label}:{style:#} {message}");
     }
 
     /// `error: ...` on stderr.
     pub fn error(&self, message: &str) {
-        self.say("error", "1;31", message);
+        self.say("error", AnsiColor::Red.on_default().bold(), message);
     }
 
     /// `warning: ...` on stderr.
     pub fn warning(&self, message: &str) {
-        self.say("warning", "1;33", message);
+        self.say("warning", AnsiColor::Yellow.on_default().bold(), message);
     }
+}
+
+/// Whether what is written to `stream` may be coloured.
+pub fn colour_on<S: anstream::stream::RawStream>(stream: &S) -> bool {
+    anstream::AutoStream::choice(stream) != anstream::ColorChoice::Never
 }
 
 /// The name a FILE argument goes by in messages.

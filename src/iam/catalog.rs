@@ -641,38 +641,13 @@ fn nearest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<
             // At equal distance, a name that extends what was typed (`ReEncrypt` ->
             // `ReEncryptTo`) is likelier meant than one that merely resembles it.
             let extends = !candidate.starts_with(&lower);
-            (levenshtein(&lower, &candidate), extends, c)
+            // Optimal string alignment: swapping two neighbours is one edit, since `SourceVcpe`
+            // for `SourceVpce` is the commonest slip.
+            (strsim::osa_distance(&lower, &candidate), extends, c)
         })
         .filter(|(d, _, _)| *d <= limit)
         .min_by_key(|(d, extends, c)| (*d, *extends, c.len()))
         .map(|(_, _, c)| c)
-}
-
-/// Edit distance where swapping two neighbours counts as one edit (optimal string alignment),
-/// since `SourceVcpe` for `SourceVpce` is the commonest slip.
-fn levenshtein(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(d[i - 2][j - 2] + 1);
-            }
-            d[i][j] = best;
-        }
-    }
-    d[a.len()][b.len()]
 }
 
 #[cfg(test)]
@@ -781,10 +756,17 @@ mod tests {
     }
 
     #[test]
-    fn distance() {
-        assert_eq!(levenshtein("getobjekt", "getobject"), 1);
-        assert_eq!(levenshtein("", "abc"), 3);
-        assert_eq!(levenshtein("sourcevcpe", "sourcevpce"), 1);
+    fn the_nearest_name_forgives_a_swap_of_neighbours() {
+        let known = ["aws:SourceVpce", "aws:SourceVpc", "aws:SourceIp"];
+        assert_eq!(
+            nearest("aws:SourceVcpe", known.into_iter()),
+            Some("aws:SourceVpce")
+        );
+        assert_eq!(
+            nearest("s3:GetObjekt", ["s3:GetObject"].into_iter()),
+            Some("s3:GetObject")
+        );
+        assert_eq!(nearest("kms:Nothing", known.into_iter()), None);
     }
 
     /// The binary searches in `check_action` rely on the generated catalog's order.

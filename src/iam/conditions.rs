@@ -276,7 +276,7 @@ fn parse_date(s: &str) -> Option<f64> {
     let y: i64 = d.next()?.parse().ok()?;
     let m: i64 = d.next()?.parse().ok()?;
     let day: i64 = d.next()?.parse().ok()?;
-    if d.next().is_some() || !(1..=12).contains(&m) || !(1..=31).contains(&day) {
+    if d.next().is_some() || !(1..=12).contains(&m) || !(1..=days_in_month(y, m)).contains(&day) {
         return None;
     }
     let mut secs = days_from_civil(y, m, day) as f64 * 86_400.0;
@@ -297,9 +297,27 @@ fn parse_date(s: &str) -> Option<f64> {
         let h: f64 = c.next()?.parse().ok()?;
         let mi: f64 = c.next()?.parse().ok()?;
         let se: f64 = c.next().unwrap_or("0").parse().ok()?;
+        // A leap second (`:60`) is ISO 8601; anything past it is no time of day.
+        if c.next().is_some()
+            || !(0.0..24.0).contains(&h)
+            || !(0.0..60.0).contains(&mi)
+            || !(0.0..61.0).contains(&se)
+        {
+            return None;
+        }
         secs += h * 3600.0 + mi * 60.0 + se - offset;
     }
     Some(secs)
+}
+
+/// The days of month `m` (1 to 12) of year `y` in the proleptic Gregorian calendar.
+fn days_in_month(y: i64, m: i64) -> i64 {
+    match m {
+        2 if y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
@@ -327,5 +345,24 @@ mod tests {
         );
         assert_eq!(parse_date("1577836800"), Some(1_577_836_800.0));
         assert_eq!(parse_date("yesterday"), None);
+    }
+
+    #[test]
+    fn days_and_times_that_no_calendar_has_are_not_dates() {
+        for bad in [
+            "2020-02-31",
+            "2021-02-29",
+            "2020-04-31",
+            "2020-13-01",
+            "2020-00-10",
+            "2020-01-01T24:00:00Z",
+            "2020-01-01T12:60:00Z",
+            "2020-01-01T12:00:00:00Z",
+        ] {
+            assert_eq!(parse_date(bad), None, "{bad}");
+        }
+        assert_eq!(parse_date("2020-02-29"), Some(1_582_934_400.0));
+        assert_eq!(parse_date("2000-02-29"), Some(951_782_400.0));
+        assert_eq!(parse_date("1900-02-29"), None);
     }
 }

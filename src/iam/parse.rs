@@ -7,7 +7,7 @@ use super::condition::{Condition, ConditionKey, ConditionOperator, SetQualifier}
 use super::names::{Action, Arn, unescape_sub};
 use super::policy::{Effect, Lists, PolicyDocument, Principal, PrincipalEntry, Statement};
 use crate::error::{Error, Result};
-use crate::template::Expr;
+use crate::template::{Expr, Intrinsic};
 
 fn err(path: &str, message: impl Into<String>) -> Error {
     Error::PolicyJson {
@@ -43,12 +43,7 @@ fn string<'a>(v: &'a Value, path: &str, what: &str) -> Result<&'a str> {
 
 /// Whether `v` is a CloudFormation intrinsic function (`{"Fn::Sub": ...}`, `{"Ref": ...}`).
 fn is_intrinsic(v: &Value) -> bool {
-    v.as_object().is_some_and(|m| {
-        m.len() == 1
-            && m.keys()
-                .next()
-                .is_some_and(|k| k == "Ref" || k.starts_with("Fn::"))
-    })
+    Intrinsic::classify(v).is_some_and(|f| f.function() != "Condition")
 }
 
 impl PolicyDocument {
@@ -218,10 +213,10 @@ fn resource(v: &Value, path: &str) -> Result<Arn> {
     match v {
         Value::String(text) if text == "*" => Ok(Arn::from_expr(Expr::str("*"))),
         Value::String(text) => Arn::new(text.clone()).map_err(|e| err(path, e.to_string())),
-        Value::Object(m) if is_intrinsic(v) => {
+        Value::Object(_) if is_intrinsic(v) => {
             // A `Fn::Sub` of one string is an ARN whose template names are resolved later;
             // keep it typed when its text is an ARN, as written otherwise.
-            if let Some(Value::String(sub)) = m.get("Fn::Sub") {
+            if let Some(Intrinsic::Sub { text: sub, .. }) = Intrinsic::classify(v) {
                 let text = unescape_sub(sub);
                 if crate::template::sub_variables(sub).next().is_some()
                     && let Ok(arn) = Arn::new(text)

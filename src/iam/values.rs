@@ -8,6 +8,7 @@ use serde_json::Value;
 use super::policy::Effect;
 use super::request::{Request, Slot};
 use super::wildcard::Tok;
+use crate::template::Intrinsic;
 
 /// What an evaluation of one statement sees: the request, its context (given and derived
 /// keys), and the statement's effect (which way an answer AWS does not document leans).
@@ -23,41 +24,34 @@ pub(super) fn resolve(v: &Value, r: &Request) -> std::result::Result<String, Str
         Value::String(s) => Ok(s.clone()),
         Value::Bool(b) => Ok(b.to_string()),
         Value::Number(n) => Ok(n.to_string()),
-        Value::Object(m) if m.len() == 1 => {
-            let (f, arg) = m.iter().next().expect("one entry");
-            match (f.as_str(), arg) {
-                ("Ref", Value::String(name)) => name_value(name, r),
-                ("Fn::Sub", Value::String(s)) => sub(s, &IndexMap::new(), r),
-                ("Fn::Sub", Value::Array(a)) if a.len() == 2 => {
-                    let text = a[0].as_str().ok_or("Fn::Sub needs a string")?;
-                    let mut vars = IndexMap::new();
-                    if let Value::Object(vm) = &a[1] {
-                        for (k, x) in vm {
-                            vars.insert(k.clone(), resolve(x, r)?);
-                        }
-                    }
-                    sub(text, &vars, r)
+        _ => match Intrinsic::classify(v) {
+            Some(Intrinsic::Ref(name)) => name_value(name, r),
+            Some(Intrinsic::Sub { text, variables }) => {
+                let mut vars = IndexMap::new();
+                for (k, x) in variables.into_iter().flatten() {
+                    vars.insert(k.clone(), resolve(x, r)?);
                 }
-                ("Fn::GetAtt", Value::Array(a)) if a.len() == 2 => {
-                    let id = a[0].as_str().unwrap_or_default();
-                    let attr = a[1].as_str().unwrap_or_default();
-                    name_value(&format!("{id}.{attr}"), r)
-                }
-                ("Fn::GetAtt", Value::String(s)) => name_value(s, r),
-                ("Fn::ImportValue", x) => name_value(&resolve(x, r)?, r),
-                ("Fn::Join", Value::Array(a)) if a.len() == 2 => {
-                    let delim = a[0].as_str().ok_or("Fn::Join needs a delimiter")?;
-                    let items = a[1].as_array().ok_or("Fn::Join needs a list")?;
-                    let parts: std::result::Result<Vec<String>, String> =
-                        items.iter().map(|x| resolve(x, r)).collect();
-                    Ok(parts?.join(delim))
-                }
-                _ => Err(format!(
-                    "`{v}` is a template function the evaluator does not resolve; give the request its value with `template_value`"
-                )),
+                sub(text, &vars, r)
             }
-        }
-        other => Err(format!("`{other}` is not a policy value")),
+            Some(Intrinsic::GetAtt {
+                resource,
+                attribute,
+            }) => name_value(
+                &format!("{resource}.{}", attribute.name().unwrap_or_default()),
+                r,
+            ),
+            Some(Intrinsic::ImportValue(x)) => name_value(&resolve(x, r)?, r),
+            Some(Intrinsic::Join { delimiter, list }) => {
+                let items = list.as_array().ok_or("Fn::Join needs a list")?;
+                let parts: std::result::Result<Vec<String>, String> =
+                    items.iter().map(|x| resolve(x, r)).collect();
+                Ok(parts?.join(delimiter))
+            }
+            Some(_) => Err(format!(
+                "`{v}` is a template function the evaluator does not resolve; give the request its value with `template_value`"
+            )),
+            None => Err(format!("`{v}` is not a policy value")),
+        },
     }
 }
 

@@ -10,6 +10,20 @@ use crate::template::{ResourceRef, Stack};
 /// Something whose traffic security groups govern: a group itself, or an interface endpoint
 /// (through its groups). Flows between two of them are written with [`allow`],
 /// [`allow_default_port`], or the methods here.
+///
+/// ```
+/// use airgap::net::{Connectable, Port, SecurityGroup, Vpc};
+/// use airgap::template::Stack;
+/// let mut stack = Stack::new("Demo");
+/// let vpc = Vpc::new("Network").add_to(&mut stack)?;
+/// let app = SecurityGroup::new("App", &vpc).add_to(&mut stack)?;
+/// let db = SecurityGroup::new("Db", &vpc).add_to(&mut stack)?;
+/// app.allow_to(&db, Port::tcp(5432)).add_to(&mut stack)?;
+/// // The same flow seen from the receiver: `db.allow_from(&app, Port::tcp(5432))`.
+/// assert!(stack.template().resources.contains_key("DbFromAppTcp5432"));
+/// assert!(stack.template().resources.contains_key("AppToDbTcp5432"));
+/// # Ok::<(), airgap::Error>(())
+/// ```
 pub trait Connectable {
     /// The groups whose rules say what may reach this, and what this may reach.
     fn security_groups(&self) -> &[SecurityGroupRef];
@@ -111,6 +125,22 @@ pub fn allow_default_port(from: &impl Connectable, to: &impl Connectable) -> Flo
 }
 
 /// A flow being described: see [`allow`]. Nothing is written until [`Flow::add_to`].
+///
+/// ```
+/// use airgap::net::{allow, Port, SecurityGroup, Vpc};
+/// use airgap::template::Stack;
+/// let mut stack = Stack::new("Demo");
+/// let vpc = Vpc::new("Network").add_to(&mut stack)?;
+/// let workers = SecurityGroup::new("Workers", &vpc).add_to(&mut stack)?;
+/// // Members of one group talking to each other: the group is on both sides.
+/// allow(&workers, &workers, Port::all_tcp())
+///     .ingress_description("Training traffic from the other workers")
+///     .egress_description("Training traffic to the other workers")
+///     .add_to(&mut stack)?;
+/// let rule = &stack.template().resources["WorkersFromWorkersTcp0To65535"];
+/// assert_eq!(rule.properties["Description"], "Training traffic from the other workers");
+/// # Ok::<(), airgap::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct Flow {

@@ -7,7 +7,7 @@ use super::selection::SubnetSelection;
 use super::vpc::{VpcRef, camel};
 use crate::error::{Error, Location, Result};
 use crate::iam::{PolicyDocument, PolicyKind, presets};
-use crate::template::{Expr, Partition, Pseudo, Resource, ResourceRef, Stack};
+use crate::template::{ConditionRef, Expr, Partition, Pseudo, Resource, ResourceRef, Stack};
 
 /// The condition that holds in the China partition, where some endpoint services are named
 /// `cn.com.amazonaws.REGION.NAME`.
@@ -247,14 +247,14 @@ impl Service {
                     Some(Partition::AwsCn) => china,
                     Some(_) => global,
                     None => {
-                        stack.ensure_condition(
+                        let in_china = stack.ensure_condition(
                             CHINA_CONDITION,
                             Expr::Equals(
                                 Box::new(Expr::pseudo(Pseudo::Partition)),
                                 Box::new(Expr::str("aws-cn")),
                             ),
                         );
-                        Expr::if_(CHINA_CONDITION, china, global)
+                        in_china.if_(china, global)
                     }
                 }
             }
@@ -411,7 +411,7 @@ pub struct InterfaceEndpoint {
     security_groups: Vec<SecurityGroupRef>,
     policy: Option<PolicyDocument>,
     private_dns: bool,
-    condition: Option<String>,
+    condition: Option<ConditionRef>,
     subnets: SubnetSelection,
 }
 
@@ -457,8 +457,8 @@ impl InterfaceEndpoint {
 
     /// Creates the endpoint only when the template condition `condition` holds (e.g. an
     /// endpoint chosen at launch).
-    pub fn condition(mut self, condition: impl Into<String>) -> Self {
-        self.condition = Some(condition.into());
+    pub fn condition(mut self, condition: &ConditionRef) -> Self {
+        self.condition = Some(condition.clone());
         self
     }
 
@@ -524,7 +524,7 @@ impl InterfaceEndpoint {
         if let Some(p) = policy {
             resource = resource.property("PolicyDocument", p);
         }
-        if let Some(c) = self.condition {
+        if let Some(c) = &self.condition {
             resource = resource.condition(c);
         }
         let endpoint = stack.add_resource_tagged(
@@ -568,7 +568,7 @@ pub struct GatewayEndpoint {
     service: Service,
     vpc: VpcRef,
     policy: Option<PolicyDocument>,
-    condition: Option<String>,
+    condition: Option<ConditionRef>,
 }
 
 impl GatewayEndpoint {
@@ -593,8 +593,8 @@ impl GatewayEndpoint {
     }
 
     /// Creates the endpoint only when the template condition `condition` holds.
-    pub fn condition(mut self, condition: impl Into<String>) -> Self {
-        self.condition = Some(condition.into());
+    pub fn condition(mut self, condition: &ConditionRef) -> Self {
+        self.condition = Some(condition.clone());
         self
     }
 
@@ -628,7 +628,7 @@ impl GatewayEndpoint {
         if let Some(p) = policy {
             resource = resource.property("PolicyDocument", p);
         }
-        if let Some(c) = self.condition {
+        if let Some(c) = &self.condition {
             resource = resource.condition(c);
         }
         let endpoint = stack.add_resource_tagged(

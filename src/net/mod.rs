@@ -24,3 +24,8 @@ pub use security_group::{
 };
 pub use selection::SubnetSelection;
 pub use vpc::{DEFAULT_VPC_CIDR, DEFAULT_ZONES, ImportedVpc, MAX_ZONES, SubnetRef, Vpc, VpcRef};
+
+/// The README's construct-by-construct section, run as a doctest so it stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/network-readme-section.md")]
+pub struct NetworkReadmeSection;

@@ -160,6 +160,21 @@ impl fmt::Display for Port {
 }
 
 /// The other side of a security group rule.
+///
+/// ```
+/// use airgap::net::{Peer, Port, SecurityGroup, Vpc};
+/// use airgap::template::Stack;
+/// let mut stack = Stack::new("Demo");
+/// let vpc = Vpc::new("Network").cidr("10.1.0.0/16").add_to(&mut stack)?;
+/// let proxy = SecurityGroup::new("Proxy", &vpc)
+///     .ingress(Peer::vpc_cidr(&vpc), Port::tcp(3128))
+///     .egress(Peer::prefix_list("pl-63a5400a"), Port::HTTPS)
+///     .add_to(&mut stack)?;
+/// let group = &stack.template().resources["ProxySecurityGroup"].properties;
+/// assert_eq!(group["SecurityGroupIngress"][0]["CidrIp"], "10.1.0.0/16");
+/// assert_eq!(group["SecurityGroupEgress"][0]["DestinationPrefixListId"], "pl-63a5400a");
+/// # Ok::<(), airgap::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub enum Peer {
     /// An IPv4 block, checked when the rule is added.
@@ -621,7 +636,8 @@ impl GroupRule {
 ///
 /// Use it to add rules after both groups exist, e.g. when two groups refer to each other:
 /// rules written inside the groups would make each group depend on the other, a cycle
-/// CloudFormation refuses.
+/// CloudFormation refuses. A flow needs the egress rule on the other side too:
+/// [`allow`](super::allow) writes both.
 ///
 /// ```
 /// use airgap::net::{Port, SecurityGroup, SecurityGroupEgress, SecurityGroupIngress, Vpc};
@@ -664,7 +680,8 @@ impl SecurityGroupIngress {
 }
 
 /// An egress rule as its own resource: `group` may send `port` to `destination`. See
-/// [`SecurityGroupIngress`] for an example with both.
+/// [`SecurityGroupIngress`] for an example with both, and [`allow`](super::allow), which
+/// writes both rules of a flow in one call.
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct SecurityGroupEgress(GroupRule);

@@ -5,7 +5,8 @@ use serde_json::json;
 use super::cidr::Ipv4Cidr;
 use crate::error::{Error, Location, Result};
 use crate::template::{
-    AwsParameterType, Expr, Parameter, Partition, Pseudo, Resource, ResourceRef, Stack,
+    AwsParameterType, ConditionRef, Expr, Parameter, Partition, Pseudo, Resource, ResourceRef,
+    Stack,
 };
 
 /// The default VPC block.
@@ -72,7 +73,7 @@ pub struct Vpc {
     cidr: String,
     cidr_parameter: Option<(Expr, u8)>,
     zones: Zones,
-    zone_conditions: Vec<Option<String>>,
+    zone_conditions: Vec<Option<ConditionRef>>,
     subnet_prefix: Option<u8>,
     subnet_cidrs: Vec<String>,
 }
@@ -86,7 +87,7 @@ pub struct SubnetRef {
     cidr_expr: Expr,
     zone: Expr,
     zone_name: Option<String>,
-    condition: Option<String>,
+    condition: Option<ConditionRef>,
 }
 
 impl SubnetRef {
@@ -122,14 +123,14 @@ impl SubnetRef {
     }
 
     /// The condition under which the subnet exists, if it is optional.
-    pub fn condition(&self) -> Option<&str> {
-        self.condition.as_deref()
+    pub fn condition(&self) -> Option<&ConditionRef> {
+        self.condition.as_ref()
     }
 
     /// `Ref` to the subnet, or, for an optional subnet, `Fn::If` that leaves it out of a list.
     pub fn list_item(&self, of: &ResourceRef) -> Expr {
         match &self.condition {
-            Some(c) => Expr::if_(c.clone(), of.ref_(), Expr::pseudo(Pseudo::NoValue)),
+            Some(c) => c.if_(of.ref_(), Expr::pseudo(Pseudo::NoValue)),
             None => of.ref_(),
         }
     }
@@ -153,6 +154,19 @@ pub struct ImportedVpc {
 
 /// A VPC in a stack: one added by [`Vpc::add_to`], or one imported from another stack with
 /// [`VpcRef::imported`].
+///
+/// ```
+/// use airgap::net::Vpc;
+/// use airgap::template::Stack;
+/// let mut stack = Stack::new("Demo");
+/// let vpc = Vpc::new("Network").zones(2).add_to(&mut stack)?;
+/// assert_eq!(vpc.cidr().unwrap().to_string(), "10.0.0.0/16");
+/// assert_eq!(vpc.id().to_value(), serde_json::json!({"Ref": "NetworkVpc"}));
+/// let first = &vpc.subnets()[0];
+/// assert_eq!(first.subnet().logical_id().as_str(), "NetworkPrivateSubnet1");
+/// assert_eq!(first.route_table().logical_id().as_str(), "NetworkPrivateSubnet1RouteTable");
+/// # Ok::<(), airgap::Error>(())
+/// ```
 ///
 /// A handle is one shared pointer: every security group, endpoint and flow log that names the
 /// VPC keeps a clone, and cloning copies no subnet list.
@@ -181,9 +195,8 @@ impl VpcRef {
     /// use airgap::net::{ImportedVpc, InterfaceEndpoint, Peer, Port, SecurityGroup, Service, VpcRef};
     /// use airgap::template::{Expr, Parameter, Stack};
     /// let mut stack = Stack::new("Endpoints");
-    /// let vpc_id = stack.add_parameter("VpcId", "example", Parameter::new("AWS::EC2::VPC::Id"))?;
-    /// let subnets = stack.add_parameter(
-    ///     "SubnetIds", "example", Parameter::new("List<AWS::EC2::Subnet::Id>"))?;
+    /// let vpc_id = stack.add_parameter("VpcId", Parameter::new("AWS::EC2::VPC::Id"))?;
+    /// let subnets = stack.add_parameter("SubnetIds", Parameter::new("List<AWS::EC2::Subnet::Id>"))?;
     /// let vpc = VpcRef::imported(ImportedVpc {
     ///     name: "Network".into(),
     ///     id: vpc_id,
@@ -291,7 +304,7 @@ impl Vpc {
     /// Zones without an entry, or with `None`, are always created.
     pub fn zone_conditions<I>(mut self, conditions: I) -> Self
     where
-        I: IntoIterator<Item = Option<String>>,
+        I: IntoIterator<Item = Option<ConditionRef>>,
     {
         self.zone_conditions = conditions.into_iter().collect();
         self
@@ -623,7 +636,7 @@ impl Vpc {
             // the template holds no hard-coded zone.
             let zone_name = zone.as_literal_str().map(str::to_string);
             let zone = match zone.as_literal_str() {
-                Some(name) if pinned => stack.add_parameter(
+                Some(name) if pinned => stack.add_parameter_of(
                     format!("{base}Zone{n}"),
                     &c,
                     Parameter::aws(AwsParameterType::AvailabilityZoneName)
@@ -633,7 +646,7 @@ impl Vpc {
                 _ => zone,
             };
             let conditional = |r: Resource| match &condition {
-                Some(cond) => r.condition(cond.clone()),
+                Some(cond) => r.condition(cond),
                 None => r,
             };
             let subnet = stack.add_resource_tagged(

@@ -7,18 +7,26 @@
 
 use crate::template::json_kind as kind;
 use indexmap::IndexMap;
+use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::sagemaker::{SecureSageMakerNetwork, Workload};
 use crate::error::{Error, Location, Result};
-use crate::net::{MAX_ZONES, Service};
+use crate::net::Service;
 use crate::template::{Stack, Synthesized};
+
+mod read;
 
 /// The stack's name in error messages.
 const STACK_NAME: &str = "SageMakerSecureNetwork";
 
 /// The options of the secure SageMaker network, with the defaults of
 /// [`SecureSageMakerNetwork::new`], as a config file or command-line flags give them.
+///
+/// The struct is the one list of the options: the config file's fields
+/// ([`NetworkConfig::fields`]) and their reading come from it, `docs/synth-config.md` is tested
+/// against it, and command-line flags are laid over a config by field name
+/// ([`NetworkConfig::overlay`]).
 ///
 /// ```
 /// use airgap::patterns::config::NetworkConfig;
@@ -28,58 +36,83 @@ const STACK_NAME: &str = "SageMakerSecureNetwork";
 ///
 /// let e = NetworkConfig::from_json(r#"{"zones": "two"}"#).unwrap_err();
 /// assert!(e.to_string().contains("`zones`"), "{e}");
+/// let e = NetworkConfig::from_json(r#"{"zonez": 2}"#).unwrap_err();
+/// assert!(e.to_string().contains("did you mean `zones`?"), "{e}");
 /// # Ok::<(), airgap::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 #[must_use]
 pub struct NetworkConfig {
     /// The network's name, which starts every logical ID (`DataScienceVpc`, ...).
+    #[serde(deserialize_with = "read::text")]
     pub name: String,
     /// The template's description.
+    #[serde(deserialize_with = "read::text")]
     pub description: String,
     /// The VPC's block (default `10.0.0.0/16`).
+    #[serde(deserialize_with = "read::some_text")]
     pub cidr: Option<String>,
     /// How many zones of the launch region (1 to 6, default 3).
+    #[serde(deserialize_with = "read::zones")]
     pub zones: Option<usize>,
     /// The zones by name, which pins the template to their region (instead of `zones`).
+    #[serde(deserialize_with = "read::list")]
     pub zone_names: Vec<String>,
     /// The subnets' prefix length (default: the largest that fits).
+    #[serde(deserialize_with = "read::subnet_prefix")]
     pub subnet_prefix: Option<u8>,
     /// Whether the network has [`SecureSageMakerNetwork::DEFAULT_ENDPOINTS`] (default true).
+    #[serde(deserialize_with = "read::flag")]
     pub default_endpoints: bool,
     /// Endpoints to add.
+    #[serde(deserialize_with = "read::list")]
     pub endpoints: Vec<Service>,
     /// Whether the network is checked for [`SecureSageMakerNetwork::DEFAULT_WORKLOADS`]
     /// (default true).
+    #[serde(deserialize_with = "read::flag")]
     pub default_workloads: bool,
     /// Workloads to check the endpoints for.
+    #[serde(deserialize_with = "read::list")]
     pub workloads: Vec<Workload>,
     /// Buckets whose objects the network may read through S3; none means every bucket of the
     /// account (see [`SecureSageMakerNetwork::read_bucket`]).
+    #[serde(deserialize_with = "read::list")]
     pub buckets: Vec<String>,
     /// Lets the whole VPC reach the interface endpoints, not only the workload group.
+    #[serde(deserialize_with = "read::flag")]
     pub endpoints_open_to_vpc: bool,
     /// Lets members of the workload group talk to each other (multi-instance training).
+    #[serde(deserialize_with = "read::flag")]
     pub distributed_training: bool,
     /// Days flow logs are kept (default 365).
+    #[serde(deserialize_with = "read::retention_days")]
     pub flow_log_retention_days: Option<u32>,
     /// S3's managed prefix list in the one region the template is for (default: a parameter).
+    #[serde(deserialize_with = "read::some_text")]
     pub s3_prefix_list_id: Option<String>,
     /// The one region the template is for (default: any region).
+    #[serde(deserialize_with = "read::some_text")]
     pub region: Option<String>,
     /// A fixed prefix for export names (default: the launched stack's name).
+    #[serde(deserialize_with = "read::some_text")]
     pub export_prefix: Option<String>,
     /// Tags on every resource that takes tags.
+    #[serde(deserialize_with = "read::tags")]
     pub tags: IndexMap<String, String>,
     /// Whether the template has outputs and exports (default true).
+    #[serde(deserialize_with = "read::flag")]
     pub outputs: bool,
     /// Makes the template a Service Catalog product that asks at launch for the project,
     /// environment, VPC block, zones, optional endpoints and buckets (see
     /// [`SecureSageMakerNetwork::parameterized`]).
+    #[serde(deserialize_with = "read::flag")]
     pub parameterized: bool,
     /// Endpoints chosen at launch (parameterized products only).
+    #[serde(deserialize_with = "read::list")]
     pub optional_endpoints: Vec<Service>,
     /// Also publish the IDs as SSM parameters under this path.
+    #[serde(deserialize_with = "read::some_text")]
     pub ssm_prefix: Option<String>,
 }
 
@@ -112,32 +145,6 @@ impl Default for NetworkConfig {
     }
 }
 
-/// The fields of the config, in the order of the schema document.
-pub const FIELDS: [&str; 22] = [
-    "name",
-    "description",
-    "cidr",
-    "zones",
-    "zone_names",
-    "subnet_prefix",
-    "default_endpoints",
-    "endpoints",
-    "default_workloads",
-    "workloads",
-    "buckets",
-    "endpoints_open_to_vpc",
-    "distributed_training",
-    "flow_log_retention_days",
-    "s3_prefix_list_id",
-    "region",
-    "export_prefix",
-    "tags",
-    "outputs",
-    "parameterized",
-    "optional_endpoints",
-    "ssm_prefix",
-];
-
 fn field_error(field: &str, message: impl Into<String>) -> Error {
     Error::Config {
         at: format!("field `{field}`"),
@@ -145,55 +152,15 @@ fn field_error(field: &str, message: impl Into<String>) -> Error {
     }
 }
 
-fn string(v: &Value, field: &str) -> Result<String> {
-    v.as_str()
-        .map(str::to_string)
-        .ok_or_else(|| field_error(field, format!("expected a string, found {}", kind(v))))
-}
-
-fn boolean(v: &Value, field: &str) -> Result<bool> {
-    v.as_bool()
-        .ok_or_else(|| field_error(field, format!("expected true or false, found {}", kind(v))))
-}
-
-fn whole(v: &Value, field: &str, min: u64, max: u64) -> Result<u64> {
-    match v.as_u64() {
-        Some(n) if (min..=max).contains(&n) => Ok(n),
-        _ => Err(field_error(
-            field,
-            format!(
-                "expected a whole number from {min} to {max}, found {}",
-                match v {
-                    Value::Number(n) => n.to_string(),
-                    other => kind(other).to_string(),
-                }
-            ),
-        )),
-    }
-}
-
-fn list<T>(v: &Value, field: &str, item: impl Fn(&Value, &str) -> Result<T>) -> Result<Vec<T>> {
-    let items = v
-        .as_array()
-        .ok_or_else(|| field_error(field, format!("expected a list, found {}", kind(v))))?;
-    items
+/// The known field nearest to a misspelt one, if it is near enough to be what was meant.
+fn nearest(field: &str, known: &[&'static str]) -> Option<&'static str> {
+    let limit = (field.chars().count() / 3).max(2);
+    known
         .iter()
-        .enumerate()
-        .map(|(i, x)| item(x, &format!("{field}[{i}]")))
-        .collect()
-}
-
-/// Re-homes a library error about one value under the config field that gave it.
-fn named(field: &str, e: Error) -> Error {
-    match e {
-        Error::Parse {
-            what,
-            value,
-            reason,
-            ..
-        } => field_error(field, format!("`{value}` is not a valid {what}: {reason}")),
-        other => field_error(field, other.to_string()),
-    }
+        .map(|k| (strsim::osa_distance(field, k), *k))
+        .filter(|(d, _)| *d <= limit)
+        .min()
+        .map(|(_, k)| k)
 }
 
 /// The longest template description CloudFormation takes, in bytes.
@@ -213,8 +180,24 @@ fn tag_char(c: char) -> bool {
 }
 
 impl NetworkConfig {
+    /// The config file's fields, in the order of the struct and of `docs/synth-config.md`.
+    ///
+    /// ```
+    /// use airgap::patterns::config::NetworkConfig;
+    /// assert_eq!(NetworkConfig::fields()[..3], ["name", "description", "cidr"]);
+    /// ```
+    pub fn fields() -> &'static [&'static str] {
+        read::field_names::<Self>()
+    }
+
     /// Reads a config from JSON text; fields left out keep their defaults.
     pub fn from_json(text: &str) -> Result<Self> {
+        Self::from_document(&Self::document(text)?)
+    }
+
+    /// The object of settings a config's JSON text holds, before its fields are read: a
+    /// syntax error, or a document that is not an object, is an error that says where.
+    pub fn document(text: &str) -> Result<Map<String, Value>> {
         // The template layer's JSON reader: the same size limit, byte-order mark handling and
         // refusal of duplicate keys as for templates.
         let doc: Value = crate::template::json_to_value(text).map_err(|e| match e {
@@ -236,80 +219,39 @@ impl NetworkConfig {
             }
             other => other,
         })?;
-        let Value::Object(fields) = doc else {
-            return Err(Error::Config {
+        match doc {
+            Value::Object(fields) => Ok(fields),
+            other => Err(Error::Config {
                 at: "document".into(),
                 message: format!(
                     "expected an object of settings such as {{\"zones\": 2}}, found {}",
-                    kind(&doc)
+                    kind(&other)
                 ),
-            });
-        };
-        Self::from_fields(&fields)
+            }),
+        }
     }
 
-    fn from_fields(fields: &Map<String, Value>) -> Result<Self> {
-        let mut c = Self::default();
-        for (field, v) in fields {
-            let f = field.as_str();
-            match f {
-                "name" => c.name = string(v, f)?,
-                "description" => c.description = string(v, f)?,
-                "cidr" => c.cidr = Some(string(v, f)?),
-                "zones" => c.zones = Some(whole(v, f, 1, MAX_ZONES as u64)? as usize),
-                "zone_names" => c.zone_names = list(v, f, string)?,
-                "subnet_prefix" => c.subnet_prefix = Some(whole(v, f, 16, 28)? as u8),
-                "default_endpoints" => c.default_endpoints = boolean(v, f)?,
-                "endpoints" => {
-                    c.endpoints = list(v, f, |x, at| {
-                        Service::from_id(&string(x, at)?).map_err(|e| named(at, e))
-                    })?;
-                }
-                "default_workloads" => c.default_workloads = boolean(v, f)?,
-                "workloads" => {
-                    c.workloads = list(v, f, |x, at| {
-                        Workload::from_id(&string(x, at)?).map_err(|e| named(at, e))
-                    })?;
-                }
-                "buckets" => c.buckets = list(v, f, string)?,
-                "endpoints_open_to_vpc" => c.endpoints_open_to_vpc = boolean(v, f)?,
-                "distributed_training" => c.distributed_training = boolean(v, f)?,
-                "flow_log_retention_days" => {
-                    c.flow_log_retention_days = Some(whole(v, f, 1, 3653)? as u32);
-                }
-                "s3_prefix_list_id" => c.s3_prefix_list_id = Some(string(v, f)?),
-                "region" => c.region = Some(string(v, f)?),
-                "export_prefix" => c.export_prefix = Some(string(v, f)?),
-                "tags" => {
-                    let m = v.as_object().ok_or_else(|| {
-                        field_error(
-                            f,
-                            format!(
-                                "expected an object of tag names and values, found {}",
-                                kind(v)
-                            ),
-                        )
-                    })?;
-                    for (k, tv) in m {
-                        c.tags.insert(k.clone(), string(tv, &format!("tags.{k}"))?);
-                    }
-                }
-                "outputs" => c.outputs = boolean(v, f)?,
-                "parameterized" => c.parameterized = boolean(v, f)?,
-                "optional_endpoints" => {
-                    c.optional_endpoints = list(v, f, |x, at| {
-                        Service::from_id(&string(x, at)?).map_err(|e| named(at, e))
-                    })?;
-                }
-                "ssm_prefix" => c.ssm_prefix = Some(string(v, f)?),
-                unknown => {
-                    return Err(field_error(
-                        unknown,
-                        format!("is not a setting; the settings are {}", FIELDS.join(", ")),
-                    ));
-                }
-            }
+    /// Reads the settings of a config document (see [`NetworkConfig::document`]); an unknown
+    /// field or a value of the wrong kind is an error that names the field.
+    pub fn from_document(fields: &Map<String, Value>) -> Result<Self> {
+        let known = Self::fields();
+        // Checked before serde's `deny_unknown_fields` so that the message can suggest.
+        if let Some(unknown) = fields.keys().find(|f| !known.contains(&f.as_str())) {
+            let hint = nearest(unknown, known)
+                .map(|n| format!(" did you mean `{n}`?"))
+                .unwrap_or_default();
+            return Err(field_error(
+                unknown,
+                format!(
+                    "is not a setting;{hint} the settings are {}",
+                    known.join(", ")
+                ),
+            ));
         }
+        let c: Self = serde_path_to_error::deserialize(fields).map_err(|e| {
+            let at = e.path().to_string();
+            field_error(&at, e.into_inner().to_string())
+        })?;
         if c.zones.is_some() && !c.zone_names.is_empty() {
             return Err(field_error(
                 "zone_names",
@@ -317,6 +259,38 @@ impl NetworkConfig {
             ));
         }
         Ok(c)
+    }
+
+    /// Lays `overrides` (settings by field name, as command-line flags give them) over a
+    /// config document: lists add to the document's, `tags` adds and replaces tags, other
+    /// values replace the document's; `zones` and `zone_names` replace each other.
+    ///
+    /// ```
+    /// use airgap::patterns::config::NetworkConfig;
+    /// let mut doc = NetworkConfig::document(r#"{"zones": 2, "buckets": ["a"]}"#)?;
+    /// let flags = NetworkConfig::document(r#"{"zone_names": ["eu-west-1a"], "buckets": ["b"]}"#)?;
+    /// NetworkConfig::overlay(&mut doc, flags);
+    /// let c = NetworkConfig::from_document(&doc)?;
+    /// assert_eq!(c.zones, None);
+    /// assert_eq!(c.buckets, ["a", "b"]);
+    /// # Ok::<(), airgap::Error>(())
+    /// ```
+    pub fn overlay(doc: &mut Map<String, Value>, overrides: Map<String, Value>) {
+        for (field, value) in overrides {
+            match field.as_str() {
+                "zones" => drop(doc.remove("zone_names")),
+                "zone_names" => drop(doc.remove("zones")),
+                _ => {}
+            }
+            match (doc.get_mut(&field), value) {
+                // The zones are one choice, not a list that grows.
+                (Some(Value::Array(old)), Value::Array(new)) if field != "zone_names" => {
+                    old.extend(new);
+                }
+                (Some(Value::Object(old)), Value::Object(new)) => old.extend(new),
+                (_, value) => drop(doc.insert(field, value)),
+            }
+        }
     }
 
     /// The endpoints the network gets: the defaults (unless turned off), then the added ones.
@@ -396,11 +370,12 @@ impl NetworkConfig {
             stack = stack.tag(k.clone(), v.clone());
         }
         if let Some(p) = &self.export_prefix {
-            stack = stack.export_prefix(p.clone())?;
+            stack = stack.export_prefix(p.clone());
         }
         if let Some(r) = &self.region {
-            stack = stack.in_region(r.clone())?;
+            stack = stack.in_region(r.clone());
         }
+        stack.check_settings()?;
         Ok(stack)
     }
 
@@ -528,6 +503,111 @@ mod tests {
         assert!(err(r#"{"zones": 2, "zone_names": ["eu-west-1a"]}"#).contains("`zone_names`"));
         assert!(err("[1]").contains("config document"));
         assert!(err("{\n  \"zones\": 2,\n}").contains("config line 3, column 1"));
+    }
+
+    #[test]
+    fn messages_are_in_the_schema_s_words() {
+        for (json, message) in [
+            (
+                r#"{"cidr": 10}"#,
+                "config field `cidr`: expected a string, found a number",
+            ),
+            (
+                r#"{"zones": null}"#,
+                "config field `zones`: expected a whole number from 1 to 6, found null",
+            ),
+            (
+                r#"{"zones": 2.5}"#,
+                "config field `zones`: expected a whole number from 1 to 6, found 2.5",
+            ),
+            (
+                r#"{"outputs": "no"}"#,
+                "config field `outputs`: expected true or false, found a string",
+            ),
+            (
+                r#"{"endpoints": "sts"}"#,
+                "config field `endpoints`: expected a list, found a string",
+            ),
+            (
+                r#"{"buckets": {"a": 1}}"#,
+                "config field `buckets`: expected a list, found an object",
+            ),
+            (
+                r#"{"buckets": ["a", 1]}"#,
+                "config field `buckets[1]`: expected a string, found a number",
+            ),
+            (
+                r#"{"tags": ["team"]}"#,
+                "config field `tags`: expected an object of tag names and values, found a list",
+            ),
+            (
+                r#"{"tags": {"team": true}}"#,
+                "config field `tags.team`: expected a string, found a boolean",
+            ),
+            (
+                r#"{"workloads": ["jobs", "ecr"]}"#,
+                "config field `workloads[1]`: `ecr` is not a valid workload: the workloads are jobs, notebook-instances, ecr-images, projects",
+            ),
+            (
+                r#"{"zonez": 3}"#,
+                "config field `zonez`: is not a setting; did you mean `zones`? the settings are name, description, cidr,",
+            ),
+            (
+                r#"{"colour": 3}"#,
+                "config field `colour`: is not a setting; the settings are name,",
+            ),
+        ] {
+            let e = err(json);
+            assert!(e.starts_with(message), "{json}: {e}");
+        }
+    }
+
+    #[test]
+    fn the_fields_are_the_struct_s_in_its_order() {
+        let fields = NetworkConfig::fields();
+        assert_eq!(fields.len(), 22);
+        assert_eq!(fields[0], "name");
+        assert_eq!(fields[21], "ssm_prefix");
+    }
+
+    /// The schema document has one table row per field, in the struct's order.
+    #[test]
+    fn the_schema_document_lists_exactly_the_fields() {
+        let doc = include_str!("../../docs/synth-config.md");
+        let rows: Vec<&str> = doc
+            .lines()
+            .filter_map(|l| l.strip_prefix("| `"))
+            .filter_map(|l| l.split_once('`'))
+            .map(|(field, _)| field)
+            .collect();
+        assert_eq!(rows, NetworkConfig::fields());
+    }
+
+    #[test]
+    fn overrides_add_to_lists_and_tags_and_replace_the_rest() {
+        let mut doc = NetworkConfig::document(
+            r#"{"zones": 2, "endpoints": ["ssm"], "tags": {"a": "1", "b": "2"}, "name": "X"}"#,
+        )
+        .unwrap();
+        let flags = NetworkConfig::document(
+            r#"{"endpoints": ["kms"], "tags": {"b": "3"}, "name": "Y", "outputs": false}"#,
+        )
+        .unwrap();
+        NetworkConfig::overlay(&mut doc, flags);
+        let c = NetworkConfig::from_document(&doc).unwrap();
+        assert_eq!(c.endpoints, [Service::SSM, Service::KMS]);
+        assert_eq!(c.tags["a"], "1");
+        assert_eq!(c.tags["b"], "3");
+        assert_eq!((c.name.as_str(), c.outputs, c.zones), ("Y", false, Some(2)));
+        let names = NetworkConfig::document(r#"{"zone_names": ["eu-west-1a"]}"#).unwrap();
+        NetworkConfig::overlay(&mut doc, names.clone());
+        NetworkConfig::overlay(&mut doc, names);
+        let c = NetworkConfig::from_document(&doc).unwrap();
+        assert_eq!(
+            (c.zones, c.zone_names.len()),
+            (None, 1),
+            "a list of zones replaces"
+        );
     }
 
     #[test]

@@ -30,7 +30,7 @@ pub const WHOLE_PRODUCT: &str = "sagemaker-network";
 /// use airgap::patterns::sagemaker::SecureSageMakerNetwork;
 /// use airgap::template::Stack;
 /// let release = NetworkPortfolio::new(
-///     Stack::new("SageMakerNetwork").export_prefix("${ProjectName}-${EnvType}")?,
+///     Stack::new("SageMakerNetwork").export_prefix("${ProjectName}-${EnvType}"),
 ///     SecureSageMakerNetwork::new("DataScience").read_bucket("my_secure_bucket"),
 /// )
 /// .principal("DataScientists", "Data scientists' IAM role ARN")

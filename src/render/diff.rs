@@ -13,6 +13,7 @@
 //! # Ok::<(), airgap::Error>(())
 //! ```
 
+use anstyle::{AnsiColor, Style};
 use serde_json::Value;
 
 use crate::catalog::upgrade::UpgradePlan;
@@ -72,12 +73,14 @@ fn resource_line(r: &ResourceChange) -> String {
     line
 }
 
-fn colour(action: ResourceAction, on: bool) -> (&'static str, &'static str) {
+/// The style of a change's line: green for added, yellow for modified, bold red for what
+/// removes or replaces a resource.
+fn colour(action: ResourceAction, on: bool) -> Style {
     match (on, action) {
-        (false, _) => ("", ""),
-        (true, ResourceAction::Added) => ("\x1b[32m", "\x1b[0m"),
-        (true, ResourceAction::Modified) => ("\x1b[33m", "\x1b[0m"),
-        (true, _) => ("\x1b[1;31m", "\x1b[0m"),
+        (false, _) => Style::new(),
+        (true, ResourceAction::Added) => AnsiColor::Green.on_default(),
+        (true, ResourceAction::Modified) => AnsiColor::Yellow.on_default(),
+        (true, _) => AnsiColor::Red.on_default().bold(),
     }
 }
 
@@ -90,8 +93,8 @@ pub fn text(d: &TemplateDiff, allowed: &[String], color: bool) -> String {
         return out;
     }
     for r in &d.resources {
-        let (on, off) = colour(r.action, color);
-        out.push_str(&format!("{on}{}{off}\n", resource_line(r)));
+        let style = colour(r.action, color);
+        out.push_str(&format!("{style}{}{style:#}\n", resource_line(r)));
         for why in &r.causes {
             out.push_str(&format!("    because {why}\n"));
         }

@@ -5,8 +5,9 @@ use std::path::Path;
 
 use heck::{ToKebabCase, ToUpperCamelCase};
 use minijinja::syntax::SyntaxConfig;
-use minijinja::{Environment, Value as JinjaValue};
-use serde_json::{Value, json};
+use minijinja::{Environment, UndefinedBehavior, Value as JinjaValue};
+use serde::Serialize;
+use serde_json::Value;
 
 use crate::catalog::Release;
 use crate::catalog::package::{self, PackageSummary, WriteOptions};
@@ -27,21 +28,41 @@ fn render_error(e: &minijinja::Error) -> Error {
     }
 }
 
-fn to_jinja(v: &Value) -> JinjaValue {
-    match v {
-        Value::Null => JinjaValue::from(()),
-        Value::Bool(b) => JinjaValue::from(*b),
-        Value::Number(n) => n
-            .as_i64()
-            .map(JinjaValue::from)
-            .or_else(|| n.as_f64().map(JinjaValue::from))
-            .unwrap_or_else(|| JinjaValue::from(n.to_string())),
-        Value::String(s) => JinjaValue::from(s.as_str()),
-        Value::Array(items) => items.iter().map(to_jinja).collect(),
-        Value::Object(m) => {
-            JinjaValue::from_pairs(m.iter().map(|(k, v)| (k.as_str(), to_jinja(v))))
-        }
-    }
+/// Everything `publish.sh.j2` reads; the manifest's values go in as they are.
+#[derive(Debug, Serialize)]
+struct Publish<'a> {
+    /// The portfolio's display name on one line.
+    display_name: String,
+    default_stack_name: String,
+    default_prefix: &'a Value,
+    portfolio_file: &'a Value,
+    capabilities: &'a Value,
+    principals: Vec<Principal<'a>>,
+    /// The product templates to upload, in launch order.
+    product_files: Vec<&'a Value>,
+    launch_order: Vec<&'a str>,
+    /// Every file with the SHA-256 it must have.
+    checks: Vec<Check<'a>>,
+    org_nodes: &'a Value,
+    regions: Vec<&'static str>,
+    regions_date: &'static str,
+}
+
+/// A principal the portfolio is shared with, asked for by an option of the script.
+#[derive(Debug, Serialize)]
+struct Principal<'a> {
+    var: String,
+    parameter: &'a str,
+    option: String,
+    env: &'a Value,
+    label: String,
+    default: &'a Value,
+}
+
+#[derive(Debug, Serialize)]
+struct Check<'a> {
+    file: &'a Value,
+    sha256: &'a Value,
 }
 
 /// Renders `publish.sh` for the package described by `manifest` (as written by
@@ -53,24 +74,27 @@ pub fn publish_script(manifest: &Value) -> Result<String> {
     let display_name = portfolio["display_name"].as_str().unwrap_or("portfolio");
     let one_line = display_name.replace(['\n', '\r'], " ");
     let stack_name = format!("{}-portfolio", display_name.to_upper_camel_case()).to_kebab_case();
-    let principals: Vec<Value> = portfolio["principals"]
+    let principals = portfolio["principals"]
         .as_array()
         .into_iter()
         .flatten()
         .enumerate()
         .map(|(i, p)| {
-            let param = p["parameter"].as_str().unwrap_or_default();
-            json!({
-                "var": format!("principal_{}", i + 1),
-                "parameter": param,
-                "option": format!("--{}", param.to_kebab_case()),
-                "env": p["env"],
-                "label": p["label"].as_str().unwrap_or_default().replace(['\n', '\r'], " "),
-                "default": p["default"],
-            })
+            let parameter = p["parameter"].as_str().unwrap_or_default();
+            Principal {
+                var: format!("principal_{}", i + 1),
+                parameter,
+                option: format!("--{}", parameter.to_kebab_case()),
+                env: &p["env"],
+                label: p["label"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .replace(['\n', '\r'], " "),
+                default: &p["default"],
+            }
         })
         .collect();
-    let mut products_in_order = Vec::new();
+    let mut product_files = Vec::new();
     let mut checks = Vec::new();
     let order: Vec<&str> = manifest["launch_order"]
         .as_array()
@@ -78,30 +102,38 @@ pub fn publish_script(manifest: &Value) -> Result<String> {
         .flatten()
         .filter_map(Value::as_str)
         .collect();
-    let products = manifest["products"].as_array().cloned().unwrap_or_default();
+    let products = manifest["products"]
+        .as_array()
+        .map_or(&[][..], Vec::as_slice);
     for name in &order {
         if let Some(p) = products.iter().find(|p| p["name"] == *name) {
             for v in p["versions"].as_array().into_iter().flatten() {
-                products_in_order.push(v["file"].clone());
-                checks.push(json!({"file": v["file"], "sha256": v["sha256"]}));
+                product_files.push(&v["file"]);
+                checks.push(Check {
+                    file: &v["file"],
+                    sha256: &v["sha256"],
+                });
             }
         }
     }
-    checks.push(json!({"file": portfolio["file"], "sha256": portfolio["sha256"]}));
-    let context = json!({
-        "display_name": one_line,
-        "default_stack_name": stack_name,
-        "default_prefix": portfolio["default_key_prefix"],
-        "portfolio_file": portfolio["file"],
-        "capabilities": portfolio["capabilities"],
-        "principals": principals,
-        "product_files": products_in_order,
-        "launch_order": order,
-        "checks": checks,
-        "org_nodes": manifest["shares"]["organization_nodes"],
-        "regions": crate::template::known_regions().collect::<Vec<_>>(),
-        "regions_date": crate::template::REGIONS_GENERATED,
+    checks.push(Check {
+        file: &portfolio["file"],
+        sha256: &portfolio["sha256"],
     });
+    let context = Publish {
+        display_name: one_line,
+        default_stack_name: stack_name,
+        default_prefix: &portfolio["default_key_prefix"],
+        portfolio_file: &portfolio["file"],
+        capabilities: &portfolio["capabilities"],
+        principals,
+        product_files,
+        launch_order: order,
+        checks,
+        org_nodes: &manifest["shares"]["organization_nodes"],
+        regions: crate::template::known_regions().collect(),
+        regions_date: crate::template::REGIONS_GENERATED,
+    };
     let mut env = Environment::new();
     // Trim the newline after a block tag, as shell scripts want; keep the script's last one.
     env.set_syntax(
@@ -111,6 +143,8 @@ pub fn publish_script(manifest: &Value) -> Result<String> {
             .build()
             .map_err(|e| render_error(&e))?,
     );
+    // A misspelt name in the template is an error, not an empty string in the script.
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.add_filter("sq", |v: JinjaValue| -> String {
         match v.as_str() {
             Some(s) => shell_quote(s),
@@ -122,7 +156,7 @@ pub fn publish_script(manifest: &Value) -> Result<String> {
     let tmpl = env
         .get_template(TEMPLATE_NAME)
         .map_err(|e| render_error(&e))?;
-    tmpl.render(to_jinja(&context))
+    tmpl.render(JinjaValue::from(minijinja::value::Serde(&context)))
         .map_err(|e| render_error(&e))
 }
 

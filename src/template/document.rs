@@ -2,6 +2,7 @@ use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
 use super::expr::{Pseudo, sub_variables};
+use super::intrinsic::Intrinsic;
 use crate::error::{Error, Location, Result};
 
 /// What CloudFormation does with a resource's physical counterpart when the stack is deleted or
@@ -587,40 +588,24 @@ fn check_value(
             .iter()
             .try_for_each(|i| check_value(i, known, conditions, at)),
         Value::Object(m) => {
-            if m.len() == 1 {
-                let (k, arg) = m.iter().next().expect("one entry");
-                match (k.as_str(), arg) {
-                    ("Ref", Value::String(target)) if !known(target) => {
-                        return Err(dangling(target));
-                    }
-                    ("Fn::GetAtt", Value::Array(parts)) => {
-                        if let Some(Value::String(target)) = parts.first()
-                            && !known(target)
-                        {
-                            return Err(dangling(target));
-                        }
-                    }
-                    ("Fn::Sub", Value::String(s)) => check_sub(s, &[], known, &dangling)?,
-                    ("Fn::Sub", Value::Array(parts)) => {
-                        if let (Some(Value::String(s)), Some(Value::Object(vars))) =
-                            (parts.first(), parts.get(1))
-                        {
-                            let local: Vec<&str> = vars.keys().map(String::as_str).collect();
-                            check_sub(s, &local, known, &dangling)?;
-                        }
-                    }
-                    ("Fn::If", Value::Array(parts)) => {
-                        if let Some(Value::String(c)) = parts.first()
-                            && !conditions.contains_key(c)
-                        {
-                            return Err(dangling(c));
-                        }
-                    }
-                    ("Condition", Value::String(c)) if !conditions.contains_key(c) => {
-                        return Err(dangling(c));
-                    }
-                    _ => {}
+            match Intrinsic::classify(v) {
+                Some(Intrinsic::Ref(target)) if !known(target) => return Err(dangling(target)),
+                Some(Intrinsic::GetAtt { resource, .. }) if !known(resource) => {
+                    return Err(dangling(resource));
                 }
+                Some(Intrinsic::Sub { text, variables }) => {
+                    let local: Vec<&str> = variables
+                        .into_iter()
+                        .flat_map(|vars| vars.keys().map(String::as_str))
+                        .collect();
+                    check_sub(text, &local, known, &dangling)?;
+                }
+                Some(Intrinsic::If { condition: c, .. } | Intrinsic::Condition(c))
+                    if !conditions.contains_key(c) =>
+                {
+                    return Err(dangling(c));
+                }
+                _ => {}
             }
             m.values()
                 .try_for_each(|i| check_value(i, known, conditions, at))

@@ -11,6 +11,7 @@
 
 use serde_json::{Map, Value};
 
+use super::intrinsic::{Intrinsic, ref_name};
 use crate::error::{Error, Location, Result};
 
 /// How many entries loops may generate in all: far more than CloudFormation's 500 resources,
@@ -118,15 +119,14 @@ fn collection_items(v: &Value, parameters: Option<&Map<String, Value>>) -> Optio
     };
     match v {
         Value::Array(items) => items.iter().map(scalar).collect(),
-        Value::Object(m) if m.len() == 1 => {
-            let name = m.get("Ref")?.as_str()?;
+        _ => {
+            let name = ref_name(v)?;
             match parameters?.get(name)?.get("Default")? {
                 Value::String(s) => Some(s.split(',').map(|p| p.trim().to_string()).collect()),
                 Value::Array(items) => items.iter().map(scalar).collect(),
                 _ => None,
             }
         }
-        _ => None,
     }
 }
 
@@ -143,30 +143,28 @@ fn substitute(v: &Value, ident: &str, item: &str) -> Value {
         Value::Array(items) => {
             Value::Array(items.iter().map(|i| substitute(i, ident, item)).collect())
         }
-        Value::Object(m) if m.len() == 1 && m.get("Ref").and_then(Value::as_str) == Some(ident) => {
-            Value::String(item.to_string())
-        }
-        Value::Object(m) => Value::Object(
-            m.iter()
-                .map(|(k, v)| {
-                    let v = match (k.as_str(), v) {
-                        ("Fn::Sub", Value::String(s)) => {
-                            Value::String(substitute_key(s, ident, item))
-                        }
-                        ("Fn::Sub", Value::Array(parts)) if !parts.is_empty() => {
-                            let mut parts: Vec<Value> =
-                                parts.iter().map(|p| substitute(p, ident, item)).collect();
-                            if let Value::String(s) = &parts[0] {
-                                parts[0] = Value::String(substitute_key(s, ident, item));
+        _ if ref_name(v) == Some(ident) => Value::String(item.to_string()),
+        Value::Object(m) => {
+            let sub = matches!(Intrinsic::classify(v), Some(Intrinsic::Sub { .. }));
+            Value::Object(
+                m.iter()
+                    .map(|(k, v)| {
+                        let mut v = substitute(v, ident, item);
+                        if sub {
+                            // The text of an `Fn::Sub`, alone or first in its list.
+                            let text = match &mut v {
+                                Value::Array(parts) => parts.first_mut(),
+                                text => Some(text),
+                            };
+                            if let Some(Value::String(s)) = text {
+                                *s = substitute_key(s, ident, item);
                             }
-                            Value::Array(parts)
                         }
-                        _ => substitute(v, ident, item),
-                    };
-                    (substitute_key(k, ident, item), v)
-                })
-                .collect(),
-        ),
+                        (substitute_key(k, ident, item), v)
+                    })
+                    .collect(),
+            )
+        }
         other => other.clone(),
     }
 }

@@ -1,10 +1,12 @@
 //! The CloudFormation document model: templates, resources, parameters, outputs, intrinsic
 //! functions, logical IDs and quotas. It knows nothing of networks, IAM or SageMaker.
 
+mod condition;
 mod diff;
 mod document;
 mod expr;
 mod foreach;
+mod intrinsic;
 mod logical_id;
 mod read;
 mod region;
@@ -13,6 +15,7 @@ mod stack;
 mod text;
 mod yaml;
 
+pub use condition::ConditionRef;
 pub use diff::{
     EntryAction, Fate, OutputChange, ParameterChange, PropertyChange, Rename, ResourceAction,
     ResourceChange, Risk, SectionChange, TemplateDiff, create_only_properties, diff,
@@ -21,6 +24,7 @@ pub use document::{
     AwsParameterType, DeletionPolicy, Output, Parameter, Resource, Template, quota,
 };
 pub use expr::{Expr, Pseudo, expand_sub, sub_variables};
+pub use intrinsic::{Attribute, Intrinsic, is_function_name, ref_name, ref_target, sub_text};
 pub use logical_id::LogicalId;
 pub use region::{
     REGIONS_GENERATED, check_region, is_known_region, known_regions, regions_of_partition,

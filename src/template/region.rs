@@ -64,26 +64,10 @@ pub fn check_region(region: &str) -> Result<()> {
 
 fn nearest(region: &str) -> Option<&'static str> {
     known_regions()
-        .map(|r| (distance(region, r), r))
+        .map(|r| (strsim::levenshtein(region, r), r))
         .filter(|(d, _)| *d <= 3)
         .min()
         .map(|(_, r)| r)
-}
-
-/// Levenshtein distance: small enough for the forty names it is used on.
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
 }
 
 #[cfg(test)]

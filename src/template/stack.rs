@@ -1,4 +1,5 @@
 use std::fmt;
+use std::mem::take;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -6,10 +7,13 @@ use heck::ToKebabCase;
 use indexmap::IndexMap;
 use serde_json::{Value, json};
 
+use super::condition::ConditionRef;
 use super::document::{Output, Parameter, Resource, Template, quota};
 use super::expr::Expr;
 use super::logical_id::LogicalId;
 use crate::error::{Error, Location, Result};
+
+mod finish;
 
 static NEXT_STACK: AtomicU64 = AtomicU64::new(1);
 
@@ -64,6 +68,15 @@ pub enum ExportPrefix {
 ///
 /// It remembers the stack it belongs to so that using it in another stack is an error instead
 /// of a dangling `Ref`.
+///
+/// ```
+/// use airgap::template::{Resource, Stack};
+/// let mut stack = Stack::new("Demo");
+/// let topic = stack.add_resource("Alarms", "Topic 'Alarms'", Resource::new("AWS::SNS::Topic"))?;
+/// assert_eq!(topic.ref_().to_value(), serde_json::json!({"Ref": "Alarms"}));
+/// assert_eq!(topic.get_att("TopicName").to_value(), serde_json::json!({"Fn::GetAtt": ["Alarms", "TopicName"]}));
+/// # Ok::<(), airgap::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResourceRef {
     stack: u64,
@@ -162,6 +175,21 @@ impl fmt::Display for Warning {
 }
 
 /// A synthesized template with what synthesis noticed about it.
+///
+/// ```
+/// use airgap::net::{FlowLog, Vpc};
+/// use airgap::template::Stack;
+/// let mut stack = Stack::new("Demo");
+/// let vpc = Vpc::new("Network").add_to(&mut stack)?;
+/// FlowLog::new("Network", &vpc).add_to(&mut stack)?;
+/// let out = stack.synth()?;
+/// for warning in out.warnings() {
+///     eprintln!("warning: {warning}");
+/// }
+/// assert!(out.to_json_pretty().starts_with('{'));
+/// assert!(out.to_yaml().contains("AWS::EC2::VPC"));
+/// # Ok::<(), airgap::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct Synthesized {
     template: Template,
@@ -215,6 +243,14 @@ pub enum TagFormat {
     Map,
 }
 
+/// A setting given to the stack's builder that was wrong, kept until the stack is used: the
+/// first construct added, or `synth`, returns its error (see [`Stack`]).
+#[derive(Debug, Clone, PartialEq)]
+enum Invalid {
+    ExportPrefix(String),
+    Region(String),
+}
+
 #[derive(Debug, Clone)]
 struct Tagging {
     name: String,
@@ -227,12 +263,20 @@ struct Tagging {
 /// Constructs are added with their `add_to(&mut stack)` methods and return handles that later
 /// constructs use to refer to them.
 ///
+/// The stack's own settings (`description`, `tag`, `export_prefix`, `in_region`) chain without
+/// `?`: a wrong one is kept, and the first construct added to the stack, or `synth`, returns
+/// its error, the way the `http` crate's builders carry an error to `body`.
+///
 /// ```
 /// use airgap::template::{Stack, Resource};
 /// let mut stack = Stack::new("Demo").description("A demo").tag("team", "ml-platform");
 /// stack.add_resource_tagged("MyTopic", "Topic 'My'", Resource::new("AWS::SNS::Topic"), "my-topic")?;
 /// let out = stack.synth()?;
 /// assert!(out.to_json_pretty().contains("\"team\""));
+///
+/// let mut typo = Stack::new("Demo").in_region("eu-wst-1").tag("team", "ml-platform");
+/// let e = typo.add_resource("MyTopic", "Topic 'My'", Resource::new("AWS::SNS::Topic")).unwrap_err();
+/// assert!(e.to_string().contains("did you mean `eu-west-1`"), "{e}");
 /// # Ok::<(), airgap::Error>(())
 /// ```
 #[derive(Debug, Clone)]
@@ -243,6 +287,7 @@ pub struct Stack {
     tags: IndexMap<String, Expr>,
     export_prefix: ExportPrefix,
     region: Option<String>,
+    invalid: Option<Invalid>,
     notes: Vec<Warning>,
     owners: IndexMap<String, String>,
     tagging: IndexMap<String, Tagging>,
@@ -260,6 +305,7 @@ impl Stack {
             tags: IndexMap::new(),
             export_prefix: ExportPrefix::StackName,
             region: None,
+            invalid: None,
             notes: Vec::new(),
             owners: IndexMap::new(),
             tagging: IndexMap::new(),
@@ -290,32 +336,33 @@ impl Stack {
         s.tags = self.tags.clone();
         s.export_prefix = self.export_prefix.clone();
         s.region = self.region.clone();
+        s.invalid = self.invalid.clone();
         s
     }
 
     /// Names exports with a prefix of your own instead of the stack name. The prefix may name
     /// parameters, e.g. `${ProjectName}-${EnvType}`, so consumers import names they can write
-    /// before launch.
-    pub fn export_prefix(mut self, prefix: impl Into<String>) -> Result<Self> {
+    /// before launch. A prefix with other characters than letters, digits, `-` and `:` is an
+    /// error of the first construct added (or of `synth`).
+    ///
+    /// ```
+    /// use airgap::template::{Expr, Stack};
+    /// let mut stack = Stack::new("Net").export_prefix("ds-network");
+    /// stack.add_output("VpcId", "The VPC", Expr::str("vpc-0abc"), Some("VpcId"))?;
+    /// let t = stack.synth_unchecked()?.into_template();
+    /// assert_eq!(t.outputs["VpcId"].export_name, Some(serde_json::json!("ds-network-VpcId")));
+    ///
+    /// assert!(Stack::new("Net").export_prefix("has space").synth_unchecked().is_err());
+    /// # Ok::<(), airgap::Error>(())
+    /// ```
+    pub fn export_prefix(mut self, prefix: impl Into<String>) -> Self {
         let prefix = prefix.into();
-        let mut literal = prefix.clone();
-        for var in super::expr::sub_variables(&prefix) {
-            literal = literal.replace(&format!("${{{var}}}"), "");
+        if check_export_prefix(&self.name, &prefix).is_err() {
+            self.invalid.get_or_insert(Invalid::ExportPrefix(prefix));
+        } else {
+            self.export_prefix = ExportPrefix::Fixed(prefix);
         }
-        if prefix.is_empty()
-            || !literal
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == ':')
-        {
-            return Err(Error::parse(
-                Location::new(format!("Stack '{}'", self.name), "export_prefix"),
-                "export name prefix",
-                prefix,
-                "use letters, digits, `-`, `:` and `${Parameter}` only",
-            ));
-        }
-        self.export_prefix = ExportPrefix::Fixed(prefix);
-        Ok(self)
+        self
     }
 
     /// Pins the stack to one region. Zones may then be named, and names that differ between
@@ -325,23 +372,38 @@ impl Stack {
     ///
     /// A stack pinned to a China region gets the rule `LaunchedInPinnedPartition`, which
     /// refuses a launch outside that partition before anything is created (its service names
-    /// exist nowhere else); a region AWS does not publish is an error that names the nearest.
+    /// exist nowhere else). A region AWS does not publish is an error of the first construct
+    /// added (or of `synth`) that names the nearest.
     ///
     /// ```
     /// use airgap::template::Stack;
-    /// let china = Stack::new("Net").in_region("cn-north-1")?;
+    /// let china = Stack::new("Net").in_region("cn-north-1");
     /// let t = china.synth_unchecked()?.into_template();
     /// assert!(t.rules.contains_key("LaunchedInPinnedPartition"));
     ///
-    /// let typo = Stack::new("Net").in_region("eu-wst-1").unwrap_err().to_string();
+    /// let typo = Stack::new("Net").in_region("eu-wst-1").synth_unchecked().unwrap_err().to_string();
     /// assert!(typo.contains("did you mean `eu-west-1`"), "{typo}");
     /// # Ok::<(), airgap::Error>(())
     /// ```
-    pub fn in_region(mut self, region: impl Into<String>) -> Result<Self> {
+    pub fn in_region(mut self, region: impl Into<String>) -> Self {
         let region = region.into();
-        super::region::check_region(&region)?;
-        self.region = Some(region);
-        Ok(self)
+        if super::region::check_region(&region).is_err() {
+            self.invalid.get_or_insert(Invalid::Region(region));
+        } else {
+            self.region = Some(region);
+        }
+        self
+    }
+
+    /// The error of a wrong setting given to the builder (`export_prefix`, `in_region`), if
+    /// any; the first construct added and `synth` return it too. The check is run again, so
+    /// the error is the one the setting's method would have returned.
+    pub fn check_settings(&self) -> Result<()> {
+        match &self.invalid {
+            None => Ok(()),
+            Some(Invalid::ExportPrefix(p)) => check_export_prefix(&self.name, p),
+            Some(Invalid::Region(r)) => super::region::check_region(r),
+        }
     }
 
     /// The stack's name.
@@ -399,6 +461,7 @@ impl Stack {
     }
 
     fn claim(&mut self, id: &LogicalId, construct: &str) -> Result<()> {
+        self.check_settings()?;
         if let Some(first) = self.owners.get(id.as_str()) {
             return Err(Error::DuplicateLogicalId {
                 id: id.to_string(),
@@ -462,7 +525,23 @@ impl Stack {
     }
 
     /// Adds a parameter under `id` (which must be new) and returns a `Ref` to it.
-    pub fn add_parameter(
+    ///
+    /// ```
+    /// use airgap::template::{Parameter, Stack};
+    /// let mut stack = Stack::new("Endpoints");
+    /// let vpc_id = stack.add_parameter("VpcId", Parameter::new("AWS::EC2::VPC::Id"))?;
+    /// assert_eq!(vpc_id.to_value(), serde_json::json!({"Ref": "VpcId"}));
+    /// assert!(stack.add_parameter("VpcId", Parameter::string()).is_err());
+    /// # Ok::<(), airgap::Error>(())
+    /// ```
+    pub fn add_parameter(&mut self, id: impl AsRef<str>, parameter: Parameter) -> Result<Expr> {
+        let label = format!("Parameter '{}'", id.as_ref());
+        self.add_parameter_of(id, &label, parameter)
+    }
+
+    /// Adds a parameter that `construct` needs, under `id` (which must be new); a clash names
+    /// the construct. Returns a `Ref` to it.
+    pub fn add_parameter_of(
         &mut self,
         id: impl AsRef<str>,
         construct: &str,
@@ -485,7 +564,7 @@ impl Stack {
         label: &str,
         group: &str,
     ) -> Result<Expr> {
-        let r = self.add_parameter(id.as_ref(), construct, parameter)?;
+        let r = self.add_parameter_of(id.as_ref(), construct, parameter)?;
         let id = id.as_ref().to_string();
         self.parameter_labels.insert(id.clone(), label.to_string());
         self.parameter_groups
@@ -509,16 +588,16 @@ impl Stack {
         Ok(r)
     }
 
-    /// Adds a tag to every resource that takes tags (as [`Stack::tag`], for a stack already
-    /// being built).
-    pub fn add_tag(&mut self, key: impl Into<String>, value: impl Into<Expr>) {
+    /// Adds a tag to every resource that takes tags, for a construct that adds tags of its own
+    /// to the stack it is added to (callers configure the stack with [`Stack::tag`]).
+    pub(crate) fn add_tag(&mut self, key: impl Into<String>, value: impl Into<Expr>) {
         self.tags.insert(key.into(), value.into());
     }
 
     /// Adds an output that exists only when `condition` holds (for optional resources).
     pub fn add_output_when(
         &mut self,
-        condition: &str,
+        condition: &ConditionRef,
         id: impl AsRef<str>,
         description: &str,
         value: Expr,
@@ -527,7 +606,7 @@ impl Stack {
         let id = id.as_ref().to_string();
         self.add_output(&id, description, value, export)?;
         if let Some(o) = self.template.outputs.get_mut(&id) {
-            o.condition = Some(condition.to_string());
+            o.condition = Some(condition.name().to_string());
         }
         Ok(())
     }
@@ -562,13 +641,33 @@ impl Stack {
         Ok(())
     }
 
-    /// Adds the condition `name` unless it is there already (conditions are shared by the
-    /// constructs that need them).
-    pub fn ensure_condition(&mut self, name: &str, condition: Expr) {
+    /// Adds the condition `name` (which must be new) to the template's `Conditions`, and
+    /// returns the handle constructs take (see [`ConditionRef`]).
+    pub fn add_condition(&mut self, name: &str, condition: Expr) -> Result<ConditionRef> {
+        self.check_settings()?;
+        let id = LogicalId::new(name)?;
+        if self.template.conditions.contains_key(id.as_str()) {
+            return Err(Error::DuplicateLogicalId {
+                id: id.to_string(),
+                first: format!("condition `{id}`"),
+                second: format!("condition `{id}`"),
+            });
+        }
+        self.template
+            .conditions
+            .insert(id.to_string(), condition.to_value());
+        Ok(ConditionRef::new(id.as_str()))
+    }
+
+    /// The condition `name`, added unless it is there already: for conditions that several
+    /// constructs share under one well-known name (e.g. `IsChinaPartition`). The first
+    /// definition stays.
+    pub fn ensure_condition(&mut self, name: &str, condition: Expr) -> ConditionRef {
         self.template
             .conditions
             .entry(name.to_string())
             .or_insert_with(|| condition.to_value());
+        ConditionRef::new(name)
     }
 
     /// Records a warning about a construct; synthesis returns it in
@@ -688,101 +787,30 @@ impl Stack {
         self.finish(self.template.clone(), self.notes.clone())
     }
 
-    /// [`synth_unchecked`](Self::synth_unchecked) for a stack that is not needed afterwards:
-    /// the template is moved into the result, not copied.
+    /// `synth_unchecked` for a stack not needed afterwards: its template is moved, not copied.
     pub(crate) fn into_synth_unchecked(mut self) -> Result<Synthesized> {
-        let template = std::mem::take(&mut self.template);
-        let notes = std::mem::take(&mut self.notes);
+        let (template, notes) = (take(&mut self.template), take(&mut self.notes));
         self.finish(template, notes)
-    }
-
-    /// Tags, the partition rule and the quotas on `template`, which is this stack's template
-    /// (moved out of it, or a copy); `notes` are the stack's warnings.
-    fn finish(&self, mut template: Template, mut warnings: Vec<Warning>) -> Result<Synthesized> {
-        for (id, tagging) in &self.tagging {
-            if let Some(r) = template.resources.get_mut(id) {
-                let pairs = std::iter::once(("Name", self.name_tag(&tagging.name).to_value()))
-                    .chain(
-                        self.tags
-                            .iter()
-                            .filter(|(k, _)| k.as_str() != "Name")
-                            .map(|(k, v)| (k.as_str(), v.to_value())),
-                    );
-                let tags = match tagging.format {
-                    TagFormat::List => {
-                        Value::Array(pairs.map(|(k, v)| json!({"Key": k, "Value": v})).collect())
-                    }
-                    TagFormat::Map => {
-                        Value::Object(pairs.map(|(k, v)| (k.to_string(), v)).collect())
-                    }
-                };
-                r.properties.insert("Tags".into(), tags);
-            }
-        }
-        if let Some(rule) = self.pinned_partition_rule() {
-            template
-                .rules
-                .entry(PINNED_PARTITION_RULE.to_string())
-                .or_insert(rule);
-        }
-        template.check_references()?;
-        let counted = [
-            ("resources", template.resources.len(), quota::RESOURCES),
-            ("parameters", template.parameters.len(), quota::PARAMETERS),
-            ("outputs", template.outputs.len(), quota::OUTPUTS),
-            ("mappings", template.mappings.len(), quota::MAPPINGS),
-        ];
-        for (name, used, limit) in counted {
-            check_quota(&template, name, used, limit, &mut warnings)?;
-        }
-        let json = template.to_json_pretty();
-        check_quota(
-            &template,
-            "bytes of template body",
-            json.len(),
-            quota::BODY_BYTES,
-            &mut warnings,
-        )?;
-        if json.len() > quota::INLINE_BODY_BYTES {
-            warnings.push(Warning::BodyTooLargeForInline { bytes: json.len() });
-        }
-        Ok(Synthesized {
-            template,
-            json,
-            warnings,
-        })
     }
 }
 
-fn check_quota(
-    template: &Template,
-    quota: &'static str,
-    used: usize,
-    limit: usize,
-    warnings: &mut Vec<Warning>,
-) -> Result<()> {
-    if used > limit {
-        let detail = if quota == "resources" {
-            let mut counts: Vec<(&str, usize)> = template.resource_counts().into_iter().collect();
-            counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-            counts
-                .iter()
-                .take(3)
-                .map(|(t, n)| format!("{n} {t}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        } else {
-            format!("{used} {quota}")
-        };
-        return Err(Error::QuotaExceeded {
-            quota,
-            used,
-            limit,
-            detail,
-        });
+/// Checks an export-name prefix: letters, digits, `-`, `:` and `${Parameter}` only.
+fn check_export_prefix(stack: &str, prefix: &str) -> Result<()> {
+    let mut literal = prefix.to_string();
+    for var in super::expr::sub_variables(prefix) {
+        literal = literal.replace(&format!("${{{var}}}"), "");
     }
-    if used * 10 > limit * 9 {
-        warnings.push(Warning::QuotaNearlyUsed { quota, used, limit });
+    if prefix.is_empty()
+        || !literal
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == ':')
+    {
+        return Err(Error::parse(
+            Location::new(format!("Stack '{stack}'"), "export_prefix"),
+            "export name prefix",
+            prefix,
+            "use letters, digits, `-`, `:` and `${Parameter}` only",
+        ));
     }
     Ok(())
 }

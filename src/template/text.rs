@@ -18,6 +18,7 @@ use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser, Tag};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
 use super::document::quota;
+use super::intrinsic::{SHORT_FORMS, long_name};
 use crate::error::{Error, Result};
 
 /// How deep mappings and lists may nest, in JSON and YAML alike: serde_json's recursion
@@ -41,38 +42,6 @@ pub(crate) fn check_size(len: usize) -> Result<()> {
     }
     Ok(())
 }
-
-/// The short-form tags and the long-form key each becomes.
-const SHORT_FORMS: &[(&str, &str)] = &[
-    ("Ref", "Ref"),
-    ("Condition", "Condition"),
-    ("GetAtt", "Fn::GetAtt"),
-    ("Sub", "Fn::Sub"),
-    ("If", "Fn::If"),
-    ("Select", "Fn::Select"),
-    ("GetAZs", "Fn::GetAZs"),
-    ("ImportValue", "Fn::ImportValue"),
-    ("Join", "Fn::Join"),
-    ("Split", "Fn::Split"),
-    ("Equals", "Fn::Equals"),
-    ("Not", "Fn::Not"),
-    ("And", "Fn::And"),
-    ("Or", "Fn::Or"),
-    ("FindInMap", "Fn::FindInMap"),
-    ("Base64", "Fn::Base64"),
-    ("Cidr", "Fn::Cidr"),
-    ("Length", "Fn::Length"),
-    ("ToJsonString", "Fn::ToJsonString"),
-    ("Transform", "Fn::Transform"),
-    ("ForEach", "Fn::ForEach"),
-    // The functions of a template's `Rules` section.
-    ("Contains", "Fn::Contains"),
-    ("EachMemberEquals", "Fn::EachMemberEquals"),
-    ("EachMemberIn", "Fn::EachMemberIn"),
-    ("RefAll", "Fn::RefAll"),
-    ("ValueOf", "Fn::ValueOf"),
-    ("ValueOfAll", "Fn::ValueOfAll"),
-];
 
 /// Parses YAML text into JSON, turning CloudFormation's short-form tags into their long form.
 ///
@@ -296,7 +265,7 @@ impl Builder {
             self.fail(mark, format!("unknown tag `{}{}`", tag.handle, tag.suffix));
             return value;
         }
-        let Some((_, long)) = SHORT_FORMS.iter().find(|(s, _)| *s == tag.suffix) else {
+        let Some(long) = long_name(&tag.suffix) else {
             self.fail(
                 mark,
                 format!(
@@ -304,7 +273,7 @@ impl Builder {
                     tag.suffix,
                     SHORT_FORMS
                         .iter()
-                        .map(|(s, _)| format!("!{s}"))
+                        .map(|(t, _)| *t)
                         .collect::<Vec<_>>()
                         .join(", ")
                 ),
@@ -328,7 +297,7 @@ impl Builder {
             (_, v) => v,
         };
         let mut m = Map::new();
-        m.insert((*long).to_string(), arg);
+        m.insert(long.to_string(), arg);
         Value::Object(m)
     }
 }

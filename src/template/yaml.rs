@@ -11,34 +11,11 @@
 
 use serde_json::{Map, Number, Value};
 
+use super::intrinsic::short_tag;
+
 /// Lines are kept to this width where a flow list would make them longer; long strings stay
 /// on one line (YAML line folding would only make them harder to diff).
 const WIDTH: usize = 100;
-
-/// The short-form tag of an intrinsic function that CloudFormation accepts in short form.
-fn short_tag(long_name: &str) -> Option<&'static str> {
-    Some(match long_name {
-        "Ref" => "!Ref",
-        "Condition" => "!Condition",
-        "Fn::And" => "!And",
-        "Fn::Base64" => "!Base64",
-        "Fn::Cidr" => "!Cidr",
-        "Fn::Equals" => "!Equals",
-        "Fn::FindInMap" => "!FindInMap",
-        "Fn::GetAtt" => "!GetAtt",
-        "Fn::GetAZs" => "!GetAZs",
-        "Fn::If" => "!If",
-        "Fn::ImportValue" => "!ImportValue",
-        "Fn::Join" => "!Join",
-        "Fn::Not" => "!Not",
-        "Fn::Or" => "!Or",
-        "Fn::Select" => "!Select",
-        "Fn::Split" => "!Split",
-        "Fn::Sub" => "!Sub",
-        "Fn::Transform" => "!Transform",
-        _ => return None,
-    })
-}
 
 /// The sections whose entries are separated by a blank line.
 const SPACED_SECTIONS: [&str; 3] = ["Parameters", "Resources", "Outputs"];
@@ -553,6 +530,32 @@ mod tests {
         assert_eq!(yaml(json!(1e20)), "K: 1.0e+20\n");
         assert_eq!(yaml(json!(2.5)), "K: 2.5\n");
         assert_eq!(yaml(json!(443)), "K: 443\n");
+    }
+
+    #[test]
+    fn every_short_form_reads_back_as_written() {
+        use super::super::intrinsic::SHORT_FORMS;
+        use super::super::text::yaml_to_value;
+        for (tag, long) in SHORT_FORMS {
+            let args = match *long {
+                "Fn::GetAtt" => vec![json!(["Db", "Endpoint.Address"]), json!(["R", "Arn"])],
+                "Fn::GetAZs" => vec![json!(""), json!({"Ref": "AWS::Region"})],
+                _ => vec![
+                    json!("Name"),
+                    json!(["a", {"Ref": "B"}, ["c", 1]]),
+                    json!({"Key": ["v", {"Fn::Sub": "${AWS::Region}"}]}),
+                ],
+            };
+            for arg in args {
+                let v = json!({ "K": { *long: arg } });
+                let text = document(&v);
+                assert!(
+                    text.contains(tag) || !arg.is_string(),
+                    "{long} was written {text:?}"
+                );
+                assert_eq!(yaml_to_value(&text).unwrap(), v, "{text}");
+            }
+        }
     }
 
     #[test]

@@ -6,11 +6,11 @@
 
 use indexmap::IndexMap;
 use ipnet::IpNet;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::super::cidr;
 use super::super::model::{display, ref_target};
-use crate::template::{Template, expand_sub};
+use crate::template::{Attribute, Intrinsic, Template, expand_sub};
 
 /// IPv4 or IPv6.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -138,11 +138,10 @@ impl<'t> Resolver<'t> {
         let out = match v {
             Value::String(s) => vec![Scalar::Known(s.clone())],
             Value::Number(n) => vec![Scalar::Known(n.to_string())],
-            Value::Object(m) if m.len() == 1 => {
-                let (k, arg) = m.iter().next().expect("one entry");
-                self.intrinsic(k, arg, depth + 1)
-            }
-            _ => vec![Scalar::Unknown],
+            _ => match Intrinsic::classify(v) {
+                Some(call) => self.intrinsic(call, depth + 1),
+                None => vec![Scalar::Unknown],
+            },
         };
         if out.len() > MAX_ALTERNATIVES {
             vec![Scalar::Unknown]
@@ -151,20 +150,22 @@ impl<'t> Resolver<'t> {
         }
     }
 
-    fn intrinsic(&self, k: &str, arg: &Value, depth: usize) -> Vec<Scalar> {
-        match (k, arg) {
-            ("Ref", Value::String(name)) => self.reference(name),
-            ("Fn::GetAtt", _) => match getatt_parts(arg) {
-                Some((id, attr)) => self.attribute(id, attr, depth),
-                None => vec![Scalar::Unknown],
-            },
-            ("Fn::If", Value::Array(p)) if p.len() == 3 => {
-                let mut out = self.scalar(&p[1], depth);
-                out.extend(self.scalar(&p[2], depth));
+    fn intrinsic(&self, call: Intrinsic<'_>, depth: usize) -> Vec<Scalar> {
+        match call {
+            Intrinsic::Ref(name) => self.reference(name),
+            Intrinsic::GetAtt {
+                resource,
+                attribute: Attribute::Name(attribute),
+            } => self.attribute(resource, attribute, depth),
+            Intrinsic::If {
+                then, otherwise, ..
+            } => {
+                let mut out = self.scalar(then, depth);
+                out.extend(self.scalar(otherwise, depth));
                 out
             }
-            ("Fn::Sub", _) => vec![self.sub(arg, depth)],
-            ("Fn::Select", Value::Array(p)) if p.len() == 2 => self.select(&p[0], &p[1], depth),
+            Intrinsic::Sub { text, variables } => vec![self.sub(text, variables, depth)],
+            Intrinsic::Select { index, list } => self.select(index, list, depth),
             _ => vec![Scalar::Unknown],
         }
     }
@@ -203,15 +204,7 @@ impl<'t> Resolver<'t> {
         }
     }
 
-    fn sub(&self, arg: &Value, depth: usize) -> Scalar {
-        let (text, vars) = match arg {
-            Value::String(s) => (s.as_str(), None),
-            Value::Array(p) if !p.is_empty() => match (&p[0], p.get(1)) {
-                (Value::String(s), vars) => (s.as_str(), vars.and_then(Value::as_object)),
-                _ => return Scalar::Unknown,
-            },
-            _ => return Scalar::Unknown,
-        };
+    fn sub(&self, text: &str, vars: Option<&Map<String, Value>>, depth: usize) -> Scalar {
         let expanded = expand_sub(text, |var| {
             let value = match vars.and_then(|m| m.get(var)) {
                 Some(v) => self.scalar(v, depth),
@@ -261,13 +254,10 @@ impl<'t> Resolver<'t> {
         }
         match v {
             Value::Array(items) => Some(items.iter().map(|i| self.scalar(i, depth + 1)).collect()),
-            Value::Object(m) if m.len() == 1 => match m.iter().next().expect("one entry") {
-                (k, Value::Array(p)) if k == "Fn::Cidr" && p.len() == 3 => {
-                    self.cidr(&p[0], &p[1], &p[2], depth + 1)
-                }
+            _ => match Intrinsic::classify(v)? {
+                Intrinsic::Cidr { block, count, bits } => self.cidr(block, count, bits, depth + 1),
                 _ => None,
             },
-            _ => None,
         }
     }
 
@@ -314,14 +304,6 @@ impl<'t> Resolver<'t> {
             }
         }
         Some(out)
-    }
-}
-
-fn getatt_parts(v: &Value) -> Option<(&str, &str)> {
-    match v {
-        Value::Array(p) if p.len() == 2 => Some((p[0].as_str()?, p[1].as_str()?)),
-        Value::String(s) => s.split_once('.'),
-        _ => None,
     }
 }
 

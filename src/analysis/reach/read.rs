@@ -9,7 +9,7 @@ use super::blocks::{Block, Family, Resolver};
 use super::traffic::{Allowed, port, protocol};
 use super::{Approximation, DefaultEgress};
 use crate::analysis::model::{display, ref_target};
-use crate::template::Template;
+use crate::template::{Intrinsic, Template};
 
 const NO_TRAFFIC: &str = "255.255.255.255/32";
 
@@ -65,18 +65,17 @@ pub(crate) struct Group {
 
 /// The values `v` may take: each branch of `Fn::If`, `None` for `AWS::NoValue`.
 pub(crate) fn alternatives(v: &Value) -> Vec<Option<&Value>> {
-    if let Some(Value::Array(p)) = v.get("Fn::If")
-        && p.len() == 3
-        && v.as_object().is_some_and(|m| m.len() == 1)
-    {
-        let mut out = alternatives(&p[1]);
-        out.extend(alternatives(&p[2]));
-        return out;
+    match Intrinsic::classify(v) {
+        Some(Intrinsic::If {
+            then, otherwise, ..
+        }) => {
+            let mut out = alternatives(then);
+            out.extend(alternatives(otherwise));
+            out
+        }
+        Some(Intrinsic::Ref("AWS::NoValue")) => vec![None],
+        _ => vec![Some(v)],
     }
-    if v.get("Ref").and_then(Value::as_str) == Some("AWS::NoValue") {
-        return vec![None];
-    }
-    vec![Some(v)]
 }
 
 /// A rule object and its position in its group's list.
@@ -114,7 +113,10 @@ fn inline_rules(v: Option<&Value>) -> (Vec<Positioned<'_>>, bool) {
 /// Whether a value depends on a condition somewhere inside.
 fn conditional(v: &Value) -> bool {
     match v {
-        Value::Object(m) => m.contains_key("Fn::If") || m.values().any(conditional),
+        Value::Object(m) => {
+            matches!(Intrinsic::classify(v), Some(Intrinsic::If { .. }))
+                || m.values().any(conditional)
+        }
         Value::Array(items) => items.iter().any(conditional),
         _ => false,
     }

@@ -14,7 +14,7 @@ use crate::analysis::model::{display, ref_list};
 use crate::analysis::policy::{PolicyStatement, one_or_many, policy_documents_where, statements};
 use crate::iam::catalog::action_info;
 use crate::iam::wildcard_match;
-use crate::template::Template;
+use crate::template::{Template, sub_text};
 
 /// Resource types whose policies are identity policies (attached to users, groups or roles).
 const IDENTITY_TYPES: &[&str] = &[
@@ -108,7 +108,7 @@ fn on_resources_of(s: &Value, action: &str) -> bool {
     }
     one_or_many(Some(resources)).iter().any(|r| match r {
         Value::String(arn) => info.accepts_resource(arn),
-        sub if sub.get("Fn::Sub").is_some() => info.accepts_resource(&display(sub)),
+        sub if sub_text(sub).is_some() => info.accepts_resource(&display(sub)),
         _ => true,
     })
 }

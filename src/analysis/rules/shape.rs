@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::{Ctx, TPL_SHAPE};
 use crate::analysis::model::branches;
+use crate::template::Intrinsic;
 
 /// The shape a property must have.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -238,24 +239,15 @@ static SHAPES: &[(&str, &[&str], Shape)] = &[
     ("AWS::S3::BucketPolicy", &["PolicyDocument"], Shape::Policy),
 ];
 
-/// Whether `v` is an intrinsic function (or a condition), whose value is only known at launch.
-fn intrinsic(v: &Value) -> bool {
-    v.as_object().is_some_and(|m| {
-        m.len() == 1
-            && m.keys()
-                .all(|k| k == "Ref" || k == "Condition" || k.starts_with("Fn::"))
-    })
-}
-
 /// What is wrong with `v` as `shape`, if anything.
 fn wrong(v: &Value, shape: Shape) -> Option<String> {
-    if let Some(Value::Array(parts)) = v.get("Fn::If")
-        && parts.len() == 3
-    {
-        return wrong(&parts[1], shape).or_else(|| wrong(&parts[2], shape));
-    }
-    if intrinsic(v) {
-        return None;
+    // A function's value is known at launch only; both branches of an `Fn::If` are checked.
+    match Intrinsic::classify(v) {
+        Some(Intrinsic::If {
+            then, otherwise, ..
+        }) => return wrong(then, shape).or_else(|| wrong(otherwise, shape)),
+        Some(_) => return None,
+        None => {}
     }
     let ok = match (shape, v) {
         (Shape::ListOfObjects, Value::Array(items)) => {

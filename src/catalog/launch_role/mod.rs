@@ -50,6 +50,7 @@ use serde_json::Value;
 
 mod lint;
 mod schemas;
+mod statements;
 mod table;
 
 pub use lint::{GrantProblem, check_grants};
@@ -57,32 +58,36 @@ pub use schemas::{
     Gap, STACK_HANDLERS, handler_permissions, names_action, schema_types, uncovered,
 };
 
+use statements::statements;
 use table::{Scope, actions_of, grants_of};
 
 use crate::error::{Error, Result};
-use crate::iam::{Arn, Condition, ConditionOperator, PolicyDocument, Statement};
-use crate::template::{Expr, Pseudo, Template};
+use crate::iam::PolicyDocument;
+use crate::template::{Intrinsic, Template, sub_text};
 
-/// The resource types whose launch-role permissions airgap can derive.
-pub const SUPPORTED_TYPES: [&str; 13] = [
-    "AWS::EC2::VPC",
-    "AWS::EC2::Subnet",
-    "AWS::EC2::RouteTable",
-    "AWS::EC2::SubnetRouteTableAssociation",
-    "AWS::EC2::SecurityGroup",
-    "AWS::EC2::SecurityGroupIngress",
-    "AWS::EC2::SecurityGroupEgress",
-    "AWS::EC2::VPCEndpoint",
-    "AWS::EC2::FlowLog",
-    "AWS::KMS::Key",
-    "AWS::Logs::LogGroup",
-    "AWS::IAM::Role",
-    "AWS::SSM::Parameter",
-];
+/// The resource types whose launch-role permissions airgap can derive (besides
+/// [`SAGEMAKER_TYPES`]).
+pub const SUPPORTED_TYPES: [&str; 13] = table::names(&table::TYPES);
 
 /// The prefix of the stacks Service Catalog creates (`SC-<account>-pp-<id>`), and so of the
 /// names CloudFormation generates for their roles and log groups.
 pub const STACK_PREFIX: &str = "SC-";
+
+/// The call CloudFormation makes with the caller's credentials to check that the value of a
+/// parameter of an AWS-specific type exists.
+const PARAMETER_CHECKS: [(&str, &str); 8] = [
+    ("AWS::EC2::VPC::Id", "ec2:DescribeVpcs"),
+    ("AWS::EC2::Subnet::Id", "ec2:DescribeSubnets"),
+    ("AWS::EC2::SecurityGroup::Id", "ec2:DescribeSecurityGroups"),
+    (
+        "AWS::EC2::AvailabilityZone::Name",
+        "ec2:DescribeAvailabilityZones",
+    ),
+    ("AWS::EC2::KeyPair::KeyName", "ec2:DescribeKeyPairs"),
+    ("AWS::EC2::Image::Id", "ec2:DescribeImages"),
+    ("AWS::EC2::Instance::Id", "ec2:DescribeInstances"),
+    ("AWS::EC2::Volume::Id", "ec2:DescribeVolumes"),
+];
 
 /// The parts of a launch-role policy, gathered from the product templates before they become
 /// statements.
@@ -174,7 +179,7 @@ fn gather(product: &str, template: &Template, needs: &mut Needs) -> Result<()> {
                     .join(", "),
             });
         };
-        for (scope, action) in actions_of(r, &grants) {
+        for (scope, action) in actions_of(r, grants) {
             needs.actions.entry(scope).or_default().insert(action);
         }
         needs
@@ -263,18 +268,7 @@ fn gather(product: &str, template: &Template, needs: &mut Needs) -> Result<()> {
             .strip_prefix("List<")
             .and_then(|t| t.strip_suffix('>'))
             .unwrap_or(ty);
-        let describe = match inner {
-            "AWS::EC2::VPC::Id" => Some("ec2:DescribeVpcs"),
-            "AWS::EC2::Subnet::Id" => Some("ec2:DescribeSubnets"),
-            "AWS::EC2::SecurityGroup::Id" => Some("ec2:DescribeSecurityGroups"),
-            "AWS::EC2::AvailabilityZone::Name" => Some("ec2:DescribeAvailabilityZones"),
-            "AWS::EC2::KeyPair::KeyName" => Some("ec2:DescribeKeyPairs"),
-            "AWS::EC2::Image::Id" => Some("ec2:DescribeImages"),
-            "AWS::EC2::Instance::Id" => Some("ec2:DescribeInstances"),
-            "AWS::EC2::Volume::Id" => Some("ec2:DescribeVolumes"),
-            _ => None,
-        };
-        if let Some(a) = describe {
+        if let Some((_, a)) = PARAMETER_CHECKS.iter().find(|(t, _)| *t == inner) {
             needs.extra_any.insert(a);
         }
         if inner.starts_with("AWS::SSM::Parameter::") {
@@ -300,15 +294,7 @@ fn name_pattern(v: Option<&Value>, generated: &str) -> String {
     match v {
         None => generated.to_string(),
         Some(Value::String(s)) => s.clone(),
-        Some(Value::Object(m)) => match m.get("Fn::Sub") {
-            Some(Value::String(s)) => wildcard_variables(s),
-            Some(Value::Array(parts)) => parts
-                .first()
-                .and_then(Value::as_str)
-                .map_or("*".to_string(), wildcard_variables),
-            _ => "*".to_string(),
-        },
-        Some(_) => "*".to_string(),
+        Some(v) => sub_text(v).map_or("*".to_string(), wildcard_variables),
     }
 }
 
@@ -335,7 +321,9 @@ fn wildcard_variables(s: &str) -> String {
 fn uses_get_azs(template: &Template) -> bool {
     fn walk(v: &Value) -> bool {
         match v {
-            Value::Object(m) => m.contains_key("Fn::GetAZs") || m.values().any(walk),
+            Value::Object(m) => {
+                matches!(Intrinsic::classify(v), Some(Intrinsic::GetAzs(_))) || m.values().any(walk)
+            }
             Value::Array(a) => a.iter().any(walk),
             _ => false,
         }
@@ -345,323 +333,6 @@ fn uses_get_azs(template: &Template) -> bool {
         .values()
         .any(|r| r.properties.values().any(walk))
         || template.outputs.values().any(|o| walk(&o.value))
-}
-
-fn arn(text: String) -> Arn {
-    Arn::new(text).expect("launch-role ARNs are built from well-formed parts")
-}
-
-fn cond(op: ConditionOperator, key: &str, values: Vec<Expr>) -> Condition {
-    Condition::new(op, key, values).expect("well-formed condition keys")
-}
-
-fn in_this_region() -> Condition {
-    cond(
-        ConditionOperator::StringEquals,
-        "aws:RequestedRegion",
-        vec![Expr::pseudo(Pseudo::Region)],
-    )
-}
-
-const REGIONAL: &str = "${AWS::Region}:${AWS::AccountId}";
-
-fn statements(needs: &Needs) -> PolicyDocument {
-    let actions = |scope: Scope| -> Vec<&'static str> {
-        needs
-            .actions
-            .get(&scope)
-            .map(|s| s.iter().copied().collect())
-            .unwrap_or_default()
-    };
-    let mut doc = PolicyDocument::new()
-        .statement(
-            Statement::allow()
-                .sid("ManageServiceCatalogStacks")
-                .actions([
-                    "cloudformation:CreateStack",
-                    "cloudformation:UpdateStack",
-                    "cloudformation:DeleteStack",
-                    "cloudformation:DescribeStacks",
-                    "cloudformation:DescribeStackEvents",
-                    "cloudformation:GetTemplate",
-                    "cloudformation:SetStackPolicy",
-                    "cloudformation:CreateChangeSet",
-                    "cloudformation:DescribeChangeSet",
-                    "cloudformation:ExecuteChangeSet",
-                    "cloudformation:DeleteChangeSet",
-                    "cloudformation:ListChangeSets",
-                    "cloudformation:TagResource",
-                    "cloudformation:UntagResource",
-                ])
-                .resource(arn(format!(
-                    "arn:${{AWS::Partition}}:cloudformation:{REGIONAL}:stack/{STACK_PREFIX}*/*"
-                ))),
-        )
-        .statement(
-            // Neither action takes a resource.
-            Statement::allow()
-                .sid("CheckTemplates")
-                .actions([
-                    "cloudformation:GetTemplateSummary",
-                    "cloudformation:ValidateTemplate",
-                ])
-                .any_resource()
-                .condition(in_this_region()),
-        )
-        .statement(
-            // Service Catalog copies each product template into a bucket it owns, and
-            // CloudFormation reads it from there with this role. That bucket's name is not
-            // published; its objects carry the tag `servicecatalog:provisioning=true`, the
-            // condition AWS's Service Catalog guide asks launch roles to use.
-            Statement::allow()
-                .sid("ReadProductTemplatesServiceCatalogCopied")
-                .action("s3:GetObject")
-                .resource(arn("arn:${AWS::Partition}:s3:::*/*".into()))
-                .condition(cond(
-                    ConditionOperator::StringEquals,
-                    "s3:ExistingObjectTag/servicecatalog:provisioning",
-                    vec![Expr::str("true")],
-                )),
-        );
-    let mut any: BTreeSet<&str> = actions(Scope::Any).into_iter().collect();
-    any.extend(needs.extra_any.iter().copied());
-    if !any.is_empty() {
-        doc = doc.statement(
-            Statement::allow()
-                .sid("CallsWithoutResourceArns")
-                .actions(any)
-                .any_resource()
-                .condition(in_this_region()),
-        );
-    }
-    let ec2_arns = |types: &BTreeSet<&'static str>| {
-        types
-            .iter()
-            .map(|t| {
-                // AWS owns the endpoint services and managed prefix lists the network uses.
-                let account = if matches!(*t, "vpc-endpoint-service" | "prefix-list") {
-                    "*"
-                } else {
-                    "${AWS::AccountId}"
-                };
-                arn(format!(
-                    "arn:${{AWS::Partition}}:ec2:${{AWS::Region}}:{account}:{t}/*"
-                ))
-            })
-            .collect::<Vec<_>>()
-    };
-    let ec2 = actions(Scope::Ec2);
-    if !ec2.is_empty() {
-        doc = doc.statement(
-            Statement::allow()
-                .sid("ManageNetworkResources")
-                .actions(ec2)
-                .resources(ec2_arns(&needs.ec2_arn_types)),
-        );
-    }
-    if !needs.ec2_tagged_types.is_empty() {
-        let taggable: Vec<Arn> = ec2_arns(&needs.ec2_tagged_types);
-        doc = doc
-            .statement(
-                Statement::allow()
-                    .sid("TagNetworkResourcesOnCreate")
-                    .action("ec2:CreateTags")
-                    .resources(taggable.clone())
-                    .condition(cond(
-                        ConditionOperator::StringEquals,
-                        "ec2:CreateAction",
-                        needs
-                            .ec2_create_actions
-                            .iter()
-                            .map(|a| Expr::str(*a))
-                            .collect(),
-                    )),
-            )
-            .statement(
-                Statement::allow()
-                    .sid("RetagNetworkResourcesOfServiceCatalogStacks")
-                    .actions(["ec2:CreateTags", "ec2:DeleteTags"])
-                    .resources(taggable)
-                    .condition(cond(
-                        ConditionOperator::ArnLike,
-                        "aws:ResourceTag/aws:cloudformation:stack-id",
-                        vec![Expr::sub(format!(
-                            "arn:${{AWS::Partition}}:cloudformation:{REGIONAL}:stack/{STACK_PREFIX}*/*"
-                        ))],
-                    )),
-            );
-    }
-    if needs.private_dns {
-        doc = doc.statement(
-            Statement::allow()
-                .sid("PrivateDnsOfInterfaceEndpoints")
-                .action("route53:AssociateVPCWithHostedZone")
-                .resources([
-                    arn("arn:${AWS::Partition}:route53:::hostedzone/*".into()),
-                    arn(format!("arn:${{AWS::Partition}}:ec2:{REGIONAL}:vpc/*")),
-                ]),
-        );
-    }
-    let kms = actions(Scope::Kms);
-    if !kms.is_empty() {
-        doc = doc.statement(
-            Statement::allow()
-                .sid("ManageKeys")
-                .actions(kms)
-                .resource(arn(format!("arn:${{AWS::Partition}}:kms:{REGIONAL}:key/*"))),
-        );
-    }
-    let logs = actions(Scope::LogGroups);
-    if !logs.is_empty() {
-        doc = doc.statement(
-            Statement::allow()
-                .sid("ManageLogGroups")
-                .actions(logs)
-                .resources(needs.log_group_names.iter().map(|n| {
-                    // `log-group:NAME` for the newer APIs, `log-group:NAME:*` for the older.
-                    let n = if n.ends_with('*') {
-                        n.clone()
-                    } else {
-                        format!("{n}*")
-                    };
-                    arn(format!(
-                        "arn:${{AWS::Partition}}:logs:{REGIONAL}:log-group:{n}"
-                    ))
-                })),
-        );
-    }
-    let sagemaker = actions(Scope::SageMaker);
-    if !sagemaker.is_empty() {
-        let workloads = arn(format!("arn:${{AWS::Partition}}:sagemaker:{REGIONAL}:*"));
-        for guard in sagemaker::guards(&sagemaker, &workloads) {
-            doc = doc.statement(guard);
-        }
-        doc = doc.statement(
-            Statement::allow()
-                .sid("ManageSageMakerWorkloads")
-                .actions(sagemaker)
-                .resource(workloads),
-        );
-    }
-    let linked = actions(Scope::SageMakerServiceLinkedRole);
-    if !linked.is_empty() {
-        doc = doc.statement(
-            Statement::allow()
-                .sid("CreateSageMakerServiceLinkedRole")
-                .actions(linked)
-                .resource(arn(
-                    "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/aws-service-role/sagemaker.amazonaws.com/*".into(),
-                ))
-                .condition(cond(
-                    ConditionOperator::StringEquals,
-                    "iam:AWSServiceName",
-                    vec![Expr::str("sagemaker.amazonaws.com")],
-                )),
-        );
-    }
-    let role_arns = || {
-        needs
-            .role_names
-            .iter()
-            .map(|n| {
-                arn(format!(
-                    "arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:role/{n}"
-                ))
-            })
-            .collect::<Vec<_>>()
-    };
-    let roles = actions(Scope::Roles);
-    if !roles.is_empty() {
-        doc = doc.statement(
-            Statement::allow()
-                .sid("ManageProductRoles")
-                .actions(roles)
-                .resources(role_arns()),
-        );
-    }
-    // Only templates that create roles (each with its boundary) get these: a template that
-    // only passes a role made by another product (a Studio user profile) names roles too.
-    if !needs.boundaries.is_empty() {
-        // Creating a role, or changing what its policies allow, only with the boundary the
-        // templates set: whatever policy a product writes, its roles can do no more than the
-        // boundary allows. Removing a boundary is never granted.
-        let boundary = cond(
-            ConditionOperator::StringEquals,
-            "iam:PermissionsBoundary",
-            needs
-                .boundaries
-                .iter()
-                .map(|v| Expr::Literal(v.clone()))
-                .collect(),
-        );
-        doc = doc.statement(
-            Statement::allow()
-                .sid("CreateProductRolesWithinTheBoundary")
-                .actions([
-                    "iam:CreateRole",
-                    "iam:PutRolePolicy",
-                    "iam:DeleteRolePolicy",
-                    "iam:PutRolePermissionsBoundary",
-                ])
-                .resources(role_arns())
-                .condition(boundary.clone()),
-        );
-        if !needs.managed_policies.is_empty() {
-            let mut s = Statement::allow()
-                .sid("AttachNamedManagedPoliciesWithinTheBoundary")
-                .actions(["iam:AttachRolePolicy", "iam:DetachRolePolicy"])
-                .resources(role_arns())
-                .condition(boundary);
-            if needs.managed_policies_literal {
-                s = s.condition(cond(
-                    ConditionOperator::ArnEquals,
-                    "iam:PolicyARN",
-                    needs
-                        .managed_policies
-                        .iter()
-                        .map(|v| Expr::Literal(v.clone()))
-                        .collect(),
-                ));
-            }
-            doc = doc.statement(s);
-        }
-    }
-    if !needs.pass_role_to.is_empty() {
-        doc = doc.statement(
-            Statement::allow()
-                .sid("PassProductRolesToTheirServices")
-                .action("iam:PassRole")
-                .resources(role_arns())
-                .condition(cond(
-                    ConditionOperator::StringEquals,
-                    "iam:PassedToService",
-                    needs.pass_role_to.iter().map(|s| Expr::str(*s)).collect(),
-                )),
-        );
-    }
-    let buckets = actions(Scope::Buckets);
-    if !buckets.is_empty() {
-        doc = doc.statement(
-            Statement::allow()
-                .sid("LetFlowLogsWriteToTheirBuckets")
-                .actions(buckets)
-                .resource(arn("arn:${AWS::Partition}:s3:::*".into())),
-        );
-    }
-    let ssm = actions(Scope::Parameters);
-    if !ssm.is_empty() {
-        doc = doc.statement(
-            Statement::allow()
-                .sid("ManageParameters")
-                .actions(ssm)
-                .resources(needs.parameter_names.iter().map(|n| {
-                    arn(format!(
-                        "arn:${{AWS::Partition}}:ssm:{REGIONAL}:parameter/{n}"
-                    ))
-                })),
-        );
-    }
-    doc
 }
 
 #[cfg(test)]

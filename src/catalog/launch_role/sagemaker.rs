@@ -13,14 +13,7 @@ use crate::iam::{Arn, Condition, ConditionOperator, Statement, catalog};
 use crate::template::Expr;
 
 /// The SageMaker types whose launch-role permissions airgap can derive.
-pub const TYPES: [&str; 6] = [
-    "AWS::SageMaker::NotebookInstance",
-    "AWS::SageMaker::NotebookInstanceLifecycleConfig",
-    "AWS::SageMaker::Domain",
-    "AWS::SageMaker::UserProfile",
-    "AWS::SageMaker::Space",
-    "AWS::SageMaker::App",
-];
+pub const TYPES: [&str; 6] = super::table::names(&GRANTS);
 
 const TAGS: [&str; 3] = [
     "sagemaker:AddTags",
@@ -28,13 +21,26 @@ const TAGS: [&str; 3] = [
     "sagemaker:DeleteTags",
 ];
 
-/// The grants of `resource_type`, if it is one of [`TYPES`].
-pub(super) fn grants_of(resource_type: &str) -> Option<TypeGrants> {
-    use Scope::*;
-    let grants: &'static [(Scope, &'static [&'static str])] = match resource_type {
-        "AWS::SageMaker::NotebookInstance" => &[
+/// A SageMaker type: its actions, by scope.
+const fn listed(
+    resource_type: &'static str,
+    actions: &'static [(Scope, &'static [&'static str])],
+) -> TypeGrants {
+    TypeGrants {
+        resource_type,
+        ec2_arn_types: &[],
+        source: Source::Listed(actions),
+        ec2_create_action: None,
+    }
+}
+
+/// The grants of the SageMaker types.
+pub(super) const GRANTS: [TypeGrants; 6] = [
+    listed(
+        "AWS::SageMaker::NotebookInstance",
+        &[
             (
-                SageMaker,
+                Scope::SageMaker,
                 &[
                     "sagemaker:CreateNotebookInstance",
                     "sagemaker:DescribeNotebookInstance",
@@ -44,11 +50,14 @@ pub(super) fn grants_of(resource_type: &str) -> Option<TypeGrants> {
                     "sagemaker:DeleteNotebookInstance",
                 ],
             ),
-            (SageMaker, &TAGS),
-            (Kms, &["kms:CreateGrant", "kms:DescribeKey"]),
+            (Scope::SageMaker, &TAGS),
+            (Scope::Kms, &["kms:CreateGrant", "kms:DescribeKey"]),
         ],
-        "AWS::SageMaker::NotebookInstanceLifecycleConfig" => &[(
-            SageMaker,
+    ),
+    listed(
+        "AWS::SageMaker::NotebookInstanceLifecycleConfig",
+        &[(
+            Scope::SageMaker,
             &[
                 "sagemaker:CreateNotebookInstanceLifecycleConfig",
                 "sagemaker:DescribeNotebookInstanceLifecycleConfig",
@@ -56,9 +65,12 @@ pub(super) fn grants_of(resource_type: &str) -> Option<TypeGrants> {
                 "sagemaker:DeleteNotebookInstanceLifecycleConfig",
             ],
         )],
-        "AWS::SageMaker::Domain" => &[
+    ),
+    listed(
+        "AWS::SageMaker::Domain",
+        &[
             (
-                SageMaker,
+                Scope::SageMaker,
                 &[
                     "sagemaker:CreateDomain",
                     "sagemaker:DescribeDomain",
@@ -70,9 +82,9 @@ pub(super) fn grants_of(resource_type: &str) -> Option<TypeGrants> {
                     "sagemaker:DescribeImageVersion",
                 ],
             ),
-            (SageMaker, &TAGS),
+            (Scope::SageMaker, &TAGS),
             (
-                Kms,
+                Scope::Kms,
                 &[
                     "kms:CreateGrant",
                     "kms:Decrypt",
@@ -82,12 +94,18 @@ pub(super) fn grants_of(resource_type: &str) -> Option<TypeGrants> {
             ),
             // The domain's home directories: SageMaker creates the EFS file system with the
             // caller's permission; the call takes no ARN of a file system not yet made.
-            (Any, &["elasticfilesystem:CreateFileSystem"]),
-            (SageMakerServiceLinkedRole, &["iam:CreateServiceLinkedRole"]),
-        ],
-        "AWS::SageMaker::UserProfile" => &[
+            (Scope::Any, &["elasticfilesystem:CreateFileSystem"]),
             (
-                SageMaker,
+                Scope::SageMakerServiceLinkedRole,
+                &["iam:CreateServiceLinkedRole"],
+            ),
+        ],
+    ),
+    listed(
+        "AWS::SageMaker::UserProfile",
+        &[
+            (
+                Scope::SageMaker,
                 &[
                     "sagemaker:CreateUserProfile",
                     "sagemaker:DescribeUserProfile",
@@ -97,11 +115,14 @@ pub(super) fn grants_of(resource_type: &str) -> Option<TypeGrants> {
                     "sagemaker:DescribeImageVersion",
                 ],
             ),
-            (SageMaker, &TAGS),
+            (Scope::SageMaker, &TAGS),
         ],
-        "AWS::SageMaker::Space" => &[
+    ),
+    listed(
+        "AWS::SageMaker::Space",
+        &[
             (
-                SageMaker,
+                Scope::SageMaker,
                 &[
                     "sagemaker:CreateSpace",
                     "sagemaker:DescribeSpace",
@@ -109,27 +130,24 @@ pub(super) fn grants_of(resource_type: &str) -> Option<TypeGrants> {
                     "sagemaker:DeleteSpace",
                 ],
             ),
-            (SageMaker, &TAGS),
+            (Scope::SageMaker, &TAGS),
         ],
-        "AWS::SageMaker::App" => &[
+    ),
+    listed(
+        "AWS::SageMaker::App",
+        &[
             (
-                SageMaker,
+                Scope::SageMaker,
                 &[
                     "sagemaker:CreateApp",
                     "sagemaker:DescribeApp",
                     "sagemaker:DeleteApp",
                 ],
             ),
-            (SageMaker, &TAGS),
+            (Scope::SageMaker, &TAGS),
         ],
-        _ => return None,
-    };
-    Some(TypeGrants {
-        ec2_arn_types: &[],
-        source: Source::Listed(grants),
-        ec2_create_action: None,
-    })
-}
+    ),
+];
 
 /// Whether creating `resource_type` passes an execution role to SageMaker (`iam:PassRole`
 /// with `iam:PassedToService` `sagemaker.amazonaws.com`).

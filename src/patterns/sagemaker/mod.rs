@@ -13,7 +13,7 @@ pub use split::{NetworkProducts, Wire};
 use crate::error::{Error, Location, Result};
 use crate::iam::PolicyDocument;
 use crate::net::{EndpointRef, FlowLogRef, SecurityGroupRef, Service, Vpc, VpcRef};
-use crate::template::Expr;
+use crate::template::{ConditionRef, Expr};
 
 /// The condition that holds in AWS GovCloud (US).
 pub const GOVCLOUD_CONDITION: &str = "IsGovCloudPartition";
@@ -190,7 +190,7 @@ pub struct SageMakerNetworkRef {
 #[derive(Debug, Clone, Default)]
 struct Choices {
     /// Conditions `HasZone2`.. for zones chosen at launch.
-    zone_conditions: Vec<Option<String>>,
+    zone_conditions: Vec<Option<ConditionRef>>,
     /// The `DataBucketNames` parameter.
     buckets: Option<Expr>,
 }

@@ -5,7 +5,7 @@ use super::parts::camel;
 
 use crate::error::Result;
 use crate::net::{EndpointRef, FlowLogRef, SecurityGroupRef, VpcRef};
-use crate::template::{Expr, Resource, Stack, TagFormat};
+use crate::template::{ConditionRef, Expr, Resource, Stack, TagFormat};
 
 // The names of the outputs, spelled once. Each output is exported under its own name, and the
 // parameter of a later product that takes it (`NetworkProducts::WIRING`) has the same name too.
@@ -27,7 +27,7 @@ pub(super) const S3_ENDPOINT_ID: &str = "S3EndpointId";
 
 /// A list written as `Fn::Join`, leaving out the items of zones not created: one join per
 /// zone count, chosen with the zone conditions (zone k exists only if zone k-1 does).
-pub(super) fn joined(items: &[Expr], conditions: &[Option<String>]) -> Expr {
+pub(super) fn joined(items: &[Expr], conditions: &[Option<ConditionRef>]) -> Expr {
     let condition = |i: usize| conditions.get(i).cloned().flatten();
     let join = |n: usize| Expr::Join(",".into(), items[..n].to_vec());
     let always = (0..items.len())
@@ -36,7 +36,7 @@ pub(super) fn joined(items: &[Expr], conditions: &[Option<String>]) -> Expr {
     let mut out = join(always.max(1));
     for k in always.max(1)..items.len() {
         if let Some(cond) = condition(k) {
-            out = Expr::if_(cond, join(k + 1), out);
+            out = cond.if_(join(k + 1), out);
         }
     }
     out

@@ -102,8 +102,7 @@ impl SecureSageMakerNetwork {
                 } else {
                     json!({"Fn::And": [{"Condition": format!("HasZone{}", k - 1)}, fewer]})
                 };
-                stack.ensure_condition(&name, Expr::Literal(cond));
-                conditions.push(Some(name));
+                conditions.push(Some(stack.ensure_condition(&name, Expr::Literal(cond))));
             }
             choices.zone_conditions = conditions.clone();
             self.vpc
@@ -274,12 +273,10 @@ impl SecureSageMakerNetwork {
                     &format!("{} endpoint", service.id()),
                     "Optional endpoints",
                 )?;
-                let name = format!("Create{id}Endpoint");
-                stack.ensure_condition(
-                    &name,
+                Some(stack.ensure_condition(
+                    &format!("Create{id}Endpoint"),
                     Expr::Equals(Box::new(choice), Box::new(Expr::str("true"))),
-                );
-                Some(name)
+                ))
             } else {
                 None
             };
@@ -288,7 +285,7 @@ impl SecureSageMakerNetwork {
                 if let Some(p) = policy {
                     e = e.policy(p);
                 }
-                if let Some(cond) = condition {
+                if let Some(cond) = &condition {
                     e = e.condition(cond);
                 }
                 gateway_endpoints.push(e.add_to(stack)?);
@@ -298,7 +295,7 @@ impl SecureSageMakerNetwork {
             if let Some(p) = policy {
                 e = e.policy(p);
             }
-            if let Some(cond) = condition {
+            if let Some(cond) = &condition {
                 e = e.condition(cond);
             }
             interface_endpoints.push(e.add_to(stack)?);

@@ -29,7 +29,7 @@ const ENDPOINTS_PRODUCT: &str = "endpoints";
 /// use airgap::template::Stack;
 /// let products = SecureSageMakerNetwork::new("DataScience")
 ///     .parameterized()
-///     .split(&Stack::new("Net").export_prefix("${ProjectName}-${EnvType}")?)?;
+///     .split(&Stack::new("Net").export_prefix("${ProjectName}-${EnvType}"))?;
 /// let order: Vec<&str> = products.in_launch_order().iter().map(|(name, _)| *name).collect();
 /// assert_eq!(order, NetworkProducts::LAUNCH_ORDER);
 /// let endpoints = products.in_launch_order()[2].1.template();

@@ -7,6 +7,7 @@ use indexmap::IndexMap;
 use serde_json::{Value, json};
 
 use super::super::document::{Output, Parameter, Template};
+use super::super::intrinsic::Intrinsic;
 use super::Risk;
 use super::paths::references;
 
@@ -199,14 +200,19 @@ fn parameter_fields(a: &Parameter, b: &Parameter) -> Vec<String> {
 }
 
 fn export_name(o: &Output) -> Option<String> {
-    o.export_name.as_ref().map(|v| match v {
-        Value::String(s) => s.clone(),
-        Value::Object(m) => match m.get("Fn::Sub") {
-            Some(Value::String(s)) => s.clone(),
-            _ => v.to_string(),
-        },
-        other => other.to_string(),
-    })
+    o.export_name
+        .as_ref()
+        .map(|v| match (v, Intrinsic::classify(v)) {
+            (Value::String(s), _) => s.clone(),
+            (
+                _,
+                Some(Intrinsic::Sub {
+                    text,
+                    variables: None,
+                }),
+            ) => text.to_string(),
+            (other, _) => other.to_string(),
+        })
 }
 
 pub(crate) fn outputs(

@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use super::super::document::Resource;
 use super::super::expr::sub_variables;
+use super::super::intrinsic::Intrinsic;
 
 /// One step of a property path.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,13 +55,7 @@ pub(crate) struct Leaf {
 /// True for `{"Ref": ...}`, `{"Fn::...": ...}` and `{"Condition": ...}`: a value CloudFormation
 /// computes, compared whole.
 pub(crate) fn is_intrinsic(v: &Value) -> bool {
-    match v {
-        Value::Object(m) if m.len() == 1 => {
-            let k = m.keys().next().map(String::as_str).unwrap_or("");
-            k == "Ref" || k == "Condition" || k.starts_with("Fn::")
-        }
-        _ => false,
-    }
+    Intrinsic::classify(v).is_some()
 }
 
 /// True when `v` holds an intrinsic function anywhere.
@@ -144,30 +139,21 @@ pub(crate) fn references(v: &Value) -> Vec<String> {
 }
 
 fn collect_references(v: &Value, out: &mut Vec<String>) {
-    match v {
-        Value::Array(items) => items.iter().for_each(|i| collect_references(i, out)),
-        Value::Object(m) => {
-            for (k, arg) in m {
-                match (k.as_str(), arg) {
-                    ("Ref", Value::String(name)) => out.push(name.clone()),
-                    ("Fn::GetAtt", Value::Array(a)) => {
-                        out.extend(a.first().and_then(Value::as_str).map(String::from));
-                    }
-                    ("Fn::GetAtt", Value::String(s)) => {
-                        out.push(s.split('.').next().unwrap_or(s).to_string());
-                    }
-                    ("Fn::Sub", Value::String(s)) => sub_names(s, out),
-                    ("Fn::Sub", Value::Array(a)) => {
-                        if let Some(s) = a.first().and_then(Value::as_str) {
-                            sub_names(s, out);
-                        }
-                        a.iter().skip(1).for_each(|i| collect_references(i, out));
-                    }
-                    _ => collect_references(arg, out),
-                }
-            }
+    match Intrinsic::classify(v) {
+        Some(Intrinsic::Ref(name)) => out.push(name.to_string()),
+        Some(Intrinsic::GetAtt { resource, .. }) => out.push(resource.to_string()),
+        Some(Intrinsic::Sub { text, variables }) => {
+            sub_names(text, out);
+            variables
+                .into_iter()
+                .flat_map(|vars| vars.values())
+                .for_each(|i| collect_references(i, out));
         }
-        _ => {}
+        _ => match v {
+            Value::Array(items) => items.iter().for_each(|i| collect_references(i, out)),
+            Value::Object(m) => m.values().for_each(|i| collect_references(i, out)),
+            _ => {}
+        },
     }
 }
 
