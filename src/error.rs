@@ -4,6 +4,7 @@
 //! or a CI log says what to fix without a stack trace.
 
 use std::fmt;
+use std::sync::Arc;
 
 /// Where in the user's description a problem sits: the construct (by the name the user gave it)
 /// and the field of that construct.
@@ -253,16 +254,6 @@ pub enum Error {
         /// The name used twice.
         name: String,
     },
-    /// A product version was declared without a template.
-    #[error(
-        "product `{product}` version `{version}` has no template; give it one with `ProductVersion::template`, or drop the version"
-    )]
-    VersionWithoutTemplate {
-        /// The product.
-        product: String,
-        /// The version label.
-        version: String,
-    },
     /// Two versions of one product clash: the same label, or the same template bytes.
     #[error("product `{product}`: {message}")]
     DuplicateVersion {
@@ -332,14 +323,15 @@ pub enum Error {
         path: String,
     },
     /// Reading or writing a file failed.
-    #[error("could not {action} {path}: {message}")]
+    #[error("could not {action} {path}: {source}")]
     Io {
         /// What was being done, e.g. `write`.
         action: &'static str,
         /// The file or folder.
         path: String,
-        /// The operating system's message.
-        message: String,
+        /// The I/O error, kept whole: [`std::error::Error::source`] returns it.
+        #[source]
+        source: IoError,
     },
     /// A text template (publish script, review report, diagram) failed to render.
     #[error("could not render {template}: {message}")]
@@ -395,6 +387,52 @@ fn did_you_mean(suggestion: &Option<impl fmt::Display>) -> String {
     }
 }
 
+/// A [`std::io::Error`] kept whole in [`Error::Io`], shared so that [`Error`] stays `Clone`.
+/// It says what the I/O error says, and dereferences to it (`kind()`, `raw_os_error()`, ...);
+/// two are equal when their kinds and messages are.
+#[derive(Debug, Clone)]
+pub struct IoError(Arc<std::io::Error>);
+
+impl IoError {
+    /// The I/O error.
+    pub fn get_ref(&self) -> &std::io::Error {
+        &self.0
+    }
+}
+
+impl From<std::io::Error> for IoError {
+    fn from(e: std::io::Error) -> Self {
+        IoError(Arc::new(e))
+    }
+}
+
+impl std::ops::Deref for IoError {
+    type Target = std::io::Error;
+    fn deref(&self) -> &std::io::Error {
+        &self.0
+    }
+}
+
+impl PartialEq for IoError {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.kind() == other.0.kind() && self.0.to_string() == other.0.to_string()
+    }
+}
+
+impl Eq for IoError {}
+
+impl fmt::Display for IoError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for IoError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
+    }
+}
+
 /// The library's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -423,11 +461,19 @@ impl Error {
     }
 
     /// Shorthand for [`Error::Io`].
-    pub(crate) fn io(action: &'static str, path: &std::path::Path, e: &std::io::Error) -> Self {
+    pub(crate) fn io(action: &'static str, path: &std::path::Path, e: std::io::Error) -> Self {
         Error::Io {
             action,
             path: path.display().to_string(),
-            message: e.to_string(),
+            source: e.into(),
+        }
+    }
+
+    /// The I/O error behind an [`Error::Io`].
+    pub fn io_error(&self) -> Option<&std::io::Error> {
+        match self {
+            Error::Io { source, .. } => Some(source.get_ref()),
+            _ => None,
         }
     }
 

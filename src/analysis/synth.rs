@@ -4,7 +4,10 @@
 //! networks; see docs/design-notes.md.
 
 use super::rules::check;
+use crate::catalog::{Portfolio, Product, Release};
 use crate::error::{Error, Result};
+use crate::patterns::config::NetworkConfig;
+use crate::patterns::portfolio::NetworkPortfolio;
 use crate::template::{Stack, Synthesized, Warning};
 
 impl Stack {
@@ -54,5 +57,40 @@ impl Stack {
             });
         }
         Ok(out)
+    }
+}
+
+// The checked forms of the lower layers' builders. Those layers take the synthesis as a
+// function (`build_with`, `release_with`, ...) so that they never call up into this layer;
+// these pass `Stack::synth`, and are what callers use unless they have a reason not to check.
+
+impl Portfolio {
+    /// Checks everything and synthesizes the portfolio template with the privacy checks
+    /// ([`Portfolio::build_with`] with [`Stack::synth`]).
+    pub fn build(self) -> Result<Release> {
+        self.build_with(Stack::synth)
+    }
+}
+
+impl NetworkPortfolio {
+    /// The products, in launch order, their templates synthesized with the privacy checks
+    /// ([`NetworkPortfolio::products_with`] with [`Stack::synth`]).
+    pub fn products(&self) -> Result<Vec<Product>> {
+        self.products_with(&Stack::synth)
+    }
+
+    /// The portfolio and its products, checked and ready to write, every template
+    /// synthesized with the privacy checks ([`NetworkPortfolio::release_with`] with
+    /// [`Stack::synth`]).
+    pub fn release(&self) -> Result<Release> {
+        self.release_with(&Stack::synth)
+    }
+}
+
+impl NetworkConfig {
+    /// Builds the network in a stack of its own and synthesizes the template with the privacy
+    /// checks ([`NetworkConfig::network_stack`], then [`Stack::synth`]).
+    pub fn synth(&self) -> Result<Synthesized> {
+        self.network_stack()?.synth()
     }
 }

@@ -14,6 +14,7 @@
 //! module makes the manifest and writes the files.
 
 use std::fs;
+use std::io;
 use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
@@ -94,7 +95,7 @@ fn parameters_json(template: &Template) -> Vec<Value> {
 /// vpc.add_resource("Vpc", "Vpc", Resource::new("AWS::EC2::VPC").property("CidrBlock", "10.0.0.0/16"))?;
 /// let release = Portfolio::new("Networks", "Platform team")
 ///     .product(Product::new("vpc", "Platform team")
-///         .version(ProductVersion::new("1.0.0").template(vpc.synth_unchecked()?.into_template())))
+///         .version(ProductVersion::new("1.0.0", vpc.synth_unchecked()?.into_template())))
 ///     .build()?;
 /// let manifest = airgap::catalog::package::manifest(&release)?;
 /// assert_eq!(manifest["products"][0]["constraint"], "LAUNCH");
@@ -266,10 +267,15 @@ pub(crate) fn write_files(
 /// `.NAME.tmp-PID-` (the process's ID lets a later run tell a killed run's leftovers from a
 /// run still writing).
 fn beside(dir: &Path) -> Result<(PathBuf, String)> {
-    let name = dir.file_name().ok_or_else(|| Error::Io {
-        action: "use",
-        path: dir.display().to_string(),
-        message: "the package folder needs a name (not `/` or `..`)".into(),
+    let name = dir.file_name().ok_or_else(|| {
+        Error::io(
+            "use",
+            dir,
+            io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "the package folder needs a name (not `/` or `..`)",
+            ),
+        )
     })?;
     let parent = match dir.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -349,11 +355,11 @@ pub(crate) fn write_atomically(dir: &Path, files: &[(String, Vec<u8>)], force: b
     let tmp = tempfile::Builder::new()
         .prefix(&format!("{prefix}tmp-{}-", std::process::id()))
         .tempdir_in(&parent)
-        .map_err(|e| Error::io("create a temporary folder in", &parent, &e))?;
+        .map_err(|e| Error::io("create a temporary folder in", &parent, e))?;
     fill(tmp.path(), files)?;
     if !exists {
         // On success the temporary folder has become `dir`; dropping `tmp` finds nothing.
-        return fs::rename(tmp.path(), dir).map_err(|e| Error::io("rename into", dir, &e));
+        return fs::rename(tmp.path(), dir).map_err(|e| Error::io("rename into", dir, e));
     }
     if exchange(tmp.path(), dir) {
         // `tmp`'s path now holds the old package, removed when `tmp` is dropped.
@@ -362,11 +368,11 @@ pub(crate) fn write_atomically(dir: &Path, files: &[(String, Vec<u8>)], force: b
     }
     let old = parent.join(format!("{prefix}old-{}", std::process::id()));
     remove_replaced(&old);
-    fs::rename(dir, &old).map_err(|e| Error::io("move aside", dir, &e))?;
+    fs::rename(dir, &old).map_err(|e| Error::io("move aside", dir, e))?;
     if let Err(e) = fs::rename(tmp.path(), dir) {
         // Put the old package back: the caller keeps what it had.
         let _ = fs::rename(&old, dir);
-        return Err(Error::io("rename into", dir, &e));
+        return Err(Error::io("rename into", dir, e));
     }
     remove_replaced(&old);
     Ok(())
@@ -380,17 +386,20 @@ fn fill(tmp: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
                 .components()
                 .any(|c| !matches!(c, std::path::Component::Normal(_)))
         {
-            return Err(Error::Io {
-                action: "write",
-                path: rel.clone(),
-                message: "package files must be plain relative paths".into(),
-            });
+            return Err(Error::io(
+                "write",
+                rel_path,
+                io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    "package files must be plain relative paths",
+                ),
+            ));
         }
         let path = tmp.join(rel_path);
         if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, &e))?;
+            fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
         }
-        fs::write(&path, bytes).map_err(|e| Error::io("write", &path, &e))?;
+        fs::write(&path, bytes).map_err(|e| Error::io("write", &path, e))?;
         if rel.ends_with(".sh") {
             set_executable(&path)?;
         }
@@ -402,7 +411,7 @@ fn fill(tmp: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
 fn set_executable(path: &Path) -> Result<()> {
     use std::os::unix::fs::PermissionsExt;
     fs::set_permissions(path, fs::Permissions::from_mode(0o755))
-        .map_err(|e| Error::io("make executable", path, &e))
+        .map_err(|e| Error::io("make executable", path, e))
 }
 
 #[cfg(not(unix))]
@@ -439,6 +448,11 @@ mod tests {
         ];
         let err = write_atomically(&dir, &files, false).unwrap_err();
         assert!(matches!(err, Error::Io { .. }), "{err}");
+        // The operating system's error is kept whole, as the source.
+        let io = err.io_error().expect("an I/O error");
+        let source = std::error::Error::source(&err).expect("a source");
+        assert_eq!(source.to_string(), io.to_string());
+        assert!(err.to_string().ends_with(&io.to_string()), "{err}");
         assert!(leftovers(&parent).is_empty(), "{:?}", leftovers(&parent));
     }
 

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use crate::error::Result;
 use crate::iam::{PolicyDocument, PolicyKind};
-use crate::template::{Expr, LogicalId, Parameter, Resource, Stack};
+use crate::template::{Expr, LogicalId, Parameter, Resource, Stack, StackOutput};
 
 /// A managed policy of the portfolio template (`AWS::IAM::ManagedPolicy`), with the parameters
 /// its document refers to and, optionally, a condition deciding whether it is created; and the
@@ -109,10 +109,10 @@ impl PortfolioPolicy {
         let policy = stack.add_resource(id.as_str(), &c, r)?;
         let description = format!("The ARN of the {} policy, to attach to roles", self.name);
         match &condition {
-            Some(cond) => {
-                stack.add_output_when(cond, format!("{id}Arn"), &description, policy.ref_(), None)
-            }
-            None => stack.add_output(format!("{id}Arn"), &description, policy.ref_(), None),
+            Some(cond) => StackOutput::new(format!("{id}Arn"), &description, policy.ref_())
+                .condition(cond)
+                .add_to(stack),
+            None => StackOutput::new(format!("{id}Arn"), &description, policy.ref_()).add_to(stack),
         }
     }
 }

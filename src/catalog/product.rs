@@ -21,7 +21,7 @@ pub const HASH_DIGITS: usize = 8;
 /// use airgap::template::{Resource, Stack};
 /// let mut stack = Stack::new("Topic");
 /// stack.add_resource("Topic", "Topic", Resource::new("AWS::SNS::Topic"))?;
-/// let v = ProductVersion::new("1.0.0").template(stack.synth()?.into_template());
+/// let v = ProductVersion::new("1.0.0", stack.synth()?);
 /// assert_eq!(v.label(), "1.0.0");
 /// # Ok::<(), airgap::Error>(())
 /// ```
@@ -30,23 +30,19 @@ pub const HASH_DIGITS: usize = 8;
 pub struct ProductVersion {
     label: String,
     description: Option<String>,
-    template: Option<Template>,
+    template: Template,
 }
 
 impl ProductVersion {
-    /// A version labelled `label` (letters, digits, `.`, `-`, `_`, `+`), still without a template.
-    pub fn new(label: impl Into<String>) -> Self {
+    /// A version labelled `label` (letters, digits, `.`, `-`, `_`, `+`) that launches
+    /// `template`: a synthesized stack ([`Synthesized`](crate::template::Synthesized) converts),
+    /// or a template read from a file.
+    pub fn new(label: impl Into<String>, template: impl Into<Template>) -> Self {
         Self {
             label: label.into(),
             description: None,
-            template: None,
+            template: template.into(),
         }
-    }
-
-    /// The template this version launches.
-    pub fn template(mut self, template: Template) -> Self {
-        self.template = Some(template);
-        self
     }
 
     /// What changed in this version, shown in the console.
@@ -60,9 +56,9 @@ impl ProductVersion {
         &self.label
     }
 
-    /// The template, once given.
-    pub fn template_ref(&self) -> Option<&Template> {
-        self.template.as_ref()
+    /// The template this version launches.
+    pub fn template(&self) -> &Template {
+        &self.template
     }
 }
 
@@ -80,7 +76,7 @@ impl ProductVersion {
 ///     .display_name("SageMaker network: vpc")
 ///     .description("The VPC of the secure SageMaker network")
 ///     .support_email("ml-platform@example.com")
-///     .version(ProductVersion::new("1.0.0").template(vpc.synth_unchecked()?.into_template()));
+///     .version(ProductVersion::new("1.0.0", vpc.synth_unchecked()?.into_template()));
 /// let release = Portfolio::new("Networks", "ML platform team").product(product).build()?;
 /// let version = &release.products[0].versions[0];
 /// // The version's name carries the first 8 hex digits of the template's SHA-256.
@@ -263,19 +259,13 @@ impl Product {
             return Err(Error::invalid(
                 format!("Product '{}'", self.name),
                 "version",
-                "the product has no version; add one with `.version(ProductVersion::new(\"1.0.0\").template(...))`",
+                "the product has no version; add one with `.version(ProductVersion::new(\"1.0.0\", template))`",
             ));
         }
         let mut versions: Vec<VersionRelease> = Vec::new();
         for v in &self.versions {
             check_label(&self.name, &v.label)?;
-            let Some(template) = &v.template else {
-                return Err(Error::VersionWithoutTemplate {
-                    product: self.name.clone(),
-                    version: v.label.clone(),
-                });
-            };
-            let release = release_version(&self.name, v, template)?;
+            let release = release_version(&self.name, v, &v.template)?;
             for earlier in &versions {
                 if earlier.label == release.label {
                     return Err(Error::DuplicateVersion {

@@ -23,7 +23,7 @@ use crate::template::Resource;
 /// stack.add_resource("Vpc", "Vpc", Resource::new("AWS::EC2::VPC").property("CidrBlock", "10.0.0.0/16"))?;
 /// let release = Portfolio::new("Networks", "Platform team")
 ///     .product(Product::new("vpc", "Platform team")
-///         .version(ProductVersion::new("1.0.0").template(stack.synth_unchecked()?.into_template())))
+///         .version(ProductVersion::new("1.0.0", stack.synth_unchecked()?.into_template())))
 ///     .stack_set_rollout("vpc", StackSetRollout::new(
 ///             "AWSCloudFormationStackSetAdministrationRole",
 ///             "AWSCloudFormationStackSetExecutionRole")

@@ -78,7 +78,7 @@ impl Previous {
     pub fn read(dir: &Path) -> Result<Previous> {
         let manifest_path = dir.join("manifest.json");
         let text = std::fs::read_to_string(&manifest_path)
-            .map_err(|e| Error::io("read", &manifest_path, &e))?;
+            .map_err(|e| Error::io("read", &manifest_path, e))?;
         let manifest: Value =
             serde_json::from_str(&text).map_err(|e| bad(dir, format!("not JSON: {e}")))?;
         let Some(products) = manifest["products"].as_array() else {
@@ -130,7 +130,7 @@ fn read_version(dir: &Path, v: &Value) -> Result<PreviousVersion> {
         ));
     }
     let path = dir.join(file);
-    let body = std::fs::read_to_string(&path).map_err(|e| Error::io("read", &path, &e))?;
+    let body = std::fs::read_to_string(&path).map_err(|e| Error::io("read", &path, e))?;
     let sha256 = field(v, "sha256", dir)?.to_string();
     if sha256_hex(body.as_bytes()) != sha256 {
         return Err(bad(
@@ -343,7 +343,7 @@ pub fn plan(
         }
         let versions = kept
             .iter()
-            .map(|v| ProductVersion::new(v.label.clone()).template(v.template.clone()))
+            .map(|v| ProductVersion::new(v.label.clone(), v.template.clone()))
             .collect();
         plan.carry.push((rel.name.clone(), versions));
         plan.products.push(upgrade);

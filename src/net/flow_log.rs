@@ -1,3 +1,4 @@
+use super::DataKey;
 use super::vpc::{VpcRef, camel};
 use crate::error::{Error, Location, Result};
 use crate::iam::{
@@ -100,19 +101,14 @@ impl FlowLog {
             ));
         }
         let base = format!("{}FlowLog", camel(&self.name));
-        let key_policy = key_policy();
-        key_policy.validate(PolicyKind::Resource, &c)?;
-        let key = stack.add_resource_tagged(
-            format!("{base}Key"),
+        let key = DataKey::new(
+            format!("Encrypts the VPC flow logs of {}", self.vpc.name()),
+            logs_use_statement(),
+        )
+        .add_to(
+            stack,
             &c,
-            Resource::new("AWS::KMS::Key")
-                .property(
-                    "Description",
-                    format!("Encrypts the VPC flow logs of {}", self.vpc.name()),
-                )
-                .property("EnableKeyRotation", true)
-                .property("KeyPolicy", key_policy.to_value())
-                .retain(),
+            &format!("{base}Key"),
             &format!("{} flow log key", self.name),
         )?;
         let log_group = stack.add_resource_tagged(
@@ -177,54 +173,26 @@ fn cond(op: ConditionOperator, key: &str, value: Expr) -> Condition {
     Condition::new(op, key, [value]).expect("well-formed condition keys")
 }
 
-fn key_policy() -> PolicyDocument {
-    PolicyDocument::new()
-        .statement(
-            // Without an administrator the key could never be changed again (and
-            // CloudFormation refuses such a policy); administration grants no use of the key.
-            Statement::allow()
-                .sid("AllowKeyAdministrationByThisAccount")
-                .principal(Principal::Aws(vec![Arn::account_root()]))
-                .actions([
-                    "kms:Create*",
-                    "kms:Describe*",
-                    "kms:Enable*",
-                    "kms:List*",
-                    "kms:Put*",
-                    "kms:Update*",
-                    "kms:Revoke*",
-                    "kms:Disable*",
-                    "kms:Get*",
-                    "kms:Delete*",
-                    "kms:TagResource",
-                    "kms:UntagResource",
-                    "kms:ScheduleKeyDeletion",
-                    "kms:CancelKeyDeletion",
-                ])
-                .any_resource(),
-        )
-        .statement(
-            Statement::allow()
-                .sid("AllowCloudWatchLogsOfThisAccountAndRegion")
-                .principal(Principal::Service(vec![Expr::sub(
-                    "logs.${AWS::Region}.${AWS::URLSuffix}",
-                )]))
-                .actions([
-                    "kms:Encrypt*",
-                    "kms:Decrypt*",
-                    "kms:ReEncrypt*",
-                    "kms:GenerateDataKey*",
-                    "kms:Describe*",
-                ])
-                .any_resource()
-                .condition(cond(
-                    ConditionOperator::ArnLike,
-                    "kms:EncryptionContext:aws:logs:arn",
-                    Expr::sub(
-                        "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*",
-                    ),
-                )),
-        )
+/// CloudWatch Logs of this account and region may use the key for log groups.
+fn logs_use_statement() -> Statement {
+    Statement::allow()
+        .sid("AllowCloudWatchLogsOfThisAccountAndRegion")
+        .principal(Principal::Service(vec![Expr::sub(
+            "logs.${AWS::Region}.${AWS::URLSuffix}",
+        )]))
+        .actions([
+            "kms:Encrypt*",
+            "kms:Decrypt*",
+            "kms:ReEncrypt*",
+            "kms:GenerateDataKey*",
+            "kms:Describe*",
+        ])
+        .any_resource()
+        .condition(cond(
+            ConditionOperator::ArnLike,
+            "kms:EncryptionContext:aws:logs:arn",
+            Expr::sub("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*"),
+        ))
 }
 
 fn trust_policy() -> PolicyDocument {

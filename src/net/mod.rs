@@ -8,6 +8,7 @@ mod cidr;
 mod connections;
 mod endpoint;
 mod flow_log;
+mod key;
 mod security_group;
 mod selection;
 mod vpc;
@@ -18,6 +19,7 @@ pub use endpoint::{
     CHINA_CONDITION, EndpointRef, EndpointType, GatewayEndpoint, InterfaceEndpoint, Service,
 };
 pub use flow_log::{DEFAULT_RETENTION_DAYS, FlowLog, FlowLogRef, RETENTION_DAYS};
+pub(crate) use key::DataKey;
 pub use security_group::{
     Peer, Port, Protocol, SecurityGroup, SecurityGroupEgress, SecurityGroupIngress,
     SecurityGroupRef,

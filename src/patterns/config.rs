@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 use super::sagemaker::{SecureSageMakerNetwork, Workload};
 use crate::error::{Error, Location, Result};
 use crate::net::Service;
-use crate::template::{Stack, Synthesized};
+use crate::template::Stack;
 
 mod read;
 
@@ -430,11 +430,12 @@ impl NetworkConfig {
         net
     }
 
-    /// Builds the network in a stack of its own and synthesizes the template.
-    pub fn synth(&self) -> Result<Synthesized> {
+    /// Builds the network in a stack of its own, ready to synthesize
+    /// ([`NetworkConfig::synth`] does both, with the privacy checks).
+    pub fn network_stack(&self) -> Result<Stack> {
         let mut stack = self.stack()?;
         self.network().add_to(&mut stack)?;
-        stack.synth()
+        Ok(stack)
     }
 }
 

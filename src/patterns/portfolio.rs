@@ -11,7 +11,7 @@ use crate::catalog::{
 };
 use crate::error::Result;
 use crate::sagemaker::WorkloadKind;
-use crate::template::Stack;
+use crate::template::{Stack, Synthesized};
 
 /// The name of the product that holds the whole network.
 pub const WHOLE_PRODUCT: &str = "sagemaker-network";
@@ -214,19 +214,20 @@ impl NetworkPortfolio {
         display: String,
         description: String,
         stack: &Stack,
+        synth: &dyn Fn(&Stack) -> Result<Synthesized>,
     ) -> Result<Product> {
-        let template = stack.synth()?.into_template();
+        let template = synth(stack)?.into_template();
         let mut p = Product::new(name, self.owner.clone())
             .display_name(display)
             .description(description);
         let earlier = self.earlier.iter().filter(|(n, _)| n == name);
         let mut unchanged = false;
         for v in earlier.flat_map(|(_, vs)| vs) {
-            unchanged |= v.template_ref() == Some(&template);
+            unchanged |= v.template() == &template;
             p = p.version(v.clone());
         }
         if !unchanged {
-            p = p.version(ProductVersion::new(self.version.clone()).template(template));
+            p = p.version(ProductVersion::new(self.version.clone(), template));
         }
         if let Some(e) = &self.support_email {
             p = p.support_email(e.clone());
@@ -234,8 +235,12 @@ impl NetworkPortfolio {
         Ok(p)
     }
 
-    /// The products, in launch order.
-    pub fn products(&self) -> Result<Vec<Product>> {
+    /// The products, in launch order, each template made from its stack by `synth`:
+    /// [`NetworkPortfolio::products`] passes `Stack::synth`, which runs the privacy checks.
+    pub fn products_with(
+        &self,
+        synth: &dyn Fn(&Stack) -> Result<Synthesized>,
+    ) -> Result<Vec<Product>> {
         let network = self
             .network
             .clone()
@@ -250,6 +255,7 @@ impl NetworkPortfolio {
             "Secure SageMaker network".into(),
             "A VPC with no path to the internet, VPC endpoints with policies and flow logs, for SageMaker".into(),
             &whole,
+            synth,
         )?];
         if self.split {
             let split = network.clone().split(&self.base)?;
@@ -264,6 +270,7 @@ impl NetworkPortfolio {
                         NetworkProducts::LAUNCH_ORDER.len()
                     ),
                     stack,
+                    synth,
                 )?;
                 if let Some(b) = before.replace(product_name) {
                     product = product.after(b);
@@ -290,6 +297,7 @@ impl NetworkPortfolio {
                             .clone()
                             .unwrap_or_else(|| format!("SageMaker {name}")),
                         stack,
+                        synth,
                     )?
                     .after(after);
                 products.push(product);
@@ -308,13 +316,15 @@ impl NetworkPortfolio {
             )
     }
 
-    /// The portfolio and its products, checked and ready to write.
-    pub fn release(&self) -> Result<Release> {
+    /// The portfolio and its products, checked and ready to write, each template made from
+    /// its stack by `synth`: [`NetworkPortfolio::release`] passes `Stack::synth`, which runs
+    /// the privacy checks.
+    pub fn release_with(&self, synth: &dyn Fn(&Stack) -> Result<Synthesized>) -> Result<Release> {
         let mut portfolio = Portfolio::new(self.display_name.clone(), self.owner.clone())
             .description(
                 "Private networks for SageMaker, launched with roles derived from what they create",
             );
-        for product in self.products()? {
+        for product in self.products_with(synth)? {
             portfolio = portfolio.product(product);
         }
         for p in &self.principals {
@@ -342,6 +352,6 @@ impl NetworkPortfolio {
         if self.split {
             portfolio = portfolio.launch_rule("network-vpc", Self::production_rule());
         }
-        portfolio.build()
+        portfolio.build_with(synth)
     }
 }

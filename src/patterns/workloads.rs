@@ -8,7 +8,7 @@ use crate::net::Service;
 use crate::sagemaker::{
     Guardrail, NotebookInstance, StudioDomain, UserProfiles, WorkloadKind, WorkloadNetwork,
 };
-use crate::template::{Expr, Parameter, Stack};
+use crate::template::{Expr, Parameter, Stack, StackOutput};
 
 impl SageMakerNetworkRef {
     /// The place in this network a SageMaker workload goes: its subnets, workload group,
@@ -120,12 +120,12 @@ impl WorkloadProducts {
                     );
                     let place = network_parameters(network, *kind, &mut stack)?;
                     let nb = NotebookInstance::new(network.name(), &place).add_to(&mut stack)?;
-                    stack.add_output(
+                    StackOutput::new(
                         "NotebookInstanceName",
                         "The notebook instance's name",
                         nb.instance.get_att("NotebookInstanceName"),
-                        None,
-                    )?;
+                    )
+                    .add_to(&mut stack)?;
                     products.push(("notebook", stack));
                 }
                 WorkloadKind::Studio => {
@@ -134,14 +134,14 @@ impl WorkloadProducts {
                     );
                     let place = network_parameters(network, *kind, &mut stack)?;
                     let studio = StudioDomain::new(network.name(), &place).add_to(&mut stack)?;
-                    stack.add_output(
+                    // Not exported: the base's export prefix may name parameters (the
+                    // network's ProjectName) this product does not have.
+                    StackOutput::new(
                         "DomainId",
                         "The Studio domain's ID (parameter DomainId of the user profile product)",
                         studio.domain.get_att("DomainId"),
-                        // Not exported: the base's export prefix may name parameters (the
-                        // network's ProjectName) this product does not have.
-                        None,
-                    )?;
+                    )
+                    .add_to(&mut stack)?;
                     products.push(("studio-domain", stack));
                     let mut users = base.sibling(format!("{name}-studio-user-profile")).description(
                         "A user profile of the SageMaker Studio domain; it inherits the domain's network settings (launch after the Studio domain product)",

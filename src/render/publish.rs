@@ -175,7 +175,7 @@ pub fn publish_script(manifest: &Value) -> Result<String> {
 /// vpc.add_resource("Vpc", "Vpc", Resource::new("AWS::EC2::VPC").property("CidrBlock", "10.0.0.0/16"))?;
 /// let release = Portfolio::new("Networks", "Platform team")
 ///     .product(Product::new("vpc", "Platform team")
-///         .version(ProductVersion::new("1.0.0").template(vpc.synth_unchecked()?.into_template())))
+///         .version(ProductVersion::new("1.0.0", vpc.synth_unchecked()?.into_template())))
 ///     .principal(PortfolioPrincipal::new("DataScientists", "Data scientists' role ARN"))
 ///     .build()?;
 /// let scratch = tempfile::tempdir().expect("a temporary folder");

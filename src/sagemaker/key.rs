@@ -1,10 +1,9 @@
 //! The KMS key a workload encrypts its storage with.
 
 use crate::error::Result;
-use crate::iam::{
-    Arn, Condition, ConditionOperator, PolicyDocument, PolicyKind, Principal, Statement,
-};
-use crate::template::{Expr, Resource, ResourceRef, Stack};
+use crate::iam::{Arn, Condition, ConditionOperator, Principal, Statement};
+use crate::net::DataKey;
+use crate::template::{Expr, ResourceRef, Stack};
 
 /// The key that encrypts a workload's storage (a notebook's ML volume, a Studio domain's EFS
 /// volume): a key of the workload's own (the default), or one the user names.
@@ -42,18 +41,8 @@ impl WorkloadKey {
                 resource: None,
             }),
             WorkloadKey::Own => {
-                let policy = key_policy();
-                policy.validate(PolicyKind::Resource, construct)?;
-                let key = stack.add_resource_tagged(
-                    logical_id,
-                    construct,
-                    Resource::new("AWS::KMS::Key")
-                        .property("Description", format!("Encrypts {purpose}"))
-                        .property("EnableKeyRotation", true)
-                        .property("KeyPolicy", policy.to_value())
-                        .retain(),
-                    name_tag,
-                )?;
+                let key = DataKey::new(format!("Encrypts {purpose}"), use_statement())
+                    .add_to(stack, construct, logical_id, name_tag)?;
                 Ok(KeyHandle {
                     id: key.ref_(),
                     arn: key.get_att("Arn"),
@@ -80,61 +69,34 @@ fn named_key_arn(key: &Expr) -> Expr {
     }
 }
 
-fn key_policy() -> PolicyDocument {
+/// Use only through the services that encrypt the workload's volumes, and only by principals
+/// of this account whose own IAM policies allow it too (the execution role's does, for this key
+/// only).
+fn use_statement() -> Statement {
     let services = ["sagemaker", "ec2", "elasticfilesystem"]
         .map(|s| Expr::sub(format!("{s}.${{AWS::Region}}.${{AWS::URLSuffix}}")));
-    PolicyDocument::new()
-        .statement(
-            // Without an administrator the key could never be changed again (CloudFormation
-            // refuses such a policy); administration grants no use of the key.
-            Statement::allow()
-                .sid("AllowKeyAdministrationByThisAccount")
-                .principal(Principal::Aws(vec![Arn::account_root()]))
-                .actions([
-                    "kms:Create*",
-                    "kms:Describe*",
-                    "kms:Enable*",
-                    "kms:List*",
-                    "kms:Put*",
-                    "kms:Update*",
-                    "kms:Revoke*",
-                    "kms:Disable*",
-                    "kms:Get*",
-                    "kms:Delete*",
-                    "kms:TagResource",
-                    "kms:UntagResource",
-                    "kms:ScheduleKeyDeletion",
-                    "kms:CancelKeyDeletion",
-                ])
-                .any_resource(),
+    Statement::allow()
+        .sid("AllowUseThroughSageMakerByThisAccount")
+        .principal(Principal::Aws(vec![Arn::account_root()]))
+        .actions([
+            "kms:Encrypt",
+            "kms:Decrypt",
+            "kms:ReEncrypt*",
+            "kms:GenerateDataKey*",
+            "kms:CreateGrant",
+            "kms:DescribeKey",
+        ])
+        .any_resource()
+        .condition(
+            Condition::new(
+                ConditionOperator::StringEquals,
+                "kms:CallerAccount",
+                [Expr::pseudo(crate::template::Pseudo::AccountId)],
+            )
+            .expect("a well-formed condition key"),
         )
-        .statement(
-            // Use only through the services that encrypt the workload's volumes, and only by
-            // principals of this account whose own IAM policies allow it too (the execution
-            // role's does, for this key only).
-            Statement::allow()
-                .sid("AllowUseThroughSageMakerByThisAccount")
-                .principal(Principal::Aws(vec![Arn::account_root()]))
-                .actions([
-                    "kms:Encrypt",
-                    "kms:Decrypt",
-                    "kms:ReEncrypt*",
-                    "kms:GenerateDataKey*",
-                    "kms:CreateGrant",
-                    "kms:DescribeKey",
-                ])
-                .any_resource()
-                .condition(
-                    Condition::new(
-                        ConditionOperator::StringEquals,
-                        "kms:CallerAccount",
-                        [Expr::pseudo(crate::template::Pseudo::AccountId)],
-                    )
-                    .expect("a well-formed condition key"),
-                )
-                .condition(
-                    Condition::new(ConditionOperator::StringEquals, "kms:ViaService", services)
-                        .expect("a well-formed condition key"),
-                ),
+        .condition(
+            Condition::new(ConditionOperator::StringEquals, "kms:ViaService", services)
+                .expect("a well-formed condition key"),
         )
 }

@@ -1,5 +1,6 @@
 use indexmap::IndexMap;
-use serde_json::{Map, Value};
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_json::Value;
 
 use super::expr::{Pseudo, sub_variables};
 use super::intrinsic::Intrinsic;
@@ -86,40 +87,9 @@ impl Resource {
         self
     }
 
-    /// The resource as template JSON.
+    /// The resource as template JSON (its [`Serialize`](serde::Serialize) form).
     pub fn to_value(&self) -> Value {
-        let mut m = Map::new();
-        m.insert("Type".into(), Value::String(self.resource_type.clone()));
-        if let Some(c) = &self.condition {
-            m.insert("Condition".into(), Value::String(c.clone()));
-        }
-        if !self.depends_on.is_empty() {
-            m.insert(
-                "DependsOn".into(),
-                Value::Array(
-                    self.depends_on
-                        .iter()
-                        .map(|d| Value::String(d.clone()))
-                        .collect(),
-                ),
-            );
-        }
-        if let Some(p) = self.deletion_policy {
-            m.insert("DeletionPolicy".into(), p.as_str().into());
-        }
-        if let Some(p) = self.update_replace_policy {
-            m.insert("UpdateReplacePolicy".into(), p.as_str().into());
-        }
-        if !self.metadata.is_empty() {
-            m.insert("Metadata".into(), map_value(&self.metadata));
-        }
-        for (k, v) in &self.other {
-            m.insert(k.clone(), v.clone());
-        }
-        if !self.properties.is_empty() {
-            m.insert("Properties".into(), map_value(&self.properties));
-        }
-        Value::Object(m)
+        to_value(self)
     }
 }
 
@@ -291,42 +261,9 @@ impl Parameter {
         self
     }
 
-    /// The parameter as template JSON.
+    /// The parameter as template JSON (its [`Serialize`](serde::Serialize) form).
     pub fn to_value(&self) -> Value {
-        let mut m = Map::new();
-        m.insert("Type".into(), self.parameter_type.clone().into());
-        if let Some(d) = &self.description {
-            m.insert("Description".into(), d.clone().into());
-        }
-        if let Some(d) = &self.default {
-            m.insert("Default".into(), d.clone());
-        }
-        if !self.allowed_values.is_empty() {
-            m.insert(
-                "AllowedValues".into(),
-                Value::Array(self.allowed_values.clone()),
-            );
-        }
-        if let Some(p) = &self.allowed_pattern {
-            m.insert("AllowedPattern".into(), p.clone().into());
-        }
-        if let Some(c) = &self.constraint_description {
-            m.insert("ConstraintDescription".into(), c.clone().into());
-        }
-        for (key, v) in [
-            ("MinLength", self.min_length.map(Value::from)),
-            ("MaxLength", self.max_length.map(Value::from)),
-            ("MinValue", self.min_value.map(Value::from)),
-            ("MaxValue", self.max_value.map(Value::from)),
-        ] {
-            if let Some(v) = v {
-                m.insert(key.into(), v);
-            }
-        }
-        if self.no_echo {
-            m.insert("NoEcho".into(), true.into());
-        }
-        Value::Object(m)
+        to_value(self)
     }
 }
 
@@ -344,22 +281,9 @@ pub struct Output {
 }
 
 impl Output {
-    /// The output as template JSON.
+    /// The output as template JSON (its [`Serialize`](serde::Serialize) form).
     pub fn to_value(&self) -> Value {
-        let mut m = Map::new();
-        if let Some(d) = &self.description {
-            m.insert("Description".into(), d.clone().into());
-        }
-        if let Some(c) = &self.condition {
-            m.insert("Condition".into(), c.clone().into());
-        }
-        m.insert("Value".into(), self.value.clone());
-        if let Some(e) = &self.export_name {
-            let mut ex = Map::new();
-            ex.insert("Name".into(), e.clone());
-            m.insert("Export".into(), Value::Object(ex));
-        }
-        Value::Object(m)
+        to_value(self)
     }
 }
 
@@ -409,67 +333,15 @@ pub mod quota {
 }
 
 impl Template {
-    /// The template as JSON, sections in CloudFormation's documented order.
+    /// The template as JSON, sections in CloudFormation's documented order (its
+    /// [`Serialize`](serde::Serialize) form).
     pub fn to_value(&self) -> Value {
-        let mut m = Map::new();
-        m.insert("AWSTemplateFormatVersion".into(), "2010-09-09".into());
-        if let Some(d) = &self.description {
-            m.insert("Description".into(), d.clone().into());
-        }
-        for (k, v) in &self.other {
-            m.insert(k.clone(), v.clone());
-        }
-        if !self.metadata.is_empty() {
-            m.insert("Metadata".into(), map_value(&self.metadata));
-        }
-        if !self.parameters.is_empty() {
-            m.insert(
-                "Parameters".into(),
-                Value::Object(
-                    self.parameters
-                        .iter()
-                        .map(|(k, p)| (k.clone(), p.to_value()))
-                        .collect(),
-                ),
-            );
-        }
-        for (name, section) in [
-            ("Mappings", &self.mappings),
-            ("Conditions", &self.conditions),
-        ] {
-            if !section.is_empty() {
-                m.insert(name.into(), map_value(section));
-            }
-        }
-        if !self.rules.is_empty() {
-            m.insert("Rules".into(), map_value(&self.rules));
-        }
-        m.insert(
-            "Resources".into(),
-            Value::Object(
-                self.resources
-                    .iter()
-                    .map(|(k, r)| (k.clone(), r.to_value()))
-                    .collect(),
-            ),
-        );
-        if !self.outputs.is_empty() {
-            m.insert(
-                "Outputs".into(),
-                Value::Object(
-                    self.outputs
-                        .iter()
-                        .map(|(k, o)| (k.clone(), o.to_value()))
-                        .collect(),
-                ),
-            );
-        }
-        Value::Object(m)
+        to_value(self)
     }
 
     /// Pretty JSON with two-space indents and a final newline.
     pub fn to_json_pretty(&self) -> String {
-        let mut s = serde_json::to_string_pretty(&TemplateJson(self))
+        let mut s = serde_json::to_string_pretty(self)
             .expect("a template of JSON values always serializes");
         s.push('\n');
         s
@@ -477,8 +349,7 @@ impl Template {
 
     /// Compact JSON, for bodies that must stay small.
     pub fn to_json_compact(&self) -> String {
-        serde_json::to_string(&TemplateJson(self))
-            .expect("a template of JSON values always serializes")
+        serde_json::to_string(self).expect("a template of JSON values always serializes")
     }
 
     /// CloudFormation YAML with the short-form tags (`!Ref`, `!GetAtt Vpc.CidrBlock`, `!Sub`,
@@ -569,10 +440,6 @@ impl Template {
     }
 }
 
-fn map_value(m: &IndexMap<String, Value>) -> Value {
-    Value::Object(m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-}
-
 fn check_value(
     v: &Value,
     known: &dyn Fn(&str) -> bool,
@@ -633,101 +500,138 @@ fn check_sub(
     Ok(())
 }
 
-/// The template written straight to JSON, in the order of [`Template::to_value`], without
-/// building the intermediate `Value` tree (synthesis writes every template it makes, so the
-/// copies would cost more than the writing).
-struct TemplateJson<'a>(&'a Template);
-
-/// A resource written straight to JSON, in the order of [`Resource::to_value`].
-struct ResourceJson<'a>(&'a Resource);
-
-/// An ordered map of values written as a JSON object.
-struct MapJson<'a, V>(&'a IndexMap<String, V>);
-
-/// The resources, each written straight to JSON.
-struct ResourcesJson<'a>(&'a IndexMap<String, Resource>);
-
-impl serde::Serialize for ResourcesJson<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.collect_map(self.0.iter().map(|(k, r)| (k, ResourceJson(r))))
-    }
+/// A value of the model as JSON. Serializing JSON values into a JSON value cannot fail: every
+/// key is a string.
+fn to_value(v: &impl Serialize) -> Value {
+    serde_json::to_value(v).expect("a template of JSON values always serializes")
 }
 
-/// An ordered map whose items are written through their `to_value` (small sections).
-struct WithJson<'a, T>(&'a IndexMap<String, T>, fn(&T) -> Value);
+// The one place that fixes the order of a template's keys. `to_value` and the JSON writers
+// both go through these impls; the writers stream straight to text, without building the
+// intermediate `Value` tree (synthesis writes every template it makes, so the copies would
+// cost more than the writing).
 
-impl<T> serde::Serialize for WithJson<'_, T> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.collect_map(self.0.iter().map(|(k, v)| (k, (self.1)(v))))
-    }
-}
-
-impl<V: serde::Serialize> serde::Serialize for MapJson<'_, V> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.collect_map(self.0.iter())
-    }
-}
-
-impl serde::Serialize for ResourceJson<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let r = self.0;
+impl Serialize for Template {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(None)?;
-        m.serialize_entry("Type", &r.resource_type)?;
-        if let Some(c) = &r.condition {
-            m.serialize_entry("Condition", c)?;
+        m.serialize_entry("AWSTemplateFormatVersion", "2010-09-09")?;
+        if let Some(d) = &self.description {
+            m.serialize_entry("Description", d)?;
         }
-        if !r.depends_on.is_empty() {
-            m.serialize_entry("DependsOn", &r.depends_on)?;
-        }
-        if let Some(p) = r.deletion_policy {
-            m.serialize_entry("DeletionPolicy", p.as_str())?;
-        }
-        if let Some(p) = r.update_replace_policy {
-            m.serialize_entry("UpdateReplacePolicy", p.as_str())?;
-        }
-        if !r.metadata.is_empty() {
-            m.serialize_entry("Metadata", &MapJson(&r.metadata))?;
-        }
-        for (k, v) in &r.other {
+        for (k, v) in &self.other {
             m.serialize_entry(k, v)?;
         }
-        if !r.properties.is_empty() {
-            m.serialize_entry("Properties", &MapJson(&r.properties))?;
+        if !self.metadata.is_empty() {
+            m.serialize_entry("Metadata", &self.metadata)?;
+        }
+        if !self.parameters.is_empty() {
+            m.serialize_entry("Parameters", &self.parameters)?;
+        }
+        for (name, section) in [
+            ("Mappings", &self.mappings),
+            ("Conditions", &self.conditions),
+            ("Rules", &self.rules),
+        ] {
+            if !section.is_empty() {
+                m.serialize_entry(name, section)?;
+            }
+        }
+        m.serialize_entry("Resources", &self.resources)?;
+        if !self.outputs.is_empty() {
+            m.serialize_entry("Outputs", &self.outputs)?;
         }
         m.end()
     }
 }
 
-impl serde::Serialize for TemplateJson<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let t = self.0;
+impl Serialize for Resource {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(None)?;
-        m.serialize_entry("AWSTemplateFormatVersion", "2010-09-09")?;
-        if let Some(d) = &t.description {
-            m.serialize_entry("Description", d)?;
+        m.serialize_entry("Type", &self.resource_type)?;
+        if let Some(c) = &self.condition {
+            m.serialize_entry("Condition", c)?;
         }
-        for (k, v) in &t.other {
+        if !self.depends_on.is_empty() {
+            m.serialize_entry("DependsOn", &self.depends_on)?;
+        }
+        if let Some(p) = self.deletion_policy {
+            m.serialize_entry("DeletionPolicy", p.as_str())?;
+        }
+        if let Some(p) = self.update_replace_policy {
+            m.serialize_entry("UpdateReplacePolicy", p.as_str())?;
+        }
+        if !self.metadata.is_empty() {
+            m.serialize_entry("Metadata", &self.metadata)?;
+        }
+        for (k, v) in &self.other {
             m.serialize_entry(k, v)?;
         }
-        if !t.metadata.is_empty() {
-            m.serialize_entry("Metadata", &MapJson(&t.metadata))?;
+        if !self.properties.is_empty() {
+            m.serialize_entry("Properties", &self.properties)?;
         }
-        if !t.parameters.is_empty() {
-            m.serialize_entry("Parameters", &WithJson(&t.parameters, Parameter::to_value))?;
+        m.end()
+    }
+}
+
+impl Serialize for Parameter {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("Type", &self.parameter_type)?;
+        if let Some(d) = &self.description {
+            m.serialize_entry("Description", d)?;
         }
-        for (name, section) in [("Mappings", &t.mappings), ("Conditions", &t.conditions)] {
-            if !section.is_empty() {
-                m.serialize_entry(name, &MapJson(section))?;
+        if let Some(d) = &self.default {
+            m.serialize_entry("Default", d)?;
+        }
+        if !self.allowed_values.is_empty() {
+            m.serialize_entry("AllowedValues", &self.allowed_values)?;
+        }
+        if let Some(p) = &self.allowed_pattern {
+            m.serialize_entry("AllowedPattern", p)?;
+        }
+        if let Some(c) = &self.constraint_description {
+            m.serialize_entry("ConstraintDescription", c)?;
+        }
+        if let Some(n) = self.min_length {
+            m.serialize_entry("MinLength", &n)?;
+        }
+        if let Some(n) = self.max_length {
+            m.serialize_entry("MaxLength", &n)?;
+        }
+        if let Some(n) = self.min_value {
+            m.serialize_entry("MinValue", &n)?;
+        }
+        if let Some(n) = self.max_value {
+            m.serialize_entry("MaxValue", &n)?;
+        }
+        if self.no_echo {
+            m.serialize_entry("NoEcho", &true)?;
+        }
+        m.end()
+    }
+}
+
+impl Serialize for Output {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        /// `Export: {Name: ...}`.
+        struct Export<'a>(&'a Value);
+        impl Serialize for Export<'_> {
+            fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+                let mut m = s.serialize_map(Some(1))?;
+                m.serialize_entry("Name", self.0)?;
+                m.end()
             }
         }
-        if !t.rules.is_empty() {
-            m.serialize_entry("Rules", &MapJson(&t.rules))?;
+        let mut m = s.serialize_map(None)?;
+        if let Some(d) = &self.description {
+            m.serialize_entry("Description", d)?;
         }
-        m.serialize_entry("Resources", &ResourcesJson(&t.resources))?;
-        if !t.outputs.is_empty() {
-            m.serialize_entry("Outputs", &WithJson(&t.outputs, Output::to_value))?;
+        if let Some(c) = &self.condition {
+            m.serialize_entry("Condition", c)?;
+        }
+        m.serialize_entry("Value", &self.value)?;
+        if let Some(e) = &self.export_name {
+            m.serialize_entry("Export", &Export(e))?;
         }
         m.end()
     }

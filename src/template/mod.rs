@@ -8,6 +8,7 @@ mod expr;
 mod foreach;
 mod intrinsic;
 mod logical_id;
+mod output;
 mod read;
 mod region;
 mod region_data;
@@ -26,6 +27,7 @@ pub use document::{
 pub use expr::{Expr, Pseudo, expand_sub, sub_variables};
 pub use intrinsic::{Attribute, Intrinsic, is_function_name, ref_name, ref_target, sub_text};
 pub use logical_id::LogicalId;
+pub use output::StackOutput;
 pub use region::{
     REGIONS_GENERATED, check_region, is_known_region, known_regions, regions_of_partition,
 };

@@ -194,6 +194,12 @@ pub struct Synthesized {
     warnings: Vec<Warning>,
 }
 
+impl From<Synthesized> for Template {
+    fn from(s: Synthesized) -> Template {
+        s.template
+    }
+}
+
 impl Synthesized {
     /// The template.
     pub fn template(&self) -> &Template {
@@ -343,9 +349,9 @@ impl Stack {
     /// error of the first construct added (or of `synth`).
     ///
     /// ```
-    /// use airgap::template::{Expr, Stack};
+    /// use airgap::template::{Expr, Stack, StackOutput};
     /// let mut stack = Stack::new("Net").export_prefix("ds-network");
-    /// stack.add_output("VpcId", "The VPC", Expr::str("vpc-0abc"), Some("VpcId"))?;
+    /// StackOutput::new("VpcId", "The VPC", Expr::str("vpc-0abc")).export().add_to(&mut stack)?;
     /// let t = stack.synth_unchecked()?.into_template();
     /// assert_eq!(t.outputs["VpcId"].export_name, Some(serde_json::json!("ds-network-VpcId")));
     ///
@@ -591,33 +597,10 @@ impl Stack {
         self.tags.insert(key.into(), value.into());
     }
 
-    /// Adds an output that exists only when `condition` holds (for optional resources).
-    pub fn add_output_when(
-        &mut self,
-        condition: &ConditionRef,
-        id: impl AsRef<str>,
-        description: &str,
-        value: Expr,
-        export: Option<&str>,
-    ) -> Result<()> {
-        let id = id.as_ref().to_string();
-        self.add_output(&id, description, value, export)?;
-        if let Some(o) = self.template.outputs.get_mut(&id) {
-            o.condition = Some(condition.name().to_string());
-        }
-        Ok(())
-    }
-
-    /// Adds an output under `id` (which must be new), exported under the stack's prefix when
-    /// `export` is given.
-    pub fn add_output(
-        &mut self,
-        id: impl AsRef<str>,
-        description: &str,
-        value: Expr,
-        export: Option<&str>,
-    ) -> Result<()> {
-        let id = LogicalId::new(id.as_ref())?;
+    /// Adds the output `id` (which must be new): see [`StackOutput`](super::StackOutput).
+    pub(super) fn insert_output(&mut self, id: &str, output: Output) -> Result<()> {
+        self.check_settings()?;
+        let id = LogicalId::new(id)?;
         if self.template.outputs.contains_key(id.as_str()) {
             return Err(Error::DuplicateLogicalId {
                 id: id.to_string(),
@@ -625,16 +608,7 @@ impl Stack {
                 second: format!("output `{id}`"),
             });
         }
-        let export_name = export.map(|e| self.export_name(e).to_value());
-        self.template.outputs.insert(
-            id.to_string(),
-            Output {
-                description: Some(description.to_string()),
-                value: value.to_value(),
-                export_name,
-                condition: None,
-            },
-        );
+        self.template.outputs.insert(id.to_string(), output);
         Ok(())
     }
 

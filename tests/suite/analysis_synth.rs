@@ -143,3 +143,56 @@ fn a_loose_group_built_with_the_library_is_caught_at_synth() {
     let err = stack.synth().unwrap_err();
     assert!(err.to_string().contains("AG-SG-001"), "{err}");
 }
+
+/// Layers import only lower layers, and only the analysis layer and those above it call the
+/// checked `Stack::synth` (defined there): the lower layers take the synthesis as a function
+/// (`Portfolio::build_with`, ...), so no run-time path leads up.
+#[test]
+fn lower_layers_neither_import_nor_call_higher_ones() {
+    const LAYERS: [&str; 9] = [
+        "template",
+        "iam",
+        "net",
+        "sagemaker",
+        "catalog",
+        "patterns",
+        "analysis",
+        "render",
+        "cli",
+    ];
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut problems = Vec::new();
+    for (i, layer) in LAYERS.iter().enumerate() {
+        let mut dirs = vec![src.join(layer)];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                    continue;
+                }
+                if path.extension().is_none_or(|e| e != "rs") {
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap();
+                // Unit tests may use any layer.
+                let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+                for (n, line) in code.lines().enumerate() {
+                    if line.trim_start().starts_with("//") {
+                        continue;
+                    }
+                    let at = format!("{}:{}", path.display(), n + 1);
+                    for higher in &LAYERS[i + 1..] {
+                        if line.contains(&format!("crate::{higher}")) {
+                            problems.push(format!("{at}: {layer} names {higher}: {line}"));
+                        }
+                    }
+                    if i < 6 && (line.contains(".synth()") || line.contains("Stack::synth)")) {
+                        problems.push(format!("{at}: {layer} calls the checked synthesis: {line}"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

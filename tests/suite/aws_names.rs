@@ -65,7 +65,7 @@ fn a_stack_set_region_with_a_typo_is_refused_naming_the_product() {
         Resource::new("AWS::EC2::VPC").property("CidrBlock", "10.0.0.0/16"),
     );
     let e = Portfolio::new("P", "Platform")
-        .product(Product::new("vpc", "Platform").version(ProductVersion::new("1").template(t)))
+        .product(Product::new("vpc", "Platform").version(ProductVersion::new("1", t)))
         .stack_set_rollout(
             "vpc",
             StackSetRollout::new("AdminRole", "ExecutionRole")

@@ -29,7 +29,7 @@ fn portfolio_of(products: Vec<Product>) -> Portfolio {
 }
 
 fn one_version(name: &str, t: Template) -> Product {
-    Product::new(name, "Platform").version(ProductVersion::new("1.0.0").template(t))
+    Product::new(name, "Platform").version(ProductVersion::new("1.0.0", t))
 }
 
 fn build(products: Vec<Product>) -> Result<Release, Error> {
@@ -147,24 +147,10 @@ fn two_products_with_one_name_are_refused() {
 }
 
 #[test]
-fn a_version_with_no_template_is_refused() {
-    let product = Product::new("net", "Platform").version(ProductVersion::new("2.0.0"));
-    let err = build(vec![product]).unwrap_err();
-    assert_eq!(
-        err,
-        Error::VersionWithoutTemplate {
-            product: "net".into(),
-            version: "2.0.0".into()
-        }
-    );
-    assert!(err.to_string().contains("ProductVersion::template"));
-}
-
-#[test]
 fn two_versions_with_the_same_bytes_are_one_version() {
     let product = Product::new("net", "Platform")
-        .version(ProductVersion::new("1.0.0").template(vpc_template()))
-        .version(ProductVersion::new("1.0.1").template(vpc_template()));
+        .version(ProductVersion::new("1.0.0", vpc_template()))
+        .version(ProductVersion::new("1.0.1", vpc_template()));
     let err = build(vec![product]).unwrap_err();
     assert!(
         matches!(&err, Error::DuplicateVersion { message, .. } if message.contains("same template bytes")),

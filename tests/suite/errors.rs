@@ -6,7 +6,7 @@ use airgap::net::{
     FlowLog, GatewayEndpoint, InterfaceEndpoint, Peer, Port, SecurityGroup, Service, Vpc,
 };
 use airgap::patterns::sagemaker::{SecureSageMakerNetwork, Workload};
-use airgap::template::{Expr, Resource, Stack, Warning};
+use airgap::template::{Expr, Resource, Stack, StackOutput, Warning};
 use airgap::{Error, Location};
 
 fn vpc_error(vpc: Vpc) -> Error {
@@ -458,8 +458,8 @@ fn over_a_quota_is_an_error_naming_what_used_it_up() {
     }
     let mut stack = Stack::new("Outputs");
     for i in 0..201 {
-        stack
-            .add_output(format!("Out{i}"), "x", Expr::str("v"), None)
+        StackOutput::new(format!("Out{i}"), "x", Expr::str("v"))
+            .add_to(&mut stack)
             .unwrap();
     }
     assert!(matches!(

@@ -1,6 +1,6 @@
 //! The JSON writer streams the template without building a `Value` first; it must write exactly
-//! what the `Value` form says, for every template, including hand-written ones with sections and
-//! attributes airgap does not model.
+//! what the `Value` form says (both come from the template's one `Serialize` impl), for every
+//! template, including hand-written ones with sections and attributes airgap does not model.
 
 use airgap::template::Template;
 

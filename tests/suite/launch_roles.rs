@@ -105,7 +105,7 @@ fn every_release() -> Vec<(&'static str, Release)> {
             Portfolio::new("Flow logs", "Platform")
                 .product(
                     Product::new("s3-flow-logs", "Platform")
-                        .version(ProductVersion::new("1.0.0").template(flow_logs_to_s3())),
+                        .version(ProductVersion::new("1.0.0", flow_logs_to_s3())),
                 )
                 .principal(
                     PortfolioPrincipal::new("Admins", "Administrators")
@@ -565,9 +565,7 @@ fn a_product_role_without_the_boundary_is_refused_naming_the_role() {
             "arn:aws:iam::1:policy/x".into(),
         );
     let err = Portfolio::new("P", "Platform")
-        .product(
-            Product::new("notebooks", "Platform").version(ProductVersion::new("1").template(t)),
-        )
+        .product(Product::new("notebooks", "Platform").version(ProductVersion::new("1", t)))
         .build()
         .unwrap_err()
         .to_string();

@@ -252,7 +252,7 @@ fn shared_package(name: &str) -> PathBuf {
     let release = Portfolio::new("Shared networks", "Platform")
         .product(
             Product::new("vpc", "Platform")
-                .version(ProductVersion::new("1.0.0").template(small_template("A"))),
+                .version(ProductVersion::new("1.0.0", small_template("A"))),
         )
         .principal(
             PortfolioPrincipal::new("Admins", "Administrators")
@@ -303,9 +303,7 @@ fn a_shared_portfolio_with_a_stack_set_rollout_passes_cfn_lint_and_shares_with_t
 fn the_same_template_bytes_give_the_same_version_name_and_new_bytes_a_new_one() {
     let name_of = |t: Template| {
         let release = Portfolio::new("P", "Platform")
-            .product(
-                Product::new("vpc", "Platform").version(ProductVersion::new("1.0.0").template(t)),
-            )
+            .product(Product::new("vpc", "Platform").version(ProductVersion::new("1.0.0", t)))
             .build()
             .unwrap();
         release.products[0].versions[0].name.clone()
@@ -488,9 +486,7 @@ fn a_product_template_over_the_inline_limit_is_fine_and_the_manifest_says_so() {
         );
     }
     let release = Portfolio::new("P", "Platform")
-        .product(
-            Product::new("params", "Platform").version(ProductVersion::new("1.0.0").template(t)),
-        )
+        .product(Product::new("params", "Platform").version(ProductVersion::new("1.0.0", t)))
         .build()
         .unwrap();
     let manifest = airgap::catalog::package::manifest(&release).unwrap();

@@ -16,7 +16,10 @@ use crate::error::{Error, Result};
 use crate::iam::{
     Condition, ConditionKey, ConditionOperator, PolicyDocument, PolicyKind, Principal, Statement,
 };
-use crate::template::{Expr, LogicalId, Parameter, Pseudo, Resource, ResourceRef, Stack, Template};
+use crate::template::{
+    Expr, LogicalId, Parameter, Pseudo, Resource, ResourceRef, Stack, StackOutput, Synthesized,
+    Template,
+};
 
 /// The resources every part of a product hangs from: the portfolio, the product and the
 /// association between them (constraints wait for it).
@@ -41,8 +44,9 @@ impl ProductRefs<'_> {
 }
 
 impl Portfolio {
-    /// Checks everything and synthesizes the portfolio template.
-    pub fn build(self) -> Result<Release> {
+    /// Checks everything and makes the portfolio template from its stack with `synth`:
+    /// [`Portfolio::build`] passes `Stack::synth`, which runs the privacy checks.
+    pub fn build_with(self, synth: impl FnOnce(&Stack) -> Result<Synthesized>) -> Result<Release> {
         let construct = format!("Portfolio '{}'", self.display_name);
         let products = self.checked_products(&construct)?;
         let launch_order = launch_order(&products)?;
@@ -88,18 +92,18 @@ impl Portfolio {
         }
         self.add_tag_options(&mut stack, &construct, &portfolio)?;
         self.add_shares(&mut stack, &construct, &portfolio)?;
-        stack.add_output(
+        StackOutput::new(
             "PortfolioId",
             "The portfolio's ID (publish.sh shares it with organization nodes)",
             portfolio.ref_(),
-            None,
-        )?;
+        )
+        .add_to(&mut stack)?;
         let mut documents = Vec::new();
         for policy in &self.policies {
             policy.add_to(&mut stack, &construct)?;
             documents.extend(policy.documents().iter().cloned());
         }
-        let synthesized = stack.synth()?;
+        let synthesized = synth(&stack)?;
         Ok(Release {
             display_name: self.display_name,
             portfolio: synthesized,
@@ -300,12 +304,12 @@ impl Portfolio {
         };
         stack.add_resource(constraint_id, &pc, refs.constraint(constraint))?;
         self.add_launch_rules(stack, &pc, &base, p, &refs)?;
-        stack.add_output(
+        StackOutput::new(
             format!("{base}ProductId"),
-            &format!("The ID of product '{}'", p.name),
+            format!("The ID of product '{}'", p.name),
             refs.product.ref_(),
-            None,
-        )?;
+        )
+        .add_to(stack)?;
         Ok(policy)
     }
 

@@ -180,7 +180,7 @@ impl LaunchRule {
 /// stack.add_resource("Vpc", "Vpc", Resource::new("AWS::EC2::VPC").property("CidrBlock", "10.0.0.0/16"))?;
 /// let release = Portfolio::new("Data science networks", "Platform team")
 ///     .product(Product::new("vpc", "Platform team")
-///         .version(ProductVersion::new("1.0.0").template(stack.synth_unchecked()?.into_template())))
+///         .version(ProductVersion::new("1.0.0", stack.synth_unchecked()?.into_template())))
 ///     .principal(PortfolioPrincipal::new("DataScientists", "Data scientists' role ARN"))
 ///     .build()?;
 /// assert!(release.portfolio.to_json_pretty().contains("AWS::ServiceCatalog::Portfolio"));
@@ -312,7 +312,7 @@ impl Portfolio {
     /// vpc.add_resource("Vpc", "Vpc", Resource::new("AWS::EC2::VPC").property("CidrBlock", "10.0.0.0/16"))?;
     /// let release = Portfolio::new("Networks", "Platform team")
     ///     .product(Product::new("vpc", "Platform team")
-    ///         .version(ProductVersion::new("1.0.0").template(vpc.synth_unchecked()?.into_template())))
+    ///         .version(ProductVersion::new("1.0.0", vpc.synth_unchecked()?.into_template())))
     ///     .share_with_account("210987654321")
     ///     .share_with_organization(OrganizationNode::OrganizationalUnit("ou-ab12-cd34ef56".into()))
     ///     .build()?;

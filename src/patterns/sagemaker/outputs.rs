@@ -5,7 +5,7 @@ use super::parts::camel;
 
 use crate::error::Result;
 use crate::net::{EndpointRef, FlowLogRef, SecurityGroupRef, VpcRef};
-use crate::template::{ConditionRef, Expr, Resource, Stack, TagFormat};
+use crate::template::{ConditionRef, Expr, Resource, Stack, StackOutput, TagFormat};
 
 // The names of the outputs, spelled once. Each output is exported under its own name, and the
 // parameter of a later product that takes it (`NetworkProducts::WIRING`) has the same name too.
@@ -49,9 +49,13 @@ pub(super) fn add_vpc_outputs(
     flow_log: &FlowLogRef,
     choices: &Choices,
 ) -> Result<()> {
-    stack.add_output(VPC_ID, "The VPC", vpc.id(), Some(VPC_ID))?;
+    StackOutput::new(VPC_ID, "The VPC", vpc.id())
+        .export()
+        .add_to(stack)?;
     if let Some(block) = vpc.cidr_expr() {
-        stack.add_output(VPC_CIDR, "The VPC's IPv4 block", block, Some(VPC_CIDR))?;
+        StackOutput::new(VPC_CIDR, "The VPC's IPv4 block", block)
+            .export()
+            .add_to(stack)?;
     }
     for (i, s) in vpc.subnets().iter().enumerate() {
         let id = format!("Subnet{}Id", i + 1);
@@ -60,10 +64,13 @@ pub(super) fn add_vpc_outputs(
             None => format!("Private subnet {}", i + 1),
         };
         match s.condition() {
-            Some(cond) => {
-                stack.add_output_when(cond, &id, &description, s.subnet().ref_(), Some(&id))?
-            }
-            None => stack.add_output(&id, &description, s.subnet().ref_(), Some(&id))?,
+            Some(cond) => StackOutput::new(&id, &description, s.subnet().ref_())
+                .condition(cond)
+                .export()
+                .add_to(stack)?,
+            None => StackOutput::new(&id, &description, s.subnet().ref_())
+                .export()
+                .add_to(stack)?,
         }
     }
     let subnets: Vec<Expr> = vpc.subnets().iter().map(|s| s.subnet().ref_()).collect();
@@ -72,24 +79,26 @@ pub(super) fn add_vpc_outputs(
         .iter()
         .map(|s| s.route_table().ref_())
         .collect();
-    stack.add_output(
+    StackOutput::new(
         SUBNET_IDS,
         "Every private subnet, comma separated",
         joined(&subnets, &choices.zone_conditions),
-        Some(SUBNET_IDS),
-    )?;
-    stack.add_output(
+    )
+    .export()
+    .add_to(stack)?;
+    StackOutput::new(
         ROUTE_TABLE_IDS,
         "Every private route table, comma separated",
         joined(&tables, &choices.zone_conditions),
-        Some(ROUTE_TABLE_IDS),
-    )?;
-    stack.add_output(
+    )
+    .export()
+    .add_to(stack)?;
+    StackOutput::new(
         "FlowLogGroupName",
         "The log group that holds the VPC flow logs",
         flow_log.log_group.ref_(),
-        None,
-    )?;
+    )
+    .add_to(stack)?;
     Ok(())
 }
 
@@ -99,28 +108,27 @@ pub(super) fn add_group_outputs(
     workloads: &SecurityGroupRef,
     endpoints: &SecurityGroupRef,
 ) -> Result<()> {
-    stack.add_output(
+    StackOutput::new(
         WORKLOAD_SECURITY_GROUP_ID,
         "The security group for SageMaker notebooks, jobs and endpoints",
         workloads.id(),
-        Some(WORKLOAD_SECURITY_GROUP_ID),
-    )?;
-    stack.add_output(
+    )
+    .export()
+    .add_to(stack)?;
+    StackOutput::new(
         ENDPOINT_SECURITY_GROUP_ID,
         "The security group of the VPC interface endpoints",
         endpoints.id(),
-        Some(ENDPOINT_SECURITY_GROUP_ID),
     )
+    .export()
+    .add_to(stack)
 }
 
 /// The endpoints product's output.
 pub(super) fn add_endpoint_outputs(stack: &mut Stack, s3: &EndpointRef) -> Result<()> {
-    stack.add_output(
-        S3_ENDPOINT_ID,
-        "The S3 gateway endpoint",
-        s3.id(),
-        Some(S3_ENDPOINT_ID),
-    )
+    StackOutput::new(S3_ENDPOINT_ID, "The S3 gateway endpoint", s3.id())
+        .export()
+        .add_to(stack)
 }
 
 fn add_ssm(
