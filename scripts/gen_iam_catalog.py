@@ -25,6 +25,8 @@ The first folder is the current reference; the others, newest first, only add wh
 The output is committed, so a build needs no Python.
 
 Format (one record a line, fields separated by tabs, sorted as the Rust side searches):
+  I <prefix> <status> <bytes>           first, one per service in order: the byte length of its
+                                        records (its `S` line through its last record)
   S <prefix> <status>                   a service; status `-` or `retired`
   K <key>                               a condition key of that service (sorted)
   R <name> <arn format> <keys>          a resource type of that service, with the condition keys
@@ -161,17 +163,28 @@ def main():
         f"# Generated on {today}: {len(services)} service prefixes ({retired_services} retired), "
         f"{total} actions ({retired_actions} retired in live services).",
     ]
+    blocks = []
     for prefix in sorted(services):
         s = services[prefix]
-        out.append(f"S\t{prefix}\t{s['status']}")
+        block = [f"S\t{prefix}\t{s['status']}"]
         for k in sorted(s["keys"]):
-            out.append(f"K\t{k}")
+            block.append(f"K\t{k}")
         for name in sorted(s["resources"]):
             arn, keys = s["resources"][name]
-            out.append(f"R\t{name}\t{arn}\t{','.join(sorted(keys))}")
+            block.append(f"R\t{name}\t{arn}\t{','.join(sorted(keys))}")
         for a in sorted(s["actions"].values(), key=lambda a: a["name"].lower()):
-            out.append(f"A\t{a['name']}\t{a['status']}\t{','.join(a['resources'])}\t{','.join(a['keys'])}")
-    print("\n".join(out))
+            block.append(f"A\t{a['name']}\t{a['status']}\t{','.join(a['resources'])}\t{','.join(a['keys'])}")
+        blocks.append((prefix, s["status"], block))
+    sys.stdout.write(with_index(out, blocks))
+
+
+def with_index(header, blocks):
+    """The catalog text: the header, an index of the services (`I <prefix> <status> <bytes>`,
+    the byte length of each service's records, `S` line included), then the records. With the
+    index the Rust side finds a service without reading the 1.5 MB of records at start-up."""
+    texts = ["\n".join(block) + "\n" for _, _, block in blocks]
+    index = [f"I\t{prefix}\t{status}\t{len(text.encode())}" for (prefix, status, _), text in zip(blocks, texts)]
+    return "\n".join(header + index) + "\n" + "".join(texts)
 
 
 if __name__ == "__main__":

@@ -28,36 +28,46 @@ impl Stack {
     /// # Ok::<(), airgap::Error>(())
     /// ```
     pub fn synth(&self) -> Result<Synthesized> {
-        let mut out = self.synth_unchecked()?;
-        let findings = check(out.template());
-        let blocking: Vec<_> = findings.iter().filter(|f| f.is_blocking()).collect();
-        if let Some(first) = blocking.first() {
-            let more = match blocking.len() - 1 {
-                0 => String::new(),
-                1 => " (and 1 more error-level finding)".into(),
-                n => format!(" (and {n} more error-level findings)"),
-            };
-            return Err(Error::CheckFailed {
-                rule: first.rule.id.to_string(),
-                resource: first.resource.clone(),
-                message: format!("{}: {}{more}", first.rule.title, first.message),
-                fix: first.rule.fix.to_string(),
-            });
-        }
-        for f in findings {
-            let level = match (&f.suppressed, f.rule.severity) {
-                (Some(reason), _) => format!("suppressed: {reason}"),
-                (None, s) => s.as_str().to_string(),
-            };
-            out.push_warning(Warning::Check {
-                rule: f.rule.id.to_string(),
-                level,
-                resource: f.resource,
-                message: f.message,
-            });
-        }
-        Ok(out)
+        checked(self.synth_unchecked()?)
     }
+
+    /// [`synth`](Self::synth) for a stack that is not needed afterwards: the template is moved
+    /// into the result, not copied.
+    pub(crate) fn into_synth(self) -> Result<Synthesized> {
+        checked(self.into_synth_unchecked()?)
+    }
+}
+
+/// Runs the privacy checks on a synthesized template.
+fn checked(mut out: Synthesized) -> Result<Synthesized> {
+    let findings = check(out.template());
+    let blocking: Vec<_> = findings.iter().filter(|f| f.is_blocking()).collect();
+    if let Some(first) = blocking.first() {
+        let more = match blocking.len() - 1 {
+            0 => String::new(),
+            1 => " (and 1 more error-level finding)".into(),
+            n => format!(" (and {n} more error-level findings)"),
+        };
+        return Err(Error::CheckFailed {
+            rule: first.rule.id.to_string(),
+            resource: first.resource.clone(),
+            message: format!("{}: {}{more}", first.rule.title, first.message),
+            fix: first.rule.fix.to_string(),
+        });
+    }
+    for f in findings {
+        let level = match (&f.suppressed, f.rule.severity) {
+            (Some(reason), _) => format!("suppressed: {reason}"),
+            (None, s) => s.as_str().to_string(),
+        };
+        out.push_warning(Warning::Check {
+            rule: f.rule.id.to_string(),
+            level,
+            resource: f.resource,
+            message: f.message,
+        });
+    }
+    Ok(out)
 }
 
 // The checked forms of the lower layers' builders. Those layers take the synthesis as a
@@ -91,6 +101,7 @@ impl NetworkConfig {
     /// Builds the network in a stack of its own and synthesizes the template with the privacy
     /// checks ([`NetworkConfig::network_stack`], then [`Stack::synth`]).
     pub fn synth(&self) -> Result<Synthesized> {
-        self.network_stack()?.synth()
+        // The stack is not needed afterwards: its template is moved into the result.
+        self.network_stack()?.into_synth()
     }
 }

@@ -9,8 +9,9 @@ use super::wildcard::wildcard_match;
 
 /// The generated catalog: one record a line, tab-separated (the generator's docstring gives the
 /// format). It is text rather than Rust statics so that the data and its diffs stay readable, and
-/// so that a process that never looks at a policy pays nothing for it: the index of services is
-/// built on first use, and a service's records are parsed only when it is first asked about.
+/// so that a process that never looks at a policy pays nothing for it: the services are read
+/// from the index at the top on first use, and a service's records are parsed only when it is
+/// first asked about.
 static TEXT: &str = include_str!("catalog.txt");
 
 /// One service's lines in `TEXT`, parsed on first use.
@@ -28,21 +29,55 @@ struct ServiceData {
     resources: Vec<(&'static str, &'static str, &'static str)>,
     /// Action names, sorted case-insensitively (searched by binary search).
     names: Vec<&'static str>,
-    /// Per action, in `names` order: status, resource types, keys (the raw fields).
-    rows: Vec<(&'static str, &'static str, &'static str)>,
+    /// Per action, in `names` order: the rest of its line, status, resource types and keys
+    /// (split when asked about, since most actions never are).
+    rows: Vec<&'static str>,
 }
 
-static SERVICES: LazyLock<Vec<ServiceEntry>> = LazyLock::new(|| {
+static SERVICES: LazyLock<Vec<ServiceEntry>> =
+    LazyLock::new(|| indexed(TEXT).unwrap_or_else(|| scanned(TEXT)));
+
+/// The services as the index at the top of the text lists them (`I`, prefix, status, the byte
+/// length of the service's records): a few hundred short lines read at start-up, not the 1.5 MB
+/// of records. `None` when the index does not match the records, which are then scanned.
+fn indexed(text: &'static str) -> Option<Vec<ServiceEntry>> {
+    let mut index = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if !line.starts_with('#') {
+            let Some(entry) = line.strip_prefix("I\t") else {
+                break;
+            };
+            let mut fields = entry.trim_end().split('\t');
+            let (prefix, status) = (fields.next()?, fields.next()?);
+            index.push((prefix, status, fields.next()?.parse::<usize>().ok()?));
+        }
+        offset += line.len();
+    }
+    let mut out = Vec::with_capacity(index.len());
+    for (prefix, status, bytes) in index {
+        let (header, body) = text.get(offset..offset + bytes)?.split_once('\n')?;
+        if header.strip_prefix("S\t")?.split_once('\t')? != (prefix, status) {
+            return None;
+        }
+        out.push(ServiceEntry::new(prefix, status == "retired", body));
+        offset += bytes;
+    }
+    (offset == text.len() && !out.is_empty()).then_some(out)
+}
+
+/// The services found by reading every line of the text.
+fn scanned(text: &'static str) -> Vec<ServiceEntry> {
     let mut out: Vec<ServiceEntry> = Vec::new();
     let mut offset = 0;
     let mut current: Option<(usize, &'static str, bool)> = None;
-    for line in TEXT.split_inclusive('\n') {
+    for line in text.split_inclusive('\n') {
         if let Some(header) = line.strip_prefix("S\t") {
             if let Some((body_start, prefix, retired)) = current.take() {
                 out.push(ServiceEntry::new(
                     prefix,
                     retired,
-                    &TEXT[body_start..offset],
+                    &text[body_start..offset],
                 ));
             }
             let mut fields = header.trim_end().split('\t');
@@ -53,10 +88,10 @@ static SERVICES: LazyLock<Vec<ServiceEntry>> = LazyLock::new(|| {
         offset += line.len();
     }
     if let Some((body_start, prefix, retired)) = current {
-        out.push(ServiceEntry::new(prefix, retired, &TEXT[body_start..]));
+        out.push(ServiceEntry::new(prefix, retired, &text[body_start..]));
     }
     out
-});
+}
 
 impl ServiceEntry {
     fn new(prefix: &'static str, retired: bool, body: &'static str) -> Self {
@@ -71,20 +106,24 @@ impl ServiceEntry {
     fn data(&self) -> &ServiceData {
         self.parsed.get_or_init(|| {
             let mut d = ServiceData::default();
+            // Every line is a record kind, a tab and its fields; an action line is split only
+            // at its name here (the bulk of a service, read on every synthesis).
+            let first = |fields: &'static str| fields.split_once('\t').unwrap_or((fields, ""));
             for line in self.body.lines() {
-                let mut f = line.split('\t');
-                match (f.next(), f.next()) {
-                    (Some("K"), Some(key)) => d.keys.push(key),
-                    (Some("R"), Some(name)) => {
-                        let arn = f.next().unwrap_or_default();
-                        d.resources.push((name, arn, f.next().unwrap_or_default()));
+                let Some((kind, fields)) = line.split_at_checked(2) else {
+                    continue;
+                };
+                match kind {
+                    "K\t" => d.keys.push(first(fields).0),
+                    "R\t" => {
+                        let (name, rest) = first(fields);
+                        let (arn, rest) = first(rest);
+                        d.resources.push((name, arn, first(rest).0));
                     }
-                    (Some("A"), Some(name)) => {
+                    "A\t" => {
+                        let (name, row) = first(fields);
                         d.names.push(name);
-                        let status = f.next().unwrap_or_default();
-                        let resources = f.next().unwrap_or_default();
-                        d.rows
-                            .push((status, resources, f.next().unwrap_or_default()));
+                        d.rows.push(row);
                     }
                     _ => {}
                 }
@@ -411,7 +450,10 @@ pub fn action_info(action: &str) -> Option<ActionInfo> {
         .names
         .binary_search_by(|a| cmp_ignore_case(a, name))
         .ok()?;
-    let (status, resources, own_keys) = data.rows[i];
+    let mut row = data.rows[i].split('\t');
+    let status = row.next().unwrap_or_default();
+    let resources = row.next().unwrap_or_default();
+    let own_keys = row.next().unwrap_or_default();
     let status = match status {
         "retired" => ActionStatus::Retired,
         "unmodelled" => ActionStatus::Unmodelled,
@@ -611,6 +653,21 @@ fn nearest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_index_names_every_service_and_its_records() {
+        let view = |services: &[ServiceEntry]| -> Vec<(&str, bool, &str)> {
+            services
+                .iter()
+                .map(|s| (s.prefix, s.retired, s.body))
+                .collect()
+        };
+        let from_index = indexed(TEXT).expect("the index matches the records");
+        assert_eq!(view(&from_index), view(&scanned(TEXT)));
+        // A text whose index is off is read by scanning it.
+        let off: &'static str = TEXT.replacen("I\ta2c\t-\t", "I\ta2c\t-\t1", 1).leak();
+        assert!(indexed(off).is_none());
+    }
 
     #[test]
     fn the_services_airgap_models_are_in_the_catalog() {

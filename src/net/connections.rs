@@ -259,3 +259,38 @@ impl FlowRules {
         &self.egress
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{allow, allow_default_port};
+    use crate::net::{GatewayEndpoint, Port, SecurityGroup, Vpc};
+    use crate::template::Stack;
+
+    #[test]
+    fn a_flow_needs_a_port_and_groups_on_both_sides() {
+        let mut stack = Stack::new("T");
+        let vpc = Vpc::new("Network").add_to(&mut stack).unwrap();
+        let app = SecurityGroup::new("App", &vpc).add_to(&mut stack).unwrap();
+        let db = SecurityGroup::new("Db", &vpc).add_to(&mut stack).unwrap();
+        let e = allow_default_port(&app, &db)
+            .add_to(&mut stack)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("has no default port"), "{e}");
+        let s3 = GatewayEndpoint::s3(&vpc).add_to(&mut stack).unwrap();
+        let e = allow(&app, &s3, Port::HTTPS)
+            .add_to(&mut stack)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("prefix list"), "{e}");
+        // The same flow twice is a clash of logical IDs, not a silent second rule.
+        allow(&app, &db, Port::tcp(5432))
+            .add_to(&mut stack)
+            .unwrap();
+        assert!(
+            allow(&app, &db, Port::tcp(5432))
+                .add_to(&mut stack)
+                .is_err()
+        );
+    }
+}

@@ -155,3 +155,77 @@ impl SubnetSelection {
         ))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::SubnetSelection;
+    use crate::net::{ImportedVpc, InterfaceEndpoint, SecurityGroup, Service, Vpc, VpcRef};
+    use crate::template::{Expr, Stack};
+
+    fn endpoint_with(vpc: &VpcRef, stack: &mut Stack, s: SubnetSelection) -> crate::Result<()> {
+        let n = stack.template().resources.len();
+        let group = SecurityGroup::new(format!("G{n}"), vpc).add_to(stack)?;
+        InterfaceEndpoint::new(Service::STS, vpc)
+            .name(format!("E{n}"))
+            .security_group(&group)
+            .private_dns(false)
+            .subnets(s)
+            .add_to(stack)
+            .map(|_| ())
+    }
+
+    fn error_of(vpc: &VpcRef, stack: &mut Stack, s: SubnetSelection) -> String {
+        let e = endpoint_with(vpc, stack, s).unwrap_err().to_string();
+        assert!(e.contains("`subnets`"), "{e}");
+        e
+    }
+
+    #[test]
+    fn a_selection_the_vpc_cannot_meet_is_refused_with_what_it_has() {
+        let mut stack = Stack::new("T");
+        let counted = Vpc::new("Counted").zones(2).add_to(&mut stack).unwrap();
+        let e = error_of(&counted, &mut stack, SubnetSelection::first_zones(3));
+        assert!(e.contains("spans 2"), "{e}");
+        let e = error_of(&counted, &mut stack, SubnetSelection::first_zones(0));
+        assert!(e.contains("select 1 to 2"), "{e}");
+        let e = error_of(
+            &counted,
+            &mut stack,
+            SubnetSelection::availability_zones(["eu-west-1a"]),
+        );
+        assert!(e.contains("Vpc::zone_names"), "{e}");
+        let first = &counted.subnets()[0];
+        let e = error_of(
+            &counted,
+            &mut stack,
+            SubnetSelection::subnets([first, first]),
+        );
+        assert!(e.contains("selected twice"), "{e}");
+
+        let named = Vpc::new("Named")
+            .cidr("10.9.0.0/16")
+            .zone_names(["eu-west-1a", "eu-west-1b"])
+            .add_to(&mut stack)
+            .unwrap();
+        let e = error_of(
+            &named,
+            &mut stack,
+            SubnetSelection::availability_zones(["eu-west-1c"]),
+        );
+        assert!(e.contains("eu-west-1a, eu-west-1b"), "{e}");
+        let e = error_of(&named, &mut stack, SubnetSelection::subnets([first]));
+        assert!(e.contains("is not one of the VPC Named"), "{e}");
+        endpoint_with(&named, &mut stack, SubnetSelection::first_zones(1)).unwrap();
+
+        let imported = VpcRef::imported(ImportedVpc {
+            name: "Shared".into(),
+            id: Expr::str("vpc-0abc"),
+            cidr: None,
+            subnet_ids: Expr::List(vec![Expr::str("subnet-1")]),
+            route_table_ids: Expr::List(vec![]),
+        });
+        let e = error_of(&imported, &mut stack, SubnetSelection::first_zones(1));
+        assert!(e.contains("imported VPC Shared"), "{e}");
+        endpoint_with(&imported, &mut stack, SubnetSelection::all()).unwrap();
+    }
+}

@@ -10,6 +10,7 @@
 mod guardrail;
 mod key;
 mod network;
+pub mod network_outputs;
 mod notebook;
 mod role;
 mod studio;

@@ -1,6 +1,7 @@
 //! Where a workload lands: the network's subnets, its workload security group, the endpoints
 //! it offers, and the data the network lets workloads read.
 
+use super::network_outputs::{SUBNET_IDS, VPC_ID, WORKLOAD_SECURITY_GROUP_ID, subnet_id};
 use crate::error::{Error, Location, Result};
 use crate::net::Service;
 use crate::template::{AwsParameterType, Expr, Parameter, Stack};
@@ -146,9 +147,11 @@ impl WorkloadNetwork {
                 let subnet = stack.add_parameter_labeled(
                     "SubnetId",
                     &c,
-                    Parameter::aws(AwsParameterType::SubnetId).description(
-                        "A private subnet of the network (output Subnet1Id, Subnet2Id, ... of the network product)",
-                    ),
+                    Parameter::aws(AwsParameterType::SubnetId).description(format!(
+                        "A private subnet of the network (output {}, {}, ... of the network product)",
+                        subnet_id(1),
+                        subnet_id(2)
+                    )),
                     "Private subnet",
                     "Network",
                 )?;
@@ -160,19 +163,20 @@ impl WorkloadNetwork {
             }
             WorkloadKind::Studio => {
                 let vpc = stack.add_parameter_labeled(
-                    "VpcId",
+                    VPC_ID,
                     &c,
-                    Parameter::aws(AwsParameterType::VpcId)
-                        .description("The private VPC (output VpcId of the network product)"),
+                    Parameter::aws(AwsParameterType::VpcId).description(format!(
+                        "The private VPC (output {VPC_ID} of the network product)"
+                    )),
                     "VPC",
                     "Network",
                 )?;
                 let subnets = stack.add_parameter_labeled(
-                    "SubnetIds",
+                    SUBNET_IDS,
                     &c,
-                    Parameter::list_of(AwsParameterType::SubnetId).description(
-                        "The network's private subnets (output SubnetIds of the network product)",
-                    ),
+                    Parameter::list_of(AwsParameterType::SubnetId).description(format!(
+                        "The network's private subnets (output {SUBNET_IDS} of the network product)"
+                    )),
                     "Private subnets",
                     "Network",
                 )?;
@@ -180,11 +184,11 @@ impl WorkloadNetwork {
             }
         };
         let group = stack.add_parameter_labeled(
-            "WorkloadSecurityGroupId",
+            WORKLOAD_SECURITY_GROUP_ID,
             &c,
-            Parameter::aws(AwsParameterType::SecurityGroupId).description(
-                "The workload security group (output WorkloadSecurityGroupId of the network product)",
-            ),
+            Parameter::aws(AwsParameterType::SecurityGroupId).description(format!(
+                "The workload security group (output {WORKLOAD_SECURITY_GROUP_ID} of the network product)"
+            )),
             "Workload security group",
             "Network",
         )?;

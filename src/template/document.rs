@@ -28,7 +28,17 @@ impl DeletionPolicy {
     }
 }
 
-/// One resource of a template.
+/// One resource of a template. Constructs make theirs; a type airgap has no construct for is
+/// written with this and added with [`Stack::add_resource`](super::Stack::add_resource).
+///
+/// ```
+/// use airgap::template::{Expr, Resource};
+/// let bucket = Resource::new("AWS::S3::Bucket")
+///     .property("BucketName", Expr::sub("${AWS::StackName}-data").to_value())
+///     .retain();
+/// assert_eq!(bucket.to_value()["DeletionPolicy"], "Retain");
+/// assert_eq!(bucket.to_value()["Properties"]["BucketName"]["Fn::Sub"], "${AWS::StackName}-data");
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Resource {
     /// The resource type, e.g. `AWS::EC2::VPC`.
@@ -94,6 +104,21 @@ impl Resource {
 }
 
 /// A parameter a person fills in when launching the stack.
+///
+/// ```
+/// use airgap::template::{Parameter, Stack};
+/// let mut stack = Stack::new("Demo");
+/// let env = stack.add_parameter(
+///     "EnvType",
+///     Parameter::string()
+///         .description("Which environment this is")
+///         .allowed_values(["dev", "prod"])
+///         .default_value("dev"),
+/// )?;
+/// assert_eq!(env.to_value(), serde_json::json!({"Ref": "EnvType"}));
+/// assert_eq!(stack.template().parameters["EnvType"].default, Some(serde_json::json!("dev")));
+/// # Ok::<(), airgap::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Parameter {
     /// `String`, `Number`, `CommaDelimitedList`, `AWS::EC2::VPC::Id`, ...

@@ -25,6 +25,18 @@ fn object<'a>(v: &'a Value, section: &str, field: &str) -> Result<&'a Map<String
         .ok_or_else(|| shape(section, field, "must be a mapping of names to definitions"))
 }
 
+/// Like [`object`], taking the mapping out of `v` instead of borrowing it.
+fn into_object(v: Value, section: &str, field: &str) -> Result<Map<String, Value>> {
+    match v {
+        Value::Object(m) => Ok(m),
+        _ => Err(shape(
+            section,
+            field,
+            "must be a mapping of names to definitions",
+        )),
+    }
+}
+
 fn string_of(v: &Value) -> Option<String> {
     match v {
         Value::String(s) => Some(s.clone()),
@@ -34,8 +46,8 @@ fn string_of(v: &Value) -> Option<String> {
     }
 }
 
-fn to_map(m: &Map<String, Value>) -> IndexMap<String, Value> {
-    m.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+fn to_map(m: Map<String, Value>) -> IndexMap<String, Value> {
+    m.into_iter().collect()
 }
 
 fn deletion_policy(s: &str) -> Option<DeletionPolicy> {
@@ -47,9 +59,9 @@ fn deletion_policy(s: &str) -> Option<DeletionPolicy> {
     }
 }
 
-fn read_resource(id: &str, v: &Value) -> Result<Resource> {
+fn read_resource(id: &str, v: Value) -> Result<Resource> {
     let at = format!("resource `{id}`");
-    let m = object(v, &at, "definition")?;
+    let m = into_object(v, &at, "definition")?;
     let ty = m.get("Type").and_then(Value::as_str).ok_or_else(|| {
         shape(
             &at,
@@ -63,16 +75,16 @@ fn read_resource(id: &str, v: &Value) -> Result<Resource> {
             "Type" => {}
             "Properties" => {
                 if !val.is_null() {
-                    r.properties = to_map(object(val, &at, "Properties")?);
+                    r.properties = to_map(into_object(val, &at, "Properties")?);
                 }
             }
-            "Metadata" => r.metadata = to_map(object(val, &at, "Metadata")?),
+            "Metadata" => r.metadata = to_map(into_object(val, &at, "Metadata")?),
             "Condition" => match val.as_str() {
                 Some(c) => r.condition = Some(c.to_string()),
                 None => return Err(shape(&at, "Condition", "must name a condition")),
             },
             "DependsOn" => match val {
-                Value::String(s) => r.depends_on = vec![s.clone()],
+                Value::String(s) => r.depends_on = vec![s],
                 Value::Array(a) => {
                     r.depends_on = a
                         .iter()
@@ -97,12 +109,12 @@ fn read_resource(id: &str, v: &Value) -> Result<Resource> {
                     Some(p) => r.update_replace_policy = Some(p),
                     // `RetainExceptOnDelete` or an intrinsic: keep it as written.
                     None => {
-                        r.other.insert(k.clone(), val.clone());
+                        r.other.insert(k, val);
                     }
                 }
             }
             _ => {
-                r.other.insert(k.clone(), val.clone());
+                r.other.insert(k, val);
             }
         }
     }
@@ -162,41 +174,57 @@ impl Template {
     /// `Fn::ForEach` loops (the `AWS::LanguageExtensions` transform) are expanded where their
     /// collection is known, so the resources they generate are read, and named, one by one.
     pub fn from_value(value: &Value) -> Result<Template> {
-        let expanded = super::foreach::expand_loops(value)?;
-        let value = expanded.as_ref().unwrap_or(value);
-        let m = value.as_object().ok_or_else(|| {
-            shape(
+        match super::foreach::expand_loops(value)? {
+            Some(expanded) => Template::read(expanded),
+            None => Template::read(value.clone()),
+        }
+    }
+
+    /// Reads a template from its JSON value, taking the value's parts instead of copying them:
+    /// reading a file parses its text once and moves what it parsed into the model.
+    fn from_owned_value(value: Value) -> Result<Template> {
+        match super::foreach::expand_loops(&value)? {
+            Some(expanded) => Template::read(expanded),
+            None => Template::read(value),
+        }
+    }
+
+    /// Reads a template whose loops are expanded.
+    fn read(value: Value) -> Result<Template> {
+        let Value::Object(m) = value else {
+            return Err(shape(
                 "template",
                 "top level",
                 "a template is a mapping of sections",
-            )
-        })?;
+            ));
+        };
         let mut t = Template::default();
         for (k, v) in m {
             match k.as_str() {
                 "AWSTemplateFormatVersion" => {}
-                "Description" => t.description = string_of(v),
-                "Metadata" => t.metadata = to_map(object(v, "template", "Metadata")?),
+                "Description" => t.description = string_of(&v),
+                "Metadata" => t.metadata = to_map(into_object(v, "template", "Metadata")?),
                 "Parameters" => {
-                    for (id, p) in object(v, "template", "Parameters")? {
+                    for (id, p) in object(&v, "template", "Parameters")? {
                         t.parameters.insert(id.clone(), read_parameter(id, p)?);
                     }
                 }
-                "Mappings" => t.mappings = to_map(object(v, "template", "Mappings")?),
-                "Conditions" => t.conditions = to_map(object(v, "template", "Conditions")?),
-                "Rules" => t.rules = to_map(object(v, "template", "Rules")?),
+                "Mappings" => t.mappings = to_map(into_object(v, "template", "Mappings")?),
+                "Conditions" => t.conditions = to_map(into_object(v, "template", "Conditions")?),
+                "Rules" => t.rules = to_map(into_object(v, "template", "Rules")?),
                 "Resources" => {
-                    for (id, r) in object(v, "template", "Resources")? {
-                        t.resources.insert(id.clone(), read_resource(id, r)?);
+                    for (id, r) in into_object(v, "template", "Resources")? {
+                        let r = read_resource(&id, r)?;
+                        t.resources.insert(id, r);
                     }
                 }
                 "Outputs" => {
-                    for (id, o) in object(v, "template", "Outputs")? {
+                    for (id, o) in object(&v, "template", "Outputs")? {
                         t.outputs.insert(id.clone(), read_output(id, o)?);
                     }
                 }
                 _ => {
-                    t.other.insert(k.clone(), v.clone());
+                    t.other.insert(k, v);
                 }
             }
         }
@@ -212,7 +240,7 @@ impl Template {
     /// # Ok::<(), airgap::Error>(())
     /// ```
     pub fn from_json(text: &str) -> Result<Template> {
-        Template::from_value(&json_to_value(text)?)
+        Template::from_owned_value(json_to_value(text)?)
     }
 
     /// Reads a YAML template, short-form tags included.
@@ -226,7 +254,7 @@ impl Template {
     /// # Ok::<(), airgap::Error>(())
     /// ```
     pub fn from_yaml(text: &str) -> Result<Template> {
-        Template::from_value(&yaml_to_value(text)?)
+        Template::from_owned_value(yaml_to_value(text)?)
     }
 
     /// Reads a template in either format: JSON when the first non-blank character is `{`,

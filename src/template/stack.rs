@@ -1,4 +1,5 @@
 use std::fmt;
+use std::mem::take;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -11,6 +12,8 @@ use super::document::{Output, Parameter, Resource, Template, quota};
 use super::expr::Expr;
 use super::logical_id::LogicalId;
 use crate::error::{Error, Location, Result};
+
+mod finish;
 
 static NEXT_STACK: AtomicU64 = AtomicU64::new(1);
 
@@ -755,95 +758,14 @@ impl Stack {
     /// `Stack::synth` (defined by the analysis layer, which may look at networks) runs this and
     /// then the checks; use this one only where the checks are run some other way.
     pub fn synth_unchecked(&self) -> Result<Synthesized> {
-        self.check_settings()?;
-        let mut template = self.template.clone();
-        for (id, tagging) in &self.tagging {
-            if let Some(r) = template.resources.get_mut(id) {
-                let pairs = std::iter::once(("Name", self.name_tag(&tagging.name).to_value()))
-                    .chain(
-                        self.tags
-                            .iter()
-                            .filter(|(k, _)| k.as_str() != "Name")
-                            .map(|(k, v)| (k.as_str(), v.to_value())),
-                    );
-                let tags = match tagging.format {
-                    TagFormat::List => {
-                        Value::Array(pairs.map(|(k, v)| json!({"Key": k, "Value": v})).collect())
-                    }
-                    TagFormat::Map => {
-                        Value::Object(pairs.map(|(k, v)| (k.to_string(), v)).collect())
-                    }
-                };
-                r.properties.insert("Tags".into(), tags);
-            }
-        }
-        if let Some(rule) = self.pinned_partition_rule() {
-            template
-                .rules
-                .entry(PINNED_PARTITION_RULE.to_string())
-                .or_insert(rule);
-        }
-        template.check_references()?;
-        let mut warnings = self.notes.clone();
-        let counted = [
-            ("resources", template.resources.len(), quota::RESOURCES),
-            ("parameters", template.parameters.len(), quota::PARAMETERS),
-            ("outputs", template.outputs.len(), quota::OUTPUTS),
-            ("mappings", template.mappings.len(), quota::MAPPINGS),
-        ];
-        for (name, used, limit) in counted {
-            check_quota(&template, name, used, limit, &mut warnings)?;
-        }
-        let json = template.to_json_pretty();
-        check_quota(
-            &template,
-            "bytes of template body",
-            json.len(),
-            quota::BODY_BYTES,
-            &mut warnings,
-        )?;
-        if json.len() > quota::INLINE_BODY_BYTES {
-            warnings.push(Warning::BodyTooLargeForInline { bytes: json.len() });
-        }
-        Ok(Synthesized {
-            template,
-            json,
-            warnings,
-        })
+        self.finish(self.template.clone(), self.notes.clone())
     }
-}
 
-fn check_quota(
-    template: &Template,
-    quota: &'static str,
-    used: usize,
-    limit: usize,
-    warnings: &mut Vec<Warning>,
-) -> Result<()> {
-    if used > limit {
-        let detail = if quota == "resources" {
-            let mut counts: Vec<(&str, usize)> = template.resource_counts().into_iter().collect();
-            counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-            counts
-                .iter()
-                .take(3)
-                .map(|(t, n)| format!("{n} {t}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        } else {
-            format!("{used} {quota}")
-        };
-        return Err(Error::QuotaExceeded {
-            quota,
-            used,
-            limit,
-            detail,
-        });
+    /// `synth_unchecked` for a stack not needed afterwards: its template is moved, not copied.
+    pub(crate) fn into_synth_unchecked(mut self) -> Result<Synthesized> {
+        let (template, notes) = (take(&mut self.template), take(&mut self.notes));
+        self.finish(template, notes)
     }
-    if used * 10 > limit * 9 {
-        warnings.push(Warning::QuotaNearlyUsed { quota, used, limit });
-    }
-    Ok(())
 }
 
 /// Checks an export-name prefix: letters, digits, `-`, `:` and `${Parameter}` only.

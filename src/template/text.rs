@@ -11,7 +11,10 @@
 //! aliases may expand to at most [`MAX_ALIAS_EXPANSION`] bytes' worth of nodes, and a key given
 //! twice in one mapping is refused with both places named, as CloudFormation refuses it.
 
+use std::cell::Cell;
 use std::collections::HashMap;
+
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use serde_json::{Map, Number, Value};
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser, Tag};
@@ -433,13 +436,24 @@ impl MarkedEventReceiver for Builder {
 pub fn json_to_value(text: &str) -> Result<Value> {
     check_size(text.len())?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let value = serde_json::from_str(text).map_err(|e| Error::TemplateSyntax {
+    let syntax = |e: serde_json::Error| Error::TemplateSyntax {
         format: "JSON",
         line: e.line(),
         column: e.column(),
         message: e.to_string(),
-    })?;
-    if let Some(d) = first_duplicate_key(text) {
+    };
+    let duplicate = Cell::new(false);
+    let mut reader = serde_json::Deserializer::from_str(text);
+    let value = Checked {
+        duplicate: &duplicate,
+    }
+    .deserialize(&mut reader)
+    .map_err(syntax)?;
+    reader.end().map_err(syntax)?;
+    // Only a document that holds a key twice is read again, to name both places.
+    if duplicate.get()
+        && let Some(d) = first_duplicate_key(text)
+    {
         return Err(Error::TemplateSyntax {
             format: "JSON",
             line: d.second.0,
@@ -451,6 +465,80 @@ pub fn json_to_value(text: &str) -> Result<Value> {
         });
     }
     Ok(value)
+}
+
+/// A JSON value as serde_json's own `Value` reads it (the last of two equal keys wins, in the
+/// first one's place), noting in `duplicate` whether any object held a key twice: the map
+/// being built says so when a key is inserted, so the check costs nothing on the way.
+struct Checked<'a> {
+    duplicate: &'a Cell<bool>,
+}
+
+impl<'de> DeserializeSeed<'de> for Checked<'_> {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Checked<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, b: bool) -> std::result::Result<Value, E> {
+        Ok(Value::Bool(b))
+    }
+
+    fn visit_i64<E>(self, n: i64) -> std::result::Result<Value, E> {
+        Ok(Value::Number(n.into()))
+    }
+
+    fn visit_u64<E>(self, n: u64) -> std::result::Result<Value, E> {
+        Ok(Value::Number(n.into()))
+    }
+
+    fn visit_f64<E>(self, n: f64) -> std::result::Result<Value, E> {
+        Ok(Number::from_f64(n).map_or(Value::Null, Value::Number))
+    }
+
+    fn visit_str<E>(self, s: &str) -> std::result::Result<Value, E> {
+        Ok(Value::String(s.to_string()))
+    }
+
+    fn visit_string<E>(self, s: String) -> std::result::Result<Value, E> {
+        Ok(Value::String(s))
+    }
+
+    fn visit_unit<E>(self) -> std::result::Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(item) = seq.next_element_seed(Checked {
+            duplicate: self.duplicate,
+        })? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Value, A::Error> {
+        let mut m = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let value = map.next_value_seed(Checked {
+                duplicate: self.duplicate,
+            })?;
+            if m.insert(key, value).is_some() {
+                self.duplicate.set(true);
+            }
+        }
+        Ok(Value::Object(m))
+    }
 }
 
 /// The keys of an open object, each with where it was written: its line, the byte offset of
@@ -549,6 +637,23 @@ mod tests {
         let e = yaml_to_value(&text).unwrap_err();
         assert!(e.to_string().contains("aliases expand"), "{e}");
         assert!(started.elapsed().as_secs() < 5);
+    }
+
+    #[test]
+    fn the_one_pass_reader_builds_what_serde_json_builds() {
+        let text = r#"{"a": [1, -2, 3.5, 1e300, 18446744073709551615, true, null, "s\u0041"],
+            "b": {"z": {}, "y": []}, "c": ""}"#;
+        let expected: Value = serde_json::from_str(text).unwrap();
+        assert_eq!(json_to_value(text).unwrap(), expected);
+        // Key order survives, and so does a value serde_json would have taken.
+        let keys: Vec<_> = json_to_value(text).unwrap()["b"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect();
+        assert_eq!(keys, ["z", "y"]);
+        assert!(json_to_value("{} x").is_err());
     }
 
     #[test]

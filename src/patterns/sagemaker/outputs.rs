@@ -7,23 +7,11 @@ use crate::error::Result;
 use crate::net::{EndpointRef, FlowLogRef, SecurityGroupRef, VpcRef};
 use crate::template::{ConditionRef, Expr, Resource, Stack, StackOutput, TagFormat};
 
-// The names of the outputs, spelled once. Each output is exported under its own name, and the
-// parameter of a later product that takes it (`NetworkProducts::WIRING`) has the same name too.
-
-/// The VPC's ID.
-pub(super) const VPC_ID: &str = "VpcId";
-/// The VPC's IPv4 block.
-pub(super) const VPC_CIDR: &str = "VpcCidr";
-/// Every private subnet, comma separated.
-pub(super) const SUBNET_IDS: &str = "SubnetIds";
-/// Every private route table, comma separated.
-pub(super) const ROUTE_TABLE_IDS: &str = "RouteTableIds";
-/// The group of the interface endpoints.
-pub(super) const ENDPOINT_SECURITY_GROUP_ID: &str = "EndpointSecurityGroupId";
-/// The group of the workloads.
-pub(super) const WORKLOAD_SECURITY_GROUP_ID: &str = "WorkloadSecurityGroupId";
-/// The S3 gateway endpoint.
-pub(super) const S3_ENDPOINT_ID: &str = "S3EndpointId";
+// The names of the outputs are spelled once, in the layer whose workload products take them.
+pub(super) use crate::sagemaker::network_outputs::{
+    ENDPOINT_SECURITY_GROUP_ID, ROUTE_TABLE_IDS, S3_ENDPOINT_ID, SUBNET_IDS, VPC_CIDR, VPC_ID,
+    WORKLOAD_SECURITY_GROUP_ID, subnet_id,
+};
 
 /// A list written as `Fn::Join`, leaving out the items of zones not created: one join per
 /// zone count, chosen with the zone conditions (zone k exists only if zone k-1 does).
@@ -58,7 +46,7 @@ pub(super) fn add_vpc_outputs(
             .add_to(stack)?;
     }
     for (i, s) in vpc.subnets().iter().enumerate() {
-        let id = format!("Subnet{}Id", i + 1);
+        let id = subnet_id(i + 1);
         let description = match s.cidr() {
             Some(block) => format!("Private subnet {} ({block})", i + 1),
             None => format!("Private subnet {}", i + 1),
