@@ -8,11 +8,9 @@
 //! a rule is checked), the IAM action catalog's resource types, cfn-lint,
 //! cloudformation-validate and checkov.
 
-mod common;
+use crate::common;
 
-#[allow(dead_code)]
-#[path = "../examples/service_catalog.rs"]
-mod example;
+use crate::examples::service_catalog as example;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -242,7 +240,8 @@ fn every_launch_role_grants_every_handler_permission_aws_lists_for_what_its_prod
     let schemas = schema_permissions();
     let mut checked_types = BTreeSet::new();
     let mut checked = 0;
-    // Every package under the folder: this file's, and those other tests wrote before.
+    // Every package under the folder: this module's (other modules write theirs elsewhere, as
+    // they run at the same time), and those of earlier runs that the current code wrote.
     for entry in std::fs::read_dir(packages_root()).unwrap() {
         let dir = entry.unwrap().path();
         if !dir.join("manifest.json").exists() || written_by_older_code(&dir) {

@@ -2,7 +2,7 @@
 //! domains and user profiles, secure by default, with their endpoint fit, in one stack with
 //! the network and as Service Catalog products launched after it.
 
-mod common;
+use crate::common;
 
 use airgap::analysis::check;
 use airgap::net::Service;
@@ -241,7 +241,7 @@ fn checkov_and_the_offline_validator_report_nothing() {
 
 #[test]
 fn workload_templates_match_their_reviewed_snapshots() {
-    insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
+    insta::with_settings!({snapshot_path => "../../snapshots", prepend_module_to_snapshot => false}, {
         insta::assert_snapshot!("workloads_one_stack", one_stack().to_json_pretty());
         for (name, body) in products() {
             insta::assert_snapshot!(format!("workload_product_{name}"), body);

@@ -1,7 +1,7 @@
 //! The network as Service Catalog products: one parameterized product, and three composable
 //! products made from the same description.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 
@@ -116,7 +116,7 @@ fn the_parameterized_product_and_the_three_products_lint_clean() {
 
 #[test]
 fn the_products_match_their_reviewed_snapshots() {
-    insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
+    insta::with_settings!({snapshot_path => "../../snapshots", prepend_module_to_snapshot => false}, {
         insta::assert_snapshot!("product_parameterized", product());
         for (name, body) in split_json() {
             insta::assert_snapshot!(name.trim_end_matches(".json").to_string(), body);

@@ -1,7 +1,7 @@
 //! What the catalog layer refuses, and what it says: each limit of a release is a typed error
 //! that names the product, the version or the principal and how to fix it.
 
-mod common;
+use crate::common;
 
 use airgap::Error;
 use airgap::catalog::CatalogError;
@@ -263,7 +263,7 @@ fn products_are_launched_after_those_they_depend_on() {
 
 #[test]
 fn an_existing_package_folder_is_not_clobbered_without_force() {
-    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("packages/existing");
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("catalog_errors/existing");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("keep.txt"), "mine").unwrap();
