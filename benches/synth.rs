@@ -64,7 +64,7 @@ fn workloads_example_json() -> usize {
 }
 
 /// The example's network in its config form (byte for byte the same template, as
-/// tests/yaml.rs checks), written as YAML.
+/// tests/suite/yaml.rs checks), written as YAML.
 #[divan::bench(max_time = 1)]
 fn example_yaml() -> usize {
     let mut config = NetworkConfig::default();

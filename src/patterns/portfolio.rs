@@ -6,8 +6,8 @@ use serde_json::json;
 use super::sagemaker::{NetworkProducts, SecureSageMakerNetwork};
 use super::workloads::WorkloadProducts;
 use crate::catalog::{
-    DEFAULT_BOUNDARY_NAME, LaunchRule, OrganizationNode, Portfolio, PortfolioPrincipal, Product,
-    ProductVersion, Release, StackSetRollout, boundary_arn,
+    CatalogError, DEFAULT_BOUNDARY_NAME, LaunchRule, OrganizationNode, Portfolio,
+    PortfolioPrincipal, Product, ProductVersion, Release, StackSetRollout, boundary_arn,
 };
 use crate::error::{Error, Result};
 use crate::sagemaker::WorkloadKind;
@@ -317,12 +317,12 @@ impl NetworkPortfolio {
         }
         for (name, _) in &self.stack_sets {
             if !products.iter().any(|p| p.name() == name) {
-                return Err(Error::ProductDependency {
+                return Err(Error::from(CatalogError::ProductDependency {
                     product: name.clone(),
                     message:
                         "a StackSet roll-out names this product, which the portfolio does not make"
                             .into(),
-                });
+                }));
             }
         }
         Ok(products)

@@ -8,10 +8,16 @@
 
 use std::path::PathBuf;
 use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// Writes `body` to the test's scratch folder as `name` and returns the path.
+/// Writes `body` to a scratch folder of its own as `name` and returns the path. Each call gets
+/// a new folder, since all tests run in one process at once and may use the same names.
 pub fn write_scratch(name: &str, body: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("templates");
+    static CALLS: AtomicUsize = AtomicUsize::new(0);
+    let call = CALLS.fetch_add(1, Ordering::Relaxed);
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join("templates")
+        .join(call.to_string());
     std::fs::create_dir_all(&dir).expect("scratch folder");
     let path = dir.join(name);
     std::fs::write(&path, body).expect("write scratch template");

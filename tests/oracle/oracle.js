@@ -1,4 +1,4 @@
-// The independent evaluator of the differential test (tests/iam_differential.rs): reads one
+// The independent evaluator of the differential test (tests/suite/iam_differential.rs): reads one
 // case per line on stdin, answers one line per case on stdout, in order.
 //
 // A case: {"policy": <resource policy>, "action": "s3:GetObject", "resource": "<ARN>",

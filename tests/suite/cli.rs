@@ -2,11 +2,9 @@
 //! stdout and stderr, files written with `--out`, config files, and the commands of the
 //! README's CLI section.
 
-mod common;
+use crate::common;
 
-#[allow(dead_code)]
-#[path = "../examples/sagemaker_vpc.rs"]
-mod example;
+use crate::examples::sagemaker_vpc as example;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -610,7 +608,7 @@ fn the_readme_commands_run_and_their_templates_lint_clean() {
     common::cfn_lint(&templates);
 }
 
-const SEED_POLICY: &str = include_str!("fixtures/seed-s3-endpoint-policy.json");
+const SEED_POLICY: &str = include_str!("../fixtures/seed-s3-endpoint-policy.json");
 
 #[test]
 fn policy_validate_passes_the_seed_policy_and_names_misspelled_actions() {
@@ -867,7 +865,7 @@ fn package_refuses_bad_input_with_exit_2() {
 }
 
 const REFERENCE_NETWORK: &str = include_str!(
-    "fixtures/reference/secure-data-science-reference-architecture/ds_env_network.yaml"
+    "../fixtures/reference/secure-data-science-reference-architecture/ds_env_network.yaml"
 );
 
 #[test]

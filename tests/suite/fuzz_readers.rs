@@ -2,7 +2,7 @@
 //! YAML), the policy parser, the config reader and the suppression policy reader, then the
 //! checks and the review report over whatever template comes out. Whatever the bytes, each
 //! returns a value or a typed error: no panic. A short budget keeps CI quick; the deep-nesting
-//! and size cases, which could abort a process, are run as subprocesses in tests/cli_hostile.rs.
+//! and size cases, which could abort a process, are run as subprocesses in tests/suite/cli_hostile.rs.
 
 use airgap::analysis::{SuppressionPolicy, check};
 use airgap::iam::PolicyDocument;

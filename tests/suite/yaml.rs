@@ -1,11 +1,9 @@
 //! The YAML form of templates: it reads back as the same template as the JSON form, through
 //! readers that share no code with the writer, and both forms lint clean with cfn-lint.
 
-mod common;
+use crate::common;
 
-#[allow(dead_code)]
-#[path = "../examples/sagemaker_vpc.rs"]
-mod example;
+use crate::examples::sagemaker_vpc as example;
 
 use airgap::patterns::config::NetworkConfig;
 use airgap::template::{Output, Parameter, Resource, Synthesized, Template};
@@ -188,7 +186,7 @@ fn forms(name: &str, t: &Template) -> (String, String, Value) {
 #[test]
 fn the_example_in_yaml_matches_the_reviewed_snapshot() {
     let yaml = example_synth().to_yaml();
-    insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
+    insta::with_settings!({snapshot_path => "../../snapshots", prepend_module_to_snapshot => false}, {
         insta::assert_snapshot!("sagemaker_vpc_stack_yaml", yaml);
     });
 }

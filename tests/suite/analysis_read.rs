@@ -1,9 +1,7 @@
 //! Reading templates back: what airgap writes reads back as the same template, and the
 //! hand-written references read into a model that writes out what it read.
 
-#[allow(dead_code)]
-#[path = "../examples/sagemaker_vpc.rs"]
-mod example;
+use crate::examples::sagemaker_vpc as example;
 
 use airgap::Error;
 use airgap::template::{Template, yaml_to_value};

@@ -2,11 +2,9 @@
 //! network, a notebook, a Studio domain with two users and the guardrail policy, in one
 //! template that every validator and airgap's own checks pass.
 
-mod common;
+use crate::common;
 
-#[path = "../examples/sagemaker_workloads.rs"]
-#[allow(dead_code)]
-mod example;
+use crate::examples::sagemaker_workloads as example;
 
 use airgap::analysis::check;
 use airgap::template::Template;
@@ -60,7 +58,7 @@ fn the_example_passes_airgap_check_and_every_validator() {
 
 #[test]
 fn the_example_matches_its_reviewed_snapshot() {
-    insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
+    insta::with_settings!({snapshot_path => "../../snapshots", prepend_module_to_snapshot => false}, {
         insta::assert_snapshot!("sagemaker_workloads_stack", example::build().unwrap());
     });
 }

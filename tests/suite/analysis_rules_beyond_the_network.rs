@@ -5,7 +5,7 @@
 //! stays quiet on the fixed one; the fixed templates also pass cfn-lint, so they are real
 //! CloudFormation.
 
-mod common;
+use crate::common;
 
 use airgap::analysis::{Severity, check, rule};
 use airgap::template::Template;
@@ -563,7 +563,7 @@ fn the_quiet_templates_pass_cfn_lint() {
 /// Registry equivalent (or "none"), and no row for a rule that does not exist.
 #[test]
 fn the_readme_lists_every_rule_with_its_guard_equivalent() {
-    let readme = include_str!("../README.md");
+    let readme = include_str!("../../README.md");
     let rows: Vec<Vec<&str>> = readme
         .lines()
         .filter(|l| l.starts_with("| AG-"))

@@ -1,9 +1,7 @@
 //! `airgap report` on templates with SageMaker workloads: each workload's subnet, groups, the
 //! endpoints it reaches on 443, and the guardrail's decisions.
 
-#[path = "../examples/sagemaker_workloads.rs"]
-#[allow(dead_code)]
-mod example;
+use crate::examples::sagemaker_workloads as example;
 
 use airgap::analysis::workloads;
 use airgap::net::Service;
@@ -117,7 +115,7 @@ fn the_review_report_of_the_example_shows_the_workloads_section() {
     let md = review_report(&example(), &ReportOptions::default()).unwrap();
     assert!(md.contains("## SageMaker workloads"));
     assert!(md.contains("| a notebook with direct internet access | **denied by"));
-    insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
+    insta::with_settings!({snapshot_path => "../../snapshots", prepend_module_to_snapshot => false}, {
         insta::assert_snapshot!("sagemaker_workloads_review", md);
     });
 }

@@ -19,7 +19,7 @@ fn policy(v: Value) -> PolicyDocument {
 }
 
 fn seed_parsed() -> PolicyDocument {
-    PolicyDocument::from_json(include_str!("fixtures/seed-s3-endpoint-policy.json")).unwrap()
+    PolicyDocument::from_json(include_str!("../fixtures/seed-s3-endpoint-policy.json")).unwrap()
 }
 
 fn seed_typed() -> PolicyDocument {
@@ -125,9 +125,10 @@ fn cases() -> Vec<Case> {
     let org = presets::organization_perimeter("o-a1b2c3d4e5").unwrap();
     let vpce_only =
         presets::deny_outside_vpc_endpoint("my_secure_bucket", "vpce-1a2b3c4d").unwrap();
-    let reference_bucket =
-        PolicyDocument::from_json(include_str!("fixtures/reference-data-bucket-policy.json"))
-            .unwrap();
+    let reference_bucket = PolicyDocument::from_json(include_str!(
+        "../fixtures/reference-data-bucket-policy.json"
+    ))
+    .unwrap();
     let reference_request = |action: &str| {
         Request::new(action, "arn:aws:s3:::ds-data-bucket/train.csv")
             .template_value("DataBucket", "ds-data-bucket")

@@ -2,8 +2,8 @@
 
 #[test]
 fn the_readme_shows_the_example_as_it_is() {
-    let readme = include_str!("../README.md");
-    let example = include_str!("../examples/sagemaker_vpc.rs");
+    let readme = include_str!("../../README.md");
+    let example = include_str!("../../examples/sagemaker_vpc.rs");
     let block = readme
         .split("```rust\n")
         .nth(1)
@@ -25,8 +25,8 @@ fn the_readme_shows_the_example_as_it_is() {
 
 #[test]
 fn the_readme_shows_the_doctested_policy_check() {
-    let readme = include_str!("../README.md");
-    let doctested = include_str!("../docs/policy-readme-section.md");
+    let readme = include_str!("../../README.md");
+    let doctested = include_str!("../../docs/policy-readme-section.md");
     let block = readme
         .split("## Check a policy before you ship it")
         .nth(1)
@@ -47,8 +47,8 @@ fn the_readme_shows_the_doctested_policy_check() {
 
 #[test]
 fn the_readme_shows_the_doctested_construct_section() {
-    let readme = include_str!("../README.md");
-    let doctested = include_str!("../docs/network-readme-section.md");
+    let readme = include_str!("../../README.md");
+    let doctested = include_str!("../../docs/network-readme-section.md");
     let block = readme
         .split("### Construct by construct")
         .nth(1)
@@ -67,13 +67,11 @@ fn the_readme_shows_the_doctested_construct_section() {
     }
 }
 
-#[allow(dead_code)]
-#[path = "../examples/sagemaker_vpc.rs"]
-mod example;
+use crate::examples::sagemaker_vpc as example;
 
 #[test]
 fn the_readme_quotes_the_example_report_as_it_is() {
-    let readme = include_str!("../README.md");
+    let readme = include_str!("../../README.md");
     let t = airgap::template::Template::from_json(&example::build().unwrap()).unwrap();
     let report =
         airgap::render::review_report(&t, &airgap::render::ReportOptions::default()).unwrap();

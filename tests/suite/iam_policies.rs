@@ -10,9 +10,9 @@ use airgap::patterns::sagemaker::SecureSageMakerNetwork;
 use airgap::template::{Partition, Stack};
 use serde_json::{Value, json};
 
-const SEED: &str = include_str!("fixtures/seed-s3-endpoint-policy.json");
-const REFERENCE_KEY: &str = include_str!("fixtures/reference-kms-key-policy.json");
-const REFERENCE_BUCKET: &str = include_str!("fixtures/reference-data-bucket-policy.json");
+const SEED: &str = include_str!("../fixtures/seed-s3-endpoint-policy.json");
+const REFERENCE_KEY: &str = include_str!("../fixtures/reference-kms-key-policy.json");
+const REFERENCE_BUCKET: &str = include_str!("../fixtures/reference-data-bucket-policy.json");
 
 fn seed_typed() -> airgap::Result<PolicyDocument> {
     Ok(PolicyDocument::new().statement(

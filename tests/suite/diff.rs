@@ -411,7 +411,7 @@ fn unreadable_input_exits_2_and_names_the_file() {
 #[test]
 fn the_create_only_table_agrees_with_the_official_log_group_schema() {
     let schema: Value =
-        serde_json::from_str(include_str!("fixtures/aws-logs-loggroup.json")).unwrap();
+        serde_json::from_str(include_str!("../fixtures/aws-logs-loggroup.json")).unwrap();
     let create_only: Vec<&str> = schema["createOnlyProperties"]
         .as_array()
         .unwrap()

@@ -3,7 +3,7 @@
 //! the handler permissions of the official resource schemas; the guardrail travels in the
 //! portfolio template and as plain JSON.
 
-mod common;
+use crate::common;
 
 use airgap::catalog::Release;
 use airgap::catalog::launch_role::derive_policy;
@@ -299,7 +299,7 @@ fn the_release_templates_pass_cfn_lint_and_checkov() {
 
 #[test]
 fn the_portfolio_template_with_the_guardrail_matches_its_reviewed_snapshot() {
-    insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
+    insta::with_settings!({snapshot_path => "../../snapshots", prepend_module_to_snapshot => false}, {
         insta::assert_snapshot!("workload_release_portfolio", release().portfolio.to_json_pretty());
     });
 }

@@ -2,11 +2,9 @@
 //! its whole template, and the properties that keep the network private, asserted one by one so
 //! that loosening the network fails a test even if someone accepts the new snapshot.
 
-mod common;
+use crate::common;
 
-#[allow(dead_code)]
-#[path = "../examples/sagemaker_vpc.rs"]
-mod example;
+use crate::examples::sagemaker_vpc as example;
 
 use serde_json::{Value, json};
 
@@ -35,7 +33,7 @@ fn strings(v: &Value, out: &mut Vec<String>) {
 #[test]
 fn the_whole_template_matches_the_reviewed_snapshot() {
     let json = example::build().unwrap();
-    insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
+    insta::with_settings!({snapshot_path => "../../snapshots", prepend_module_to_snapshot => false}, {
         insta::assert_snapshot!("sagemaker_vpc_stack", json);
     });
 }

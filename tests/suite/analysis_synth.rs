@@ -2,11 +2,9 @@
 //! the rule is suppressed on that resource with a reason, and the suppression travels in the
 //! template's Metadata.
 
-mod common;
+use crate::common;
 
-#[allow(dead_code)]
-#[path = "../examples/sagemaker_vpc.rs"]
-mod example;
+use crate::examples::sagemaker_vpc as example;
 
 use airgap::Error;
 use airgap::analysis::check;

@@ -1,8 +1,6 @@
 //! Who can reach whom: egress at the source and ingress at the destination must both allow.
 
-#[allow(dead_code)]
-#[path = "../examples/sagemaker_vpc.rs"]
-mod example;
+use crate::examples::sagemaker_vpc as example;
 
 use airgap::analysis::{DefaultEgress, Party, Reachability, Traffic};
 use airgap::template::Template;

@@ -3,11 +3,9 @@
 //! manifest describes the files as written, and the launch role allows only what the products
 //! create.
 
-mod common;
+use crate::common;
 
-#[allow(dead_code)]
-#[path = "../examples/service_catalog.rs"]
-mod example;
+use crate::examples::service_catalog as example;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -22,7 +20,7 @@ use airgap::template::{Resource, Stack, Template};
 use serde_json::Value;
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("packages");
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("service_catalog");
     std::fs::create_dir_all(&dir).unwrap();
     dir.join(name)
 }
@@ -75,7 +73,7 @@ fn every_template_of_the_package_passes_cfn_lint() {
 #[test]
 fn the_portfolio_template_and_publish_script_match_the_reviewed_snapshots() {
     let dir = write_example("snapshots");
-    insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
+    insta::with_settings!({snapshot_path => "../../snapshots", prepend_module_to_snapshot => false}, {
         insta::assert_snapshot!("service_catalog_portfolio", read(&dir, "portfolio.template.json"));
         insta::assert_snapshot!("service_catalog_publish_sh", read(&dir, "publish.sh"));
     });

@@ -799,7 +799,7 @@ fn airgap_agrees_with_an_independent_evaluator() {
         thousands(compared)
     );
     assert!(
-        seed.is_some() || include_str!("../README.md").contains(&claim),
+        seed.is_some() || include_str!("../../README.md").contains(&claim),
         "the README should say `{claim}`"
     );
     for k in KNOWN_DIFFERENCES {

@@ -1,11 +1,9 @@
 //! Every shape of network a user can ask for is valid CloudFormation, and stays private.
 //! All templates go through cfn-lint in one call (it is slow to start).
 
-mod common;
+use crate::common;
 
-#[allow(dead_code)]
-#[path = "../examples/low_level_vpc.rs"]
-mod low_level;
+use crate::examples::low_level_vpc as low_level;
 
 use airgap::iam::{Arn, PolicyDocument, Statement};
 use airgap::net::Service;

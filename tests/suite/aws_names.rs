@@ -2,7 +2,7 @@
 //! to write instead: regions, S3 bucket names, endpoint policies that grant nothing of their
 //! service, and two private-DNS endpoints for one service in one VPC.
 
-mod common;
+use crate::common;
 
 use airgap::Error;
 use airgap::catalog::{Portfolio, Product, ProductVersion, StackSetRollout};

@@ -4,9 +4,7 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-#[allow(dead_code)]
-#[path = "../examples/sagemaker_vpc.rs"]
-mod example;
+use crate::examples::sagemaker_vpc as example;
 
 use airgap::render::{ReportOptions, mermaid_diagram, review_report};
 use airgap::template::Template;
@@ -24,7 +22,7 @@ fn reference(path: &str) -> Template {
 #[test]
 fn the_example_report_matches_the_reviewed_snapshot() {
     let report = review_report(&example_template(), &ReportOptions::default()).unwrap();
-    insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
+    insta::with_settings!({snapshot_path => "../../snapshots", prepend_module_to_snapshot => false}, {
         insta::assert_snapshot!("sagemaker_vpc_review", report);
     });
 }

@@ -2,13 +2,9 @@
 //! writes back the same JSON, validates, passes lint, and the seed's S3 endpoint policy
 //! evaluates as the seed says.
 
-#[allow(dead_code)]
-#[path = "../examples/sagemaker_vpc.rs"]
-mod sagemaker_vpc;
+use crate::examples::sagemaker_vpc;
 
-#[allow(dead_code)]
-#[path = "../examples/low_level_vpc.rs"]
-mod low_level_vpc;
+use crate::examples::low_level_vpc;
 
 use airgap::iam::{FindingKind, Outcome, PolicyDocument, PolicyKind, Request};
 use serde_json::Value;

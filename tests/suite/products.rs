@@ -1,13 +1,14 @@
 //! The network as Service Catalog products: one parameterized product, and three composable
 //! products made from the same description.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 
 use airgap::Error;
 use airgap::net::Service;
 use airgap::patterns::sagemaker::{NetworkProducts, SecureSageMakerNetwork, Workload};
+use airgap::sagemaker::SageMakerError;
 use airgap::template::Stack;
 use serde_json::{Value, json};
 
@@ -115,7 +116,7 @@ fn the_parameterized_product_and_the_three_products_lint_clean() {
 
 #[test]
 fn the_products_match_their_reviewed_snapshots() {
-    insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
+    insta::with_settings!({snapshot_path => "../../snapshots", prepend_module_to_snapshot => false}, {
         insta::assert_snapshot!("product_parameterized", product());
         for (name, body) in split_json() {
             insta::assert_snapshot!(name.trim_end_matches(".json").to_string(), body);
@@ -412,7 +413,10 @@ fn a_parameterized_product_refuses_what_it_cannot_ask_at_launch() {
         .add_to(&mut Stack::new("T"))
         .unwrap_err();
     assert!(
-        matches!(e, Error::MissingEndpoints { .. }),
+        matches!(
+            e.downcast_ref::<SageMakerError>(),
+            Some(SageMakerError::MissingEndpoints { .. })
+        ),
         "a required workload cannot rest on optional endpoints: {e:?}"
     );
 }

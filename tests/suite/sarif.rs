@@ -31,7 +31,7 @@ fn sarif_validator() -> jsonschema::Validator {
     // on `run` and `toolComponent`) have a stray `]` that a strict regex engine refuses when it
     // compiles the schema. Our logs carry no `language`, so those patterns are loosened to what
     // they mean (a language tag) and every other keyword checks as published.
-    let text = include_str!("fixtures/sarif-schema-2.1.0.json").replace(
+    let text = include_str!("../fixtures/sarif-schema-2.1.0.json").replace(
         r"^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$",
         r"^[a-zA-Z]{2}(-[a-zA-Z]{2})?$",
     );
@@ -145,7 +145,7 @@ fn diff_writes_valid_sarif_with_the_line_of_the_replaced_resource() {
 
 #[test]
 fn the_pre_commit_hook_runs_airgap_check_on_templates() {
-    let hooks = include_str!("../.pre-commit-hooks.yaml");
+    let hooks = include_str!("../../.pre-commit-hooks.yaml");
     let hooks = airgap::template::yaml_to_value(hooks).expect("the hooks file is YAML");
     let hook = &hooks[0];
     assert_eq!(hook["id"], "airgap-check");
