@@ -1,4 +1,6 @@
-//! The one error type of the library.
+//! The error type of the library. Higher layers define their own errors (`catalog::CatalogError`,
+//! `sagemaker::SageMakerError`), carried as `Error::Layer`, so this lowest layer names none of
+//! their constructs.
 //!
 //! Every variant names the construct and the field that is wrong, so a message read in a terminal
 //! or a CI log says what to fix without a stack trace.
@@ -149,18 +151,6 @@ pub enum Error {
         /// Its IAM action prefix.
         prefix: String,
     },
-    /// A workload needs endpoints that the network does not have.
-    #[error(
-        "{at}: {workload} needs the {missing} endpoint(s), which the network does not have; add them or drop the workload"
-    )]
-    MissingEndpoints {
-        /// The pattern.
-        at: Location,
-        /// What needs them, e.g. `pulling images from Amazon ECR`.
-        workload: String,
-        /// The missing services, comma separated.
-        missing: String,
-    },
     /// A config file (a pattern's options written as JSON) is not JSON, or has a field that is
     /// unknown or of the wrong kind.
     #[error("config {at}: {message}")]
@@ -216,112 +206,6 @@ pub enum Error {
         /// What is missing or wrong and how to supply it.
         message: String,
     },
-    /// A product's template is over a limit Service Catalog or CloudFormation puts on it.
-    #[error(
-        "product `{product}` version `{version}`: the template has {used} {quota}, over the limit of {limit}; split the product (e.g. VPC, security groups and endpoints as separate products)"
-    )]
-    ProductTemplateTooLarge {
-        /// The product.
-        product: String,
-        /// The version label.
-        version: String,
-        /// What is counted: `bytes` or `resources`.
-        quota: &'static str,
-        /// How many the template has.
-        used: usize,
-        /// The limit.
-        limit: usize,
-    },
-    /// A product's template uses a parameter (by `Ref` or in an `Fn::Sub`) that it does not declare.
-    #[error(
-        "product `{product}` version `{version}`: {at} uses the parameter `{parameter}`, which the template does not declare; add it to the template's Parameters or remove the reference"
-    )]
-    UndeclaredParameter {
-        /// The product.
-        product: String,
-        /// The version label.
-        version: String,
-        /// Where it is used: a resource, output, condition or launch rule.
-        at: String,
-        /// The parameter's name.
-        parameter: String,
-    },
-    /// Two products of a portfolio have the same name.
-    #[error(
-        "the portfolio has two products named `{name}`; product names name the files and the products in the console, so give each its own"
-    )]
-    DuplicateProduct {
-        /// The name used twice.
-        name: String,
-    },
-    /// Two versions of one product clash: the same label, or the same template bytes.
-    #[error("product `{product}`: {message}")]
-    DuplicateVersion {
-        /// The product.
-        product: String,
-        /// Which versions clash and how to fix it.
-        message: String,
-    },
-    /// A principal given to a portfolio is not the ARN of an IAM role, user or group.
-    #[error(
-        "portfolio principal `{principal}`: `{value}` is not an IAM principal ARN ({reason}); give `arn:aws:iam::123456789012:role/NAME` (or a user or group)"
-    )]
-    PrincipalNotAnArn {
-        /// The principal's name in the portfolio.
-        principal: String,
-        /// The value given.
-        value: String,
-        /// Why it was refused.
-        reason: String,
-    },
-    /// A product creates a resource type whose launch-role permissions airgap does not know.
-    #[error(
-        "product `{product}`: resource `{logical_id}` is of type `{resource_type}`, for which airgap knows no launch-role permissions (it never falls back to `*`); supported types: {supported}"
-    )]
-    UnsupportedResourceType {
-        /// The product.
-        product: String,
-        /// The resource's logical ID.
-        logical_id: String,
-        /// Its type.
-        resource_type: String,
-        /// The types airgap can derive permissions for.
-        supported: String,
-    },
-    /// A product template creates an IAM role without a permissions boundary.
-    #[error(
-        "product `{product}`: role `{logical_id}` has no PermissionsBoundary; the launch role may create roles only with the portfolio's boundary (give the role `PermissionsBoundary`, e.g. `FlowLog::permissions_boundary`, set to `airgap::catalog::boundary_arn(...)`)"
-    )]
-    RoleWithoutBoundary {
-        /// The product.
-        product: String,
-        /// The role's logical ID.
-        logical_id: String,
-    },
-    /// Two constraints of one product that Service Catalog refuses together.
-    #[error("product `{product}`: {message}")]
-    ConflictingConstraints {
-        /// The product.
-        product: String,
-        /// Which constraints, and how to resolve it.
-        message: String,
-    },
-    /// Products depend on one another in a way that cannot be launched in order.
-    #[error("product `{product}`: {message}")]
-    ProductDependency {
-        /// The product.
-        product: String,
-        /// What is wrong (unknown product, cycle) and how to fix it.
-        message: String,
-    },
-    /// The package folder exists and `force` was not given.
-    #[error(
-        "{path} already exists; choose another folder, remove it, or pass `force` (`--force`) to replace it"
-    )]
-    PackageExists {
-        /// The folder.
-        path: String,
-    },
     /// Reading or writing a file failed.
     #[error("could not {action} {path}: {source}")]
     Io {
@@ -363,6 +247,12 @@ pub enum Error {
         /// The limit, `template::quota::INPUT_BYTES`.
         limit: usize,
     },
+    /// An error a higher layer defines for its own constructs, so that this, the lowest
+    /// layer, names none of them: `catalog::CatalogError` (products, versions, launch roles,
+    /// packages) and `sagemaker::SageMakerError` (workloads that do not fit their network).
+    /// It says what that error says; [`Error::downcast_ref`] gives the error itself.
+    #[error(transparent)]
+    Layer(LayerError),
     /// An error-level privacy check failed on the synthesized template.
     #[error(
         "resource `{resource}` fails check {rule}, {message}; fix: {fix}; if this is intended, suppress {rule} on `{resource}` with a reason"
@@ -433,6 +323,44 @@ impl std::error::Error for IoError {
     }
 }
 
+/// A higher layer's error inside an [`Error`], shared so that [`Error`] stays `Clone`. It says
+/// what that error says; two are equal when their debug forms (variant and fields) are.
+#[derive(Clone)]
+pub struct LayerError(Arc<dyn std::error::Error + Send + Sync>);
+
+impl LayerError {
+    /// Wraps a layer's error.
+    pub(crate) fn new(e: impl std::error::Error + Send + Sync + 'static) -> Self {
+        LayerError(Arc::new(e))
+    }
+}
+
+impl fmt::Debug for LayerError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, f)
+    }
+}
+
+impl fmt::Display for LayerError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl PartialEq for LayerError {
+    fn eq(&self, other: &Self) -> bool {
+        format!("{:?}", self.0) == format!("{:?}", other.0)
+    }
+}
+
+impl Eq for LayerError {}
+
+impl std::error::Error for LayerError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
+    }
+}
+
 /// The library's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -466,6 +394,15 @@ impl Error {
             action,
             path: path.display().to_string(),
             source: e.into(),
+        }
+    }
+
+    /// The higher layer's error inside an [`Error::Layer`], if it is a `T`
+    /// (`catalog::CatalogError`, `sagemaker::SageMakerError`).
+    pub fn downcast_ref<T: std::error::Error + 'static>(&self) -> Option<&T> {
+        match self {
+            Error::Layer(LayerError(e)) => e.downcast_ref::<T>(),
+            _ => None,
         }
     }
 

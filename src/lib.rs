@@ -22,4 +22,4 @@ pub mod render;
 pub mod sagemaker;
 pub mod template;
 
-pub use error::{Error, IoError, Location, Result};
+pub use error::{Error, IoError, LayerError, Location, Result};

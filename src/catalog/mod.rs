@@ -7,6 +7,7 @@
 //! create ([`launch_role`]).
 
 mod boundary;
+mod error;
 pub mod launch_role;
 pub mod package;
 mod policy_resource;
@@ -16,6 +17,7 @@ mod sharing;
 pub mod upgrade;
 
 pub use boundary::{DEFAULT_BOUNDARY_NAME, boundary_arn};
+pub use error::CatalogError;
 pub use policy_resource::PortfolioPolicy;
 pub use portfolio::{
     LaunchRule, Portfolio, PortfolioPrincipal, ROLE_INLINE_POLICY_CHARS, Release,

@@ -22,6 +22,7 @@ use serde_json::{Value, json};
 use super::launch_role::actions_for;
 use super::portfolio::{Release, principal_env_var};
 use super::product::{resource_type_counts, sha256_hex};
+use crate::catalog::CatalogError;
 use crate::error::{Error, Result};
 use crate::template::{Template, quota};
 
@@ -35,7 +36,7 @@ pub const PUBLISH_FILE: &str = "publish.sh";
 /// How to write the package.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct WriteOptions {
-    /// Replace the folder if it exists (otherwise that is [`Error::PackageExists`]).
+    /// Replace the folder if it exists (otherwise that is [`CatalogError::PackageExists`](super::CatalogError::PackageExists)).
     pub force: bool,
 }
 
@@ -346,9 +347,9 @@ fn remove_replaced(path: &Path) {
 pub(crate) fn write_atomically(dir: &Path, files: &[(String, Vec<u8>)], force: bool) -> Result<()> {
     let exists = fs::symlink_metadata(dir).is_ok();
     if exists && !force {
-        return Err(Error::PackageExists {
+        return Err(Error::from(CatalogError::PackageExists {
             path: dir.display().to_string(),
-        });
+        }));
     }
     let (parent, prefix) = beside(dir)?;
     remove_stale(&parent, &prefix);
@@ -462,7 +463,10 @@ mod tests {
         let dir = parent.join("release");
         write_atomically(&dir, &[("a.txt".into(), b"one".to_vec())], false).unwrap();
         let err = write_atomically(&dir, &[("b.txt".into(), b"two".to_vec())], false).unwrap_err();
-        assert!(matches!(err, Error::PackageExists { .. }));
+        assert!(matches!(
+            err.downcast_ref(),
+            Some(CatalogError::PackageExists { .. })
+        ));
         assert_eq!(fs::read(dir.join("a.txt")).unwrap(), b"one");
         write_atomically(&dir, &[("b.txt".into(), b"two".to_vec())], true).unwrap();
         assert!(!dir.join("a.txt").exists());

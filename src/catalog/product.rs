@@ -4,6 +4,7 @@
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+use crate::catalog::CatalogError;
 use crate::error::{Error, Result};
 use crate::template::{Intrinsic, Pseudo, Template, quota, sub_variables};
 
@@ -268,22 +269,22 @@ impl Product {
             let release = release_version(&self.name, v, &v.template)?;
             for earlier in &versions {
                 if earlier.label == release.label {
-                    return Err(Error::DuplicateVersion {
+                    return Err(Error::from(CatalogError::DuplicateVersion {
                         product: self.name.clone(),
                         message: format!(
                             "version `{}` is given twice; give each version its own label",
                             release.label
                         ),
-                    });
+                    }));
                 }
                 if earlier.sha256 == release.sha256 {
-                    return Err(Error::DuplicateVersion {
+                    return Err(Error::from(CatalogError::DuplicateVersion {
                         product: self.name.clone(),
                         message: format!(
                             "versions `{}` and `{}` have the same template bytes, so they are the same version; drop one",
                             earlier.label, release.label
                         ),
-                    });
+                    }));
                 }
             }
             versions.push(release);
@@ -309,14 +310,15 @@ fn release_version(
     v: &ProductVersion,
     template: &Template,
 ) -> Result<VersionRelease> {
-    let too_large =
-        |quota: &'static str, used: usize, limit: usize| Error::ProductTemplateTooLarge {
+    let too_large = |quota: &'static str, used: usize, limit: usize| {
+        Error::from(CatalogError::ProductTemplateTooLarge {
             product: product.to_string(),
             version: v.label.clone(),
             quota,
             used,
             limit,
-        };
+        })
+    };
     if template.resources.len() > quota::RESOURCES {
         return Err(too_large(
             "resources",
@@ -348,11 +350,13 @@ pub(crate) fn check_parameters_declared(
     version: &str,
     template: &Template,
 ) -> Result<()> {
-    let undeclared = |at: String, parameter: &str| Error::UndeclaredParameter {
-        product: product.to_string(),
-        version: version.to_string(),
-        at,
-        parameter: parameter.to_string(),
+    let undeclared = |at: String, parameter: &str| {
+        Error::from(CatalogError::UndeclaredParameter {
+            product: product.to_string(),
+            version: version.to_string(),
+            at,
+            parameter: parameter.to_string(),
+        })
     };
     let known = |name: &str| {
         template.resources.contains_key(name)

@@ -84,7 +84,7 @@ pub struct WorkloadProducts {
 
 impl WorkloadProducts {
     /// The products for `kinds`, made as siblings of `base`. Refuses a kind the network lacks
-    /// endpoints for (`Error::MissingEndpoints`, listing them).
+    /// endpoints for (`SageMakerError::MissingEndpoints`, listing them).
     ///
     /// ```
     /// use airgap::net::Service;

@@ -185,7 +185,8 @@ pub fn publish_script(manifest: &Value) -> Result<String> {
 /// assert!(dir.join("manifest.json").exists());
 /// // Writing again without `force` keeps what is there.
 /// let again = airgap::render::publish::write_package(&dir, &release, WriteOptions::default());
-/// assert!(matches!(again, Err(airgap::Error::PackageExists { .. })));
+/// use airgap::catalog::CatalogError;
+/// assert!(matches!(again.unwrap_err().downcast_ref(), Some(CatalogError::PackageExists { .. })));
 /// # Ok::<(), airgap::Error>(())
 /// ```
 pub fn write_package(

@@ -7,6 +7,7 @@
 //! [`SecureSageMakerNetwork`](crate::patterns::sagemaker::SecureSageMakerNetwork) lives in
 //! [`patterns::workloads`](crate::patterns::workloads).
 
+mod error;
 mod guardrail;
 mod key;
 mod network;
@@ -15,6 +16,7 @@ mod notebook;
 mod role;
 mod studio;
 
+pub use error::SageMakerError;
 pub use guardrail::{GUARDED_ACTIONS, Guardrail};
 pub use key::WorkloadKey;
 pub use network::{WorkloadKind, WorkloadNetwork};

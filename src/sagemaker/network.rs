@@ -1,6 +1,7 @@
 //! Where a workload lands: the network's subnets, its workload security group, the endpoints
 //! it offers, and the data the network lets workloads read.
 
+use super::SageMakerError;
 use super::network_outputs::{SUBNET_IDS, VPC_ID, WORKLOAD_SECURITY_GROUP_ID, subnet_id};
 use crate::error::{Error, Location, Result};
 use crate::net::Service;
@@ -312,10 +313,10 @@ impl WorkloadNetwork {
         if missing.is_empty() {
             return Ok(());
         }
-        Err(Error::MissingEndpoints {
+        Err(Error::from(SageMakerError::MissingEndpoints {
             at: Location::new(construct, "network"),
             workload: format!("{} in network '{}'", kind.describe(), self.name),
             missing: missing.join(", "),
-        })
+        }))
     }
 }

@@ -63,7 +63,7 @@ impl LifecycleConfig {
 /// and the network's workload security group, its ML volume encrypted with a KMS key of its
 /// own (rotation on, retained) or one you name, and an execution role of its own derived from
 /// the network (see [`ExecutionRole`]). The network must have the notebook endpoint and the
-/// SageMaker API, or [`add_to`](Self::add_to) returns `Error::MissingEndpoints` naming them.
+/// SageMaker API, or [`add_to`](Self::add_to) returns `SageMakerError::MissingEndpoints` naming them.
 ///
 /// ```
 /// use airgap::net::Service;

@@ -15,7 +15,7 @@ use crate::template::{Expr, Parameter, Resource, ResourceRef, Stack};
 /// group, its EFS volume encrypted with a KMS key of its own or one you name, notebook output
 /// sharing off, and default user settings with the workload group and an execution role of
 /// its own. The network must have the Studio endpoint, the SageMaker API and the SageMaker
-/// Runtime, or [`add_to`](Self::add_to) returns `Error::MissingEndpoints` naming them.
+/// Runtime, or [`add_to`](Self::add_to) returns `SageMakerError::MissingEndpoints` naming them.
 ///
 /// ```
 /// use airgap::net::Service;

@@ -4,6 +4,7 @@
 use crate::common;
 
 use airgap::Error;
+use airgap::catalog::CatalogError;
 use airgap::catalog::launch_role::derive_policy;
 use airgap::catalog::package::WriteOptions;
 use airgap::catalog::{
@@ -42,7 +43,7 @@ fn a_product_template_over_one_megabyte_is_refused() {
     t.description = Some("x".repeat(1_000_001));
     let err = build(vec![one_version("big", t)]).unwrap_err();
     assert!(
-        matches!(&err, Error::ProductTemplateTooLarge { product, quota: "bytes", .. } if product == "big"),
+        matches!(err.downcast_ref::<CatalogError>(), Some(CatalogError::ProductTemplateTooLarge { product, quota: "bytes", .. }) if product == "big"),
         "{err}"
     );
     assert!(err.to_string().contains("split the product"));
@@ -62,13 +63,13 @@ fn a_product_template_over_500_resources_is_refused() {
     let err = build(vec![one_version("many", t)]).unwrap_err();
     assert!(
         matches!(
-            err,
-            Error::ProductTemplateTooLarge {
+            err.downcast_ref::<CatalogError>(),
+            Some(CatalogError::ProductTemplateTooLarge {
                 quota: "resources",
                 used: 501,
                 limit: 500,
                 ..
-            }
+            })
         ),
         "{err}"
     );
@@ -84,18 +85,18 @@ fn a_parameter_used_but_not_declared_is_refused_whether_by_ref_or_in_a_sub() {
             .property("CidrBlock", json!({"Ref": "SubnetCidr"})),
     );
     let err = build(vec![one_version("net", by_ref)]).unwrap_err();
-    match &err {
-        Error::UndeclaredParameter {
+    match err.downcast_ref::<CatalogError>() {
+        Some(CatalogError::UndeclaredParameter {
             product,
             version,
             at,
             parameter,
-        } => {
+        }) => {
             assert_eq!((product.as_str(), version.as_str()), ("net", "1.0.0"));
             assert_eq!(at, "resource `Subnet`");
             assert_eq!(parameter, "SubnetCidr");
         }
-        other => panic!("{other}"),
+        _ => panic!("{err}"),
     }
 
     let mut in_sub = vpc_template();
@@ -108,7 +109,7 @@ fn a_parameter_used_but_not_declared_is_refused_whether_by_ref_or_in_a_sub() {
     );
     let err = build(vec![one_version("net", in_sub.clone())]).unwrap_err();
     assert!(
-        matches!(&err, Error::UndeclaredParameter { parameter, .. } if parameter == "Project"),
+        matches!(err.downcast_ref::<CatalogError>(), Some(CatalogError::UndeclaredParameter { parameter, .. }) if parameter == "Project"),
         "{err}"
     );
 
@@ -131,7 +132,7 @@ fn a_launch_rule_over_a_parameter_the_product_lacks_is_refused() {
         .build()
         .unwrap_err();
     assert!(
-        matches!(&err, Error::UndeclaredParameter { at, parameter, .. } if at == "launch rule `OnlyDev`" && parameter == "EnvironmentType"),
+        matches!(err.downcast_ref::<CatalogError>(), Some(CatalogError::UndeclaredParameter { at, parameter, .. }) if at == "launch rule `OnlyDev`" && parameter == "EnvironmentType"),
         "{err}"
     );
 }
@@ -143,7 +144,10 @@ fn two_products_with_one_name_are_refused() {
         one_version("net", vpc_template()),
     ])
     .unwrap_err();
-    assert_eq!(err, Error::DuplicateProduct { name: "net".into() });
+    assert_eq!(
+        err,
+        Error::from(CatalogError::DuplicateProduct { name: "net".into() })
+    );
 }
 
 #[test]
@@ -153,7 +157,7 @@ fn two_versions_with_the_same_bytes_are_one_version() {
         .version(ProductVersion::new("1.0.1", vpc_template()));
     let err = build(vec![product]).unwrap_err();
     assert!(
-        matches!(&err, Error::DuplicateVersion { message, .. } if message.contains("same template bytes")),
+        matches!(err.downcast_ref::<CatalogError>(), Some(CatalogError::DuplicateVersion { message, .. }) if message.contains("same template bytes")),
         "{err}"
     );
 }
@@ -168,7 +172,7 @@ fn a_principal_that_is_not_an_iam_arn_is_refused() {
     ] {
         let err = check_principal_arn("DataScientists", value).unwrap_err();
         assert!(
-            matches!(&err, Error::PrincipalNotAnArn { principal, value: v, reason } if principal == "DataScientists" && v == value && reason.contains(why)),
+            matches!(err.downcast_ref::<CatalogError>(), Some(CatalogError::PrincipalNotAnArn { principal, value: v, reason }) if principal == "DataScientists" && v == value && reason.contains(why)),
             "{value}: {err}"
         );
     }
@@ -184,7 +188,13 @@ fn a_principal_that_is_not_an_iam_arn_is_refused() {
         )
         .build()
         .unwrap_err();
-    assert!(matches!(err, Error::PrincipalNotAnArn { .. }), "{err}");
+    assert!(
+        matches!(
+            err.downcast_ref::<CatalogError>(),
+            Some(CatalogError::PrincipalNotAnArn { .. })
+        ),
+        "{err}"
+    );
 }
 
 #[test]
@@ -193,19 +203,19 @@ fn a_resource_type_without_known_permissions_is_an_error_not_a_wildcard() {
     t.resources
         .insert("Bucket".into(), Resource::new("AWS::S3::Bucket"));
     let err = build(vec![one_version("data", t.clone())]).unwrap_err();
-    match &err {
-        Error::UnsupportedResourceType {
+    match err.downcast_ref::<CatalogError>() {
+        Some(CatalogError::UnsupportedResourceType {
             product,
             logical_id,
             resource_type,
             supported,
-        } => {
+        }) => {
             assert_eq!(product, "data");
             assert_eq!(logical_id, "Bucket");
             assert_eq!(resource_type, "AWS::S3::Bucket");
             assert!(supported.contains("AWS::EC2::VPCEndpoint"));
         }
-        other => panic!("{other}"),
+        _ => panic!("{err}"),
     }
     assert!(derive_policy(&[("data", &t)]).is_err());
 }
@@ -214,7 +224,7 @@ fn a_resource_type_without_known_permissions_is_an_error_not_a_wildcard() {
 fn products_launched_after_a_missing_product_or_in_a_cycle_are_refused() {
     let err = build(vec![one_version("endpoints", vpc_template()).after("vpc")]).unwrap_err();
     assert!(
-        matches!(&err, Error::ProductDependency { product, .. } if product == "endpoints"),
+        matches!(err.downcast_ref::<CatalogError>(), Some(CatalogError::ProductDependency { product, .. }) if product == "endpoints"),
         "{err}"
     );
 
@@ -226,7 +236,7 @@ fn products_launched_after_a_missing_product_or_in_a_cycle_are_refused() {
     ])
     .unwrap_err();
     assert!(
-        matches!(&err, Error::ProductDependency { message, .. } if message.contains("cycle")),
+        matches!(err.downcast_ref::<CatalogError>(), Some(CatalogError::ProductDependency { message, .. }) if message.contains("cycle")),
         "{err}"
     );
 }
@@ -260,7 +270,13 @@ fn an_existing_package_folder_is_not_clobbered_without_force() {
     let release = build(vec![one_version("net", vpc_template())]).unwrap();
     let err = airgap::render::publish::write_package(&dir, &release, WriteOptions::default())
         .unwrap_err();
-    assert!(matches!(err, Error::PackageExists { .. }), "{err}");
+    assert!(
+        matches!(
+            err.downcast_ref::<CatalogError>(),
+            Some(CatalogError::PackageExists { .. })
+        ),
+        "{err}"
+    );
     assert_eq!(
         std::fs::read_to_string(dir.join("keep.txt")).unwrap(),
         "mine"

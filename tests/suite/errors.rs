@@ -6,6 +6,7 @@ use airgap::net::{
     FlowLog, GatewayEndpoint, InterfaceEndpoint, Peer, Port, SecurityGroup, Service, Vpc,
 };
 use airgap::patterns::sagemaker::{SecureSageMakerNetwork, Workload};
+use airgap::sagemaker::SageMakerError;
 use airgap::template::{Expr, Resource, Stack, StackOutput, Warning};
 use airgap::{Error, Location};
 
@@ -14,6 +15,9 @@ fn vpc_error(vpc: Vpc) -> Error {
 }
 
 fn at(e: &Error) -> &Location {
+    if let Some(SageMakerError::MissingEndpoints { at, .. }) = e.downcast_ref() {
+        return at;
+    }
     match e {
         Error::Parse { at, .. }
         | Error::Invalid { at, .. }
@@ -21,8 +25,7 @@ fn at(e: &Error) -> &Location {
         | Error::SubnetOutsideVpc { at, .. }
         | Error::ForeignConstruct { at, .. }
         | Error::DanglingReference { at, .. }
-        | Error::EndpointPolicyNotSupported { at, .. }
-        | Error::MissingEndpoints { at, .. } => at,
+        | Error::EndpointPolicyNotSupported { at, .. } => at,
         other => panic!("{other:?} has no location"),
     }
 }
@@ -321,14 +324,14 @@ fn endpoints_that_do_not_fit_the_workload() {
         .workload(Workload::EcrImages)
         .add_to(&mut Stack::new("Test"))
         .unwrap_err();
-    match &e {
-        Error::MissingEndpoints {
+    match e.downcast_ref::<SageMakerError>() {
+        Some(SageMakerError::MissingEndpoints {
             missing, workload, ..
-        } => {
+        }) => {
             assert_eq!(missing, "ecr.api, ecr.dkr");
             assert!(workload.contains("ECR"));
         }
-        other => panic!("{other:?}"),
+        _ => panic!("{e:?}"),
     }
     let e = SecureSageMakerNetwork::new("Ds")
         .endpoints([Service::SAGEMAKER_NOTEBOOK, Service::STS])
@@ -336,7 +339,7 @@ fn endpoints_that_do_not_fit_the_workload() {
         .add_to(&mut Stack::new("Test"))
         .unwrap_err();
     assert!(
-        matches!(e, Error::MissingEndpoints { ref missing, .. } if missing == "sagemaker.api"),
+        matches!(e.downcast_ref::<SageMakerError>(), Some(SageMakerError::MissingEndpoints { missing, .. }) if missing == "sagemaker.api"),
         "{e:?}"
     );
     let e = SecureSageMakerNetwork::new("Ds")

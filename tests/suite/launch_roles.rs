@@ -15,7 +15,7 @@ use crate::examples::service_catalog as example;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use airgap::Error;
+use airgap::catalog::CatalogError;
 use airgap::catalog::launch_role::{check_grants, derive_policy};
 use airgap::catalog::package::WriteOptions;
 use airgap::catalog::{
@@ -470,7 +470,7 @@ fn two_stack_set_rollouts_of_one_product_are_a_typed_error_naming_it() {
         .release()
         .unwrap_err();
     assert!(
-        matches!(&err, Error::ConflictingConstraints { product, .. } if product == WHOLE_PRODUCT),
+        matches!(err.downcast_ref::<CatalogError>(), Some(CatalogError::ConflictingConstraints { product, .. }) if product == WHOLE_PRODUCT),
         "{err}"
     );
 }
@@ -552,7 +552,7 @@ fn a_product_role_without_the_boundary_is_refused_naming_the_role() {
     );
     let err = derive_policy(&[("notebooks", &t)]).unwrap_err();
     assert!(
-        matches!(&err, Error::RoleWithoutBoundary { product, logical_id } if product == "notebooks" && logical_id == "NotebookRole"),
+        matches!(err.downcast_ref::<CatalogError>(), Some(CatalogError::RoleWithoutBoundary { product, logical_id }) if product == "notebooks" && logical_id == "NotebookRole"),
         "{err}"
     );
     // Another boundary than the portfolio's is refused too, with the one to use.

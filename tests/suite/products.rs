@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 use airgap::Error;
 use airgap::net::Service;
 use airgap::patterns::sagemaker::{NetworkProducts, SecureSageMakerNetwork, Workload};
+use airgap::sagemaker::SageMakerError;
 use airgap::template::Stack;
 use serde_json::{Value, json};
 
@@ -412,7 +413,10 @@ fn a_parameterized_product_refuses_what_it_cannot_ask_at_launch() {
         .add_to(&mut Stack::new("T"))
         .unwrap_err();
     assert!(
-        matches!(e, Error::MissingEndpoints { .. }),
+        matches!(
+            e.downcast_ref::<SageMakerError>(),
+            Some(SageMakerError::MissingEndpoints { .. })
+        ),
         "a required workload cannot rest on optional endpoints: {e:?}"
     );
 }

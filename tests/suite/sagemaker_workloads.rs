@@ -4,11 +4,11 @@
 
 use crate::common;
 
-use airgap::Error;
 use airgap::analysis::check;
 use airgap::net::Service;
 use airgap::patterns::sagemaker::{SecureSageMakerNetwork, Workload};
 use airgap::patterns::workloads::WorkloadProducts;
+use airgap::sagemaker::SageMakerError;
 use airgap::sagemaker::{
     LifecycleConfig, NotebookInstance, StudioDomain, UserProfiles, WorkloadKind, WorkloadNetwork,
 };
@@ -299,9 +299,9 @@ fn a_notebook_in_a_network_without_the_notebook_endpoint_is_refused_naming_it() 
     let err = NotebookInstance::new("Research", &place(&[Service::SAGEMAKER_API]))
         .add_to(&mut Stack::new("S"))
         .unwrap_err();
-    match &err {
-        Error::MissingEndpoints { missing, .. } => assert_eq!(missing, "notebook"),
-        other => panic!("{other}"),
+    match err.downcast_ref::<SageMakerError>() {
+        Some(SageMakerError::MissingEndpoints { missing, .. }) => assert_eq!(missing, "notebook"),
+        _ => panic!("{err:?}"),
     }
     assert!(
         err.to_string().contains("NotebookInstance 'Research'"),
@@ -317,11 +317,11 @@ fn studio_in_a_network_without_its_endpoints_is_refused_listing_every_missing_on
     let err = StudioDomain::new("research", &place(&[Service::STS]))
         .add_to(&mut Stack::new("S"))
         .unwrap_err();
-    match &err {
-        Error::MissingEndpoints { missing, .. } => {
+    match err.downcast_ref::<SageMakerError>() {
+        Some(SageMakerError::MissingEndpoints { missing, .. }) => {
             assert_eq!(missing, "studio, sagemaker.api, sagemaker.runtime")
         }
-        other => panic!("{other}"),
+        _ => panic!("{err:?}"),
     }
     let base = Stack::new("Ds");
     let net = SecureSageMakerNetwork::new("Ds");

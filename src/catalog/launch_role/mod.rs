@@ -26,7 +26,7 @@
 //!   (an `Fn::Sub` variable becomes `*`), or the names CloudFormation generates (roles and log
 //!   groups start with the stack name, `SC-`; parameters with `CFN-`). Roles may be created,
 //!   and their policies written, only with the permissions boundary the templates set
-//!   (`iam:PermissionsBoundary`); a role without one is [`Error::RoleWithoutBoundary`].
+//!   (`iam:PermissionsBoundary`); a role without one is [`CatalogError::RoleWithoutBoundary`](super::CatalogError::RoleWithoutBoundary).
 //!   `iam:PassRole` is limited to those roles and, with `iam:PassedToService`, to the services
 //!   that need them.
 //! - Interface endpoints with private DNS make EC2 associate the VPC with an AWS-managed
@@ -61,6 +61,7 @@ pub use schemas::{
 use statements::statements;
 use table::{Scope, actions_of, grants_of};
 
+use crate::catalog::CatalogError;
 use crate::error::{Error, Result};
 use crate::iam::PolicyDocument;
 use crate::template::{Intrinsic, Template, sub_text};
@@ -167,7 +168,7 @@ pub fn actions_for(product: &str, template: &Template) -> Result<Vec<String>> {
 fn gather(product: &str, template: &Template, needs: &mut Needs) -> Result<()> {
     for (id, r) in &template.resources {
         let Some(grants) = grants_of(&r.resource_type) else {
-            return Err(Error::UnsupportedResourceType {
+            return Err(Error::from(CatalogError::UnsupportedResourceType {
                 product: product.to_string(),
                 logical_id: id.clone(),
                 resource_type: r.resource_type.clone(),
@@ -177,7 +178,7 @@ fn gather(product: &str, template: &Template, needs: &mut Needs) -> Result<()> {
                     .copied()
                     .collect::<Vec<_>>()
                     .join(", "),
-            });
+            }));
         };
         for (scope, action) in actions_of(r, grants) {
             needs.actions.entry(scope).or_default().insert(action);
@@ -219,10 +220,10 @@ fn gather(product: &str, template: &Template, needs: &mut Needs) -> Result<()> {
                 // The launch role may create a role only with a permissions boundary: without
                 // one, a product could give its roles any permission at all.
                 let Some(boundary) = r.properties.get("PermissionsBoundary") else {
-                    return Err(Error::RoleWithoutBoundary {
+                    return Err(Error::from(CatalogError::RoleWithoutBoundary {
                         product: product.to_string(),
                         logical_id: id.clone(),
-                    });
+                    }));
                 };
                 if !needs.boundaries.contains(boundary) {
                     needs.boundaries.push(boundary.clone());

@@ -8,6 +8,7 @@ use super::{
     KEY_PREFIX, LaunchRule, PRINCIPAL_PATTERN, Portfolio, ROLE_INLINE_POLICY_CHARS, Release,
     TEMPLATE_BUCKET, check_principal_arn,
 };
+use crate::catalog::CatalogError;
 use crate::catalog::boundary::{boundary_arn, boundary_policy, check_boundary_name};
 use crate::catalog::launch_role::{check_grants, derive_policy};
 use crate::catalog::product::{ProductRelease, first_unknown_name};
@@ -51,10 +52,10 @@ impl Portfolio {
         let products = self.checked_products(&construct)?;
         let launch_order = launch_order(&products)?;
         if let Some(product) = &self.duplicate_rollout {
-            return Err(Error::ConflictingConstraints {
+            return Err(Error::from(CatalogError::ConflictingConstraints {
                 product: product.clone(),
                 message: "it has two StackSet roll-outs; Service Catalog takes one STACKSET constraint per product and portfolio: give one roll-out all the accounts and regions".into(),
-            });
+            }));
         }
         check_boundary_name(&construct, &self.boundary_name)?;
         let all_templates: Vec<(&str, &Template)> = products
@@ -84,10 +85,10 @@ impl Portfolio {
             .chain(self.stack_sets.keys())
         {
             if !products.iter().any(|p| &p.name == name) {
-                return Err(Error::ProductDependency {
+                return Err(Error::from(CatalogError::ProductDependency {
                     product: name.clone(),
                     message: "a launch rule or StackSet roll-out names this product, which the portfolio does not have".into(),
-                });
+                }));
             }
         }
         self.add_tag_options(&mut stack, &construct, &portfolio)?;
@@ -134,9 +135,9 @@ impl Portfolio {
         let mut products: Vec<ProductRelease> = Vec::new();
         for p in &self.products {
             if products.iter().any(|q| q.name == p.name) {
-                return Err(Error::DuplicateProduct {
+                return Err(Error::from(CatalogError::DuplicateProduct {
                     name: p.name.clone(),
-                });
+                }));
             }
             products.push(p.release()?);
         }
@@ -348,12 +349,12 @@ impl Portfolio {
                     v.template.parameters.contains_key(n) || Pseudo::from_name(n).is_some()
                 };
                 if let Some(name) = first_unknown_name(&value, &known, &[]) {
-                    return Err(Error::UndeclaredParameter {
+                    return Err(Error::from(CatalogError::UndeclaredParameter {
                         product: p.name.clone(),
                         version: v.label.clone(),
                         at: format!("launch rule `{}`", r.name),
                         parameter: name,
-                    });
+                    }));
                 }
             }
             body.insert(r.name.clone(), value);
@@ -568,12 +569,12 @@ fn launch_order(products: &[ProductRelease]) -> Result<Vec<String>> {
     for p in products {
         for dep in &p.after {
             if !products.iter().any(|q| &q.name == dep) {
-                return Err(Error::ProductDependency {
+                return Err(Error::from(CatalogError::ProductDependency {
                     product: p.name.clone(),
                     message: format!(
                         "it is launched after `{dep}`, which the portfolio does not have; add that product or drop `.after(\"{dep}\")`"
                     ),
-                });
+                }));
             }
         }
     }
@@ -589,10 +590,10 @@ fn launch_order(products: &[ProductRelease]) -> Result<Vec<String>> {
                     .iter()
                     .find(|p| !order.contains(&p.name))
                     .expect("some product is left");
-                return Err(Error::ProductDependency {
+                return Err(Error::from(CatalogError::ProductDependency {
                     product: stuck.name.clone(),
                     message: "the products' `.after(...)` form a cycle, so none of them can be launched first; drop one edge".into(),
-                });
+                }));
             }
         }
     }

@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 use super::boundary::DEFAULT_BOUNDARY_NAME;
 use super::product::{Product, ProductRelease};
 use super::sharing::{OrganizationNode, StackSetRollout};
+use crate::catalog::CatalogError;
 use crate::error::{Error, Result};
 use crate::iam::{Arn, PolicyDocument};
 use crate::template::Synthesized;
@@ -68,10 +69,12 @@ impl PortfolioPrincipal {
 /// assert!(check_principal_arn("DataScientists", "arn:aws:s3:::bucket").is_err());
 /// ```
 pub fn check_principal_arn(principal: &str, value: &str) -> Result<()> {
-    let refuse = |reason: &str| Error::PrincipalNotAnArn {
-        principal: principal.to_string(),
-        value: value.to_string(),
-        reason: reason.to_string(),
+    let refuse = |reason: &str| {
+        Error::from(CatalogError::PrincipalNotAnArn {
+            principal: principal.to_string(),
+            value: value.to_string(),
+            reason: reason.to_string(),
+        })
     };
     let arn = Arn::new(value)
         .map_err(|_| refuse("not of the form arn:partition:service:region:account:resource"))?;
@@ -344,7 +347,7 @@ impl Portfolio {
 
     /// Lets `product` be rolled out with StackSets to the accounts and regions of `rollout`,
     /// instead of launched with a launch role: see [`StackSetRollout`]. A second roll-out for
-    /// the same product is [`Error::ConflictingConstraints`] at [`Portfolio::build`].
+    /// the same product is [`CatalogError::ConflictingConstraints`](super::CatalogError::ConflictingConstraints) at [`Portfolio::build`].
     pub fn stack_set_rollout(
         mut self,
         product: impl Into<String>,

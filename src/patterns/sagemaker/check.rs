@@ -4,6 +4,7 @@ use super::{SecureSageMakerNetwork, Workload};
 
 use crate::error::{Error, Location, Result};
 use crate::net::Service;
+use crate::sagemaker::SageMakerError;
 
 impl SecureSageMakerNetwork {
     pub(super) fn check(&self) -> Result<()> {
@@ -23,11 +24,11 @@ impl SecureSageMakerNetwork {
                 .map(|s| s.id().to_string())
                 .collect();
             if !missing.is_empty() {
-                return Err(Error::MissingEndpoints {
+                return Err(Error::from(SageMakerError::MissingEndpoints {
                     at: Location::new(&c, "endpoints"),
                     workload: w.describe().to_string(),
                     missing: missing.join(", "),
-                });
+                }));
             }
         }
         for (service, _) in &self.endpoint_policies {
