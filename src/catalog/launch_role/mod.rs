@@ -193,71 +193,88 @@ fn gather(product: &str, template: &Template, needs: &mut Needs) -> Result<()> {
                 .ec2_tagged_types
                 .extend(grants.ec2_arn_types.first().copied());
         }
-        let name_of =
-            |property: &str, generated: &str| name_pattern(r.properties.get(property), generated);
-        match r.resource_type.as_str() {
-            "AWS::IAM::Role" => {
-                let path = r
-                    .properties
-                    .get("Path")
-                    .and_then(Value::as_str)
-                    .unwrap_or("/")
-                    .trim_start_matches('/')
-                    .to_string();
-                let name = name_of("RoleName", &format!("{STACK_PREFIX}*"));
-                needs.role_names.insert(format!("{path}{name}"));
-                if let Some(arns) = r.properties.get("ManagedPolicyArns") {
-                    match arns.as_array() {
-                        Some(list) => {
-                            for a in list {
-                                needs.managed_policies_literal &= a.is_string();
-                                needs.managed_policies.push(a.clone());
-                            }
-                        }
-                        None => needs.managed_policies_literal = false,
-                    }
-                }
-                // The launch role may create a role only with a permissions boundary: without
-                // one, a product could give its roles any permission at all.
-                let Some(boundary) = r.properties.get("PermissionsBoundary") else {
-                    return Err(Error::from(CatalogError::RoleWithoutBoundary {
-                        product: product.to_string(),
-                        logical_id: id.clone(),
-                    }));
-                };
-                if !needs.boundaries.contains(boundary) {
-                    needs.boundaries.push(boundary.clone());
-                }
-            }
-            "AWS::Logs::LogGroup" => {
-                needs
-                    .log_group_names
-                    .insert(name_of("LogGroupName", &format!("{STACK_PREFIX}*")));
-            }
-            "AWS::SSM::Parameter" => {
-                let name = name_of("Name", "CFN-*");
-                needs
-                    .parameter_names
-                    .insert(name.trim_start_matches('/').to_string());
-            }
-            "AWS::EC2::FlowLog" if r.properties.contains_key("DeliverLogsPermissionArn") => {
-                needs.pass_role_to.insert("vpc-flow-logs.amazonaws.com");
-            }
-            ty if sagemaker::passes_role(ty) => {
-                needs.pass_role_to.insert("sagemaker.amazonaws.com");
-                // A user profile passes its domain's execution role, made by the domain's
-                // product (a stack named SC-...), so CloudFormation named it SC-... too.
-                if ty == "AWS::SageMaker::UserProfile" {
-                    needs.role_names.insert(format!("{STACK_PREFIX}*"));
-                }
-            }
-            "AWS::EC2::VPCEndpoint" => {
-                needs.private_dns |=
-                    r.properties.get("PrivateDnsEnabled") == Some(&Value::Bool(true));
-            }
-            _ => {}
-        }
+        gather_names(product, id, r, needs)?;
     }
+    gather_parameters(template, needs);
+    Ok(())
+}
+
+/// What a resource adds to the names the policy scopes by: roles (and their boundaries and
+/// managed policies), log groups, parameters, the services roles are passed to, private DNS.
+fn gather_names(
+    product: &str,
+    id: &str,
+    r: &crate::template::Resource,
+    needs: &mut Needs,
+) -> Result<()> {
+    let name_of =
+        |property: &str, generated: &str| name_pattern(r.properties.get(property), generated);
+    match r.resource_type.as_str() {
+        "AWS::IAM::Role" => {
+            let path = r
+                .properties
+                .get("Path")
+                .and_then(Value::as_str)
+                .unwrap_or("/")
+                .trim_start_matches('/')
+                .to_string();
+            let name = name_of("RoleName", &format!("{STACK_PREFIX}*"));
+            needs.role_names.insert(format!("{path}{name}"));
+            if let Some(arns) = r.properties.get("ManagedPolicyArns") {
+                match arns.as_array() {
+                    Some(list) => {
+                        for a in list {
+                            needs.managed_policies_literal &= a.is_string();
+                            needs.managed_policies.push(a.clone());
+                        }
+                    }
+                    None => needs.managed_policies_literal = false,
+                }
+            }
+            // The launch role may create a role only with a permissions boundary: without
+            // one, a product could give its roles any permission at all.
+            let Some(boundary) = r.properties.get("PermissionsBoundary") else {
+                return Err(Error::from(CatalogError::RoleWithoutBoundary {
+                    product: product.to_string(),
+                    logical_id: id.to_string(),
+                }));
+            };
+            if !needs.boundaries.contains(boundary) {
+                needs.boundaries.push(boundary.clone());
+            }
+        }
+        "AWS::Logs::LogGroup" => {
+            needs
+                .log_group_names
+                .insert(name_of("LogGroupName", &format!("{STACK_PREFIX}*")));
+        }
+        "AWS::SSM::Parameter" => {
+            let name = name_of("Name", "CFN-*");
+            needs
+                .parameter_names
+                .insert(name.trim_start_matches('/').to_string());
+        }
+        "AWS::EC2::FlowLog" if r.properties.contains_key("DeliverLogsPermissionArn") => {
+            needs.pass_role_to.insert("vpc-flow-logs.amazonaws.com");
+        }
+        ty if sagemaker::passes_role(ty) => {
+            needs.pass_role_to.insert("sagemaker.amazonaws.com");
+            // A user profile passes its domain's execution role, made by the domain's
+            // product (a stack named SC-...), so CloudFormation named it SC-... too.
+            if ty == "AWS::SageMaker::UserProfile" {
+                needs.role_names.insert(format!("{STACK_PREFIX}*"));
+            }
+        }
+        "AWS::EC2::VPCEndpoint" => {
+            needs.private_dns |= r.properties.get("PrivateDnsEnabled") == Some(&Value::Bool(true));
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// What CloudFormation checks with the caller's credentials before any handler runs.
+fn gather_parameters(template: &Template, needs: &mut Needs) {
     // CloudFormation resolves some things with the caller's credentials before any handler
     // runs: `Fn::GetAZs`, and the AWS-specific parameter types it checks exist.
     if uses_get_azs(template) {
@@ -286,7 +303,6 @@ fn gather(product: &str, template: &Template, needs: &mut Needs) -> Result<()> {
             needs.parameter_names.insert(name);
         }
     }
-    Ok(())
 }
 
 /// The name pattern of a resource: the literal name, an `Fn::Sub` with every variable as `*`,

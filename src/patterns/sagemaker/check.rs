@@ -7,9 +7,31 @@ use crate::net::Service;
 use crate::sagemaker::SageMakerError;
 
 impl SecureSageMakerNetwork {
+    /// Every check, in the order their errors are reported.
     pub(super) fn check(&self) -> Result<()> {
         let c = self.construct();
-        let required = |s: &Service| self.endpoints.iter().any(|e| e == s);
+        self.check_workloads(&c)?;
+        self.check_endpoint_policies(&c)?;
+        self.check_optional_endpoints(&c)?;
+        if self.parameterized {
+            self.check_parameterized(&c)?;
+        }
+        if let Some(p) = &self.ssm_prefix {
+            check_ssm_prefix(p, &c)?;
+        }
+        if let Some(id) = &self.s3_prefix_list {
+            check_prefix_list(id, &c)?;
+        }
+        Ok(())
+    }
+
+    /// Whether the endpoint of `s` is required (not optional).
+    fn requires(&self, s: &Service) -> bool {
+        self.endpoints.iter().any(|e| e == s)
+    }
+
+    /// Each workload, and those the endpoints imply, has the endpoints it needs.
+    fn check_workloads(&self, c: &str) -> Result<()> {
         let mut implied = self.workloads.clone();
         // The notebook endpoint is useless without the API that presigns notebook URLs.
         if self.has(&Service::SAGEMAKER_NOTEBOOK) && !implied.contains(&Workload::NotebookInstances)
@@ -20,21 +42,26 @@ impl SecureSageMakerNetwork {
             let missing: Vec<String> = w
                 .needs()
                 .iter()
-                .filter(|s| !required(s))
+                .filter(|s| !self.requires(s))
                 .map(|s| s.id().to_string())
                 .collect();
             if !missing.is_empty() {
                 return Err(Error::from(SageMakerError::MissingEndpoints {
-                    at: Location::new(&c, "endpoints"),
+                    at: Location::new(c, "endpoints"),
                     workload: w.describe().to_string(),
                     missing: missing.join(", "),
                 }));
             }
         }
+        Ok(())
+    }
+
+    /// Endpoint policies are given only for endpoints the network has, and not for S3's.
+    fn check_endpoint_policies(&self, c: &str) -> Result<()> {
         for (service, _) in &self.endpoint_policies {
             if !self.has(service) {
                 return Err(Error::invalid(
-                    &c,
+                    c,
                     "endpoint_policy",
                     format!(
                         "a policy is given for the {} endpoint, which the network does not have",
@@ -44,16 +71,21 @@ impl SecureSageMakerNetwork {
             }
             if *service == Service::S3 {
                 return Err(Error::invalid(
-                    &c,
+                    c,
                     "endpoint_policy",
                     "set the S3 gateway endpoint's policy with s3_policy()",
                 ));
             }
         }
+        Ok(())
+    }
+
+    /// Optional endpoints only in a parameterized product, never also required, never S3.
+    fn check_optional_endpoints(&self, c: &str) -> Result<()> {
         for s in &self.optional_endpoints {
             if !self.parameterized {
                 return Err(Error::invalid(
-                    &c,
+                    c,
                     "optional_endpoint",
                     format!(
                         "the {} endpoint is optional, but only a parameterized product asks at launch; call parameterized() or make it a plain endpoint",
@@ -61,52 +93,49 @@ impl SecureSageMakerNetwork {
                     ),
                 ));
             }
-            if required(s) {
+            if self.requires(s) {
                 return Err(Error::invalid(
-                    &c,
+                    c,
                     "optional_endpoint",
                     format!("the {} endpoint is both required and optional", s.id()),
                 ));
             }
             if *s == Service::S3 {
                 return Err(Error::invalid(
-                    &c,
+                    c,
                     "optional_endpoint",
                     "the S3 gateway endpoint is always there",
                 ));
             }
         }
-        if self.parameterized {
-            if self.vpc.has_named_zones() {
-                return Err(Error::invalid(
-                    &c,
-                    "zone_names",
-                    "a parameterized product chooses its zones at launch; leave zones unnamed",
-                ));
-            }
-            if self.vpc.has_subnet_layout() {
-                return Err(Error::invalid(
-                    &c,
-                    "subnet_cidrs",
-                    "a parameterized product carves its subnets from the VpcCidr parameter at deploy time; give no subnet blocks",
-                ));
-            }
-            if !self.vpc.cidr_text().ends_with("/16") {
-                return Err(Error::invalid(
-                    &c,
-                    "cidr",
-                    format!(
-                        "a parameterized product takes a /16 VPC block (the subnets are carved from it at deploy time), and {} is not one",
-                        self.vpc.cidr_text()
-                    ),
-                ));
-            }
+        Ok(())
+    }
+
+    /// A parameterized product chooses its zones and carves its subnets at launch, from a /16.
+    fn check_parameterized(&self, c: &str) -> Result<()> {
+        if self.vpc.has_named_zones() {
+            return Err(Error::invalid(
+                c,
+                "zone_names",
+                "a parameterized product chooses its zones at launch; leave zones unnamed",
+            ));
         }
-        if let Some(p) = &self.ssm_prefix {
-            check_ssm_prefix(p, &c)?;
+        if self.vpc.has_subnet_layout() {
+            return Err(Error::invalid(
+                c,
+                "subnet_cidrs",
+                "a parameterized product carves its subnets from the VpcCidr parameter at deploy time; give no subnet blocks",
+            ));
         }
-        if let Some(id) = &self.s3_prefix_list {
-            check_prefix_list(id, &c)?;
+        if !self.vpc.cidr_text().ends_with("/16") {
+            return Err(Error::invalid(
+                c,
+                "cidr",
+                format!(
+                    "a parameterized product takes a /16 VPC block (the subnets are carved from it at deploy time), and {} is not one",
+                    self.vpc.cidr_text()
+                ),
+            ));
         }
         Ok(())
     }
