@@ -1,5 +1,5 @@
 //! The context of `templates/diagram.mmd.j2`: the network's boxes and arrows, with Mermaid
-//! node IDs and escaped labels.
+//! node IDs; the template words the labels and escapes them with the `label` filter.
 
 use std::collections::HashSet;
 
@@ -21,33 +21,47 @@ pub(super) struct Diagram {
     edges: Vec<Edge>,
 }
 
-/// A Mermaid node: its ID and its (escaped) label.
+/// A Mermaid node and the name it is labelled with.
 #[derive(Debug, Serialize)]
 struct Node {
     node: String,
-    label: String,
+    name: String,
+}
+
+/// An interface endpoint inside its security group's box.
+#[derive(Debug, Serialize)]
+struct EndpointNode {
+    node: String,
+    service: String,
+}
+
+#[derive(Debug, Serialize)]
+struct SubnetNode {
+    node: String,
+    id: String,
+    cidr: String,
 }
 
 #[derive(Debug, Serialize)]
 struct VpcBox {
     id: String,
     node: String,
-    label: String,
+    cidr: String,
     zones: Vec<ZoneBox>,
 }
 
 #[derive(Debug, Serialize)]
 struct ZoneBox {
     node: String,
-    label: String,
-    subnets: Vec<Node>,
+    zone: String,
+    subnets: Vec<SubnetNode>,
 }
 
 #[derive(Debug, Serialize)]
 struct GroupBox {
     node: String,
-    label: String,
-    endpoints: Vec<Node>,
+    id: String,
+    endpoints: Vec<EndpointNode>,
     /// The VPC whose box holds the group; none draws it outside every VPC.
     vpc: Option<String>,
 }
@@ -55,7 +69,9 @@ struct GroupBox {
 #[derive(Debug, Serialize)]
 struct LooseEndpoint {
     node: String,
-    label: String,
+    service: String,
+    /// `Gateway`, `Interface`, ...
+    kind: String,
     /// The node IDs of the subnets whose route tables the endpoint serves.
     subnets: Vec<String>,
     vpc: Option<String>,
@@ -65,7 +81,8 @@ struct LooseEndpoint {
 struct Edge {
     from: String,
     to: String,
-    label: String,
+    /// The protocols and ports both sides allow.
+    allowed: String,
 }
 
 /// A Mermaid node ID: letters, digits and `_` only, prefixed so it never clashes with a
@@ -78,8 +95,8 @@ fn node_id(prefix: &str, logical_id: &str) -> String {
     format!("{prefix}_{clean}")
 }
 
-/// Text inside a quoted Mermaid label.
-fn label(s: &str) -> String {
+/// Text inside a quoted Mermaid label (the template's `label` filter).
+pub(super) fn label(s: &str) -> String {
     s.replace('"', "#quot;")
         .replace('<', "#lt;")
         .replace('>', "#gt;")
@@ -124,14 +141,14 @@ fn groups(t: &Template, network: &Network, reach: &Reachability) -> Vec<GroupBox
         .groups()
         .map(|g| GroupBox {
             node: node_id("sg", g),
-            label: label(&format!("security group {g}")),
+            id: g.to_string(),
             endpoints: network
                 .endpoints
                 .iter()
                 .filter(|e| e.security_groups.first().map(String::as_str) == Some(g))
-                .map(|e| Node {
+                .map(|e| EndpointNode {
                     node: node_id("ep", &e.id),
-                    label: label(&format!("{} endpoint", e.service)),
+                    service: e.service.clone(),
                 })
                 .collect(),
             vpc: vpc_of(g).or_else(|| single_vpc(network)),
@@ -146,7 +163,8 @@ fn loose_endpoints(network: &Network) -> Vec<LooseEndpoint> {
         .filter(|e| e.security_groups.is_empty())
         .map(|e| LooseEndpoint {
             node: node_id("ep", &e.id),
-            label: label(&format!("{} {} endpoint", e.service, e.kind.to_lowercase())),
+            service: e.service.clone(),
+            kind: e.kind.clone(),
             subnets: network
                 .subnets
                 .iter()
@@ -170,7 +188,7 @@ fn vpcs(network: &Network) -> Vec<VpcBox> {
         .map(|(i, v)| VpcBox {
             id: v.id.clone(),
             node: node_id("vpc", &v.id),
-            label: label(&format!("VPC {} {}", v.id, v.cidr)),
+            cidr: v.cidr.clone(),
             zones: network
                 .subnets_by_zone()
                 .into_iter()
@@ -183,13 +201,13 @@ fn vpcs(network: &Network) -> Vec<VpcBox> {
                 .enumerate()
                 .map(|(zi, (zone, subnets))| ZoneBox {
                     node: node_id("zone", &format!("{}_{}", v.id, zi + 1)),
-                    label: label(&zone),
+                    zone,
                     subnets: subnets
                         .iter()
-                        .map(|s| Node {
+                        .map(|s| SubnetNode {
                             node: node_id("subnet", &s.id),
-                            label: label(&format!("{}<br/>{}", s.id, s.cidr))
-                                .replace("#lt;br/#gt;", "<br/>"),
+                            id: s.id.clone(),
+                            cidr: s.cidr.clone(),
                         })
                         .collect(),
                 })
@@ -214,7 +232,7 @@ fn flows(reach: &Reachability) -> (Vec<Node>, Vec<Edge>) {
                 if external_nodes.insert(node.clone()) {
                     externals.push(Node {
                         node,
-                        label: label(&p.to_string()),
+                        name: p.to_string(),
                     });
                 }
             }
@@ -223,7 +241,7 @@ fn flows(reach: &Reachability) -> (Vec<Node>, Vec<Edge>) {
         edges.push(Edge {
             from: party_node(&entry.from),
             to: party_node(&entry.to),
-            label: label(&ports.join(", ")),
+            allowed: ports.join(", "),
         });
     }
     (externals, edges)

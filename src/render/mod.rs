@@ -98,6 +98,7 @@ fn environment() -> Result<Environment<'static>> {
     // A name the template reads but the context lacks (a misspelt field) is an error, not an
     // empty cell.
     env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.add_filter("label", |s: &str| diagram::label(s));
     for (name, source) in [("review.md.j2", REVIEW), ("diagram.mmd.j2", DIAGRAM)] {
         env.add_template(name, source).map_err(|e| Error::Render {
             template: name,
