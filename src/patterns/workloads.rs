@@ -33,15 +33,11 @@ impl SageMakerNetworkRef {
             self.vpc.subnet_ids(),
             self.workload_group.id(),
         )
-        .endpoints(self.interface_endpoints.iter().map(|e| e.service().clone()))
-        .ecr_images(self.workloads.contains(&Workload::EcrImages));
+        .endpoints(self.interface_endpoints.iter().map(|e| e.service().clone()));
         if let Some(first) = self.vpc.subnets().first() {
             place = place.first_subnet(first.subnet().ref_());
         }
-        for b in &self.read_buckets {
-            place = place.read_bucket(b.clone());
-        }
-        place
+        offers(place, &self.workloads, &self.read_buckets)
     }
 
     /// The guardrail of this network (its subnets and workload group), for a policy in the
@@ -62,16 +58,27 @@ pub fn network_parameters(
     kind: WorkloadKind,
     stack: &mut Stack,
 ) -> Result<WorkloadNetwork> {
-    let mut place = WorkloadNetwork::parameters(network.name(), kind, stack)?
-        .endpoints(network.endpoint_services().iter().cloned())
-        .ecr_images(network.declared_workloads().contains(&Workload::EcrImages));
-    for b in network.read_buckets() {
-        place = place.read_bucket(b.clone());
-    }
+    let place = WorkloadNetwork::parameters(network.name(), kind, stack)?
+        .endpoints(network.endpoint_services().iter().cloned());
+    let mut place = offers(place, network.declared_workloads(), network.read_buckets());
     if let Some(b) = network.role_boundary() {
         place = place.permissions_boundary(b.clone());
     }
     Ok(place)
+}
+
+/// What the network offers the workloads placed in it, whether in its stack or launched after
+/// it: ECR images when it is built for them, and the buckets it lets workloads read.
+fn offers(
+    place: WorkloadNetwork,
+    workloads: &[Workload],
+    read_buckets: &[String],
+) -> WorkloadNetwork {
+    let mut place = place.ecr_images(workloads.contains(&Workload::EcrImages));
+    for b in read_buckets {
+        place = place.read_bucket(b.clone());
+    }
+    place
 }
 
 /// The workload products of a network, each a stack launched after the network product.
