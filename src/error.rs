@@ -1,6 +1,9 @@
-//! The error type of the library. Higher layers define their own errors (`catalog::CatalogError`,
-//! `sagemaker::SageMakerError`), carried as `Error::Layer`, so this lowest layer names none of
-//! their constructs.
+//! The error type of the library. It holds what the template layer itself knows (values that
+//! do not parse or break a rule, logical IDs, references, quotas, template text, files); each
+//! higher layer defines its own error (`iam::IamError`, `net::NetError`,
+//! `sagemaker::SageMakerError`, `catalog::CatalogError`, `patterns::config::ConfigError`,
+//! `analysis::CheckError`, `render::RenderError`), carried as `Error::Layer`, so this lowest
+//! layer names none of their constructs.
 //!
 //! Every variant names the construct and the field that is wrong, so a message read in a terminal
 //! or a CI log says what to fix without a stack trace.
@@ -58,26 +61,6 @@ pub enum Error {
         /// What is wrong and how to fix it.
         message: String,
     },
-    /// Two subnets share addresses.
-    #[error("{at}: subnet {first} overlaps subnet {second}; give each subnet its own block")]
-    SubnetOverlap {
-        /// The VPC whose subnets overlap.
-        at: Location,
-        /// The first subnet's block.
-        first: String,
-        /// The second subnet's block.
-        second: String,
-    },
-    /// A subnet is not inside its VPC's block.
-    #[error("{at}: subnet {subnet} is not inside the VPC block {vpc}")]
-    SubnetOutsideVpc {
-        /// The VPC.
-        at: Location,
-        /// The subnet's block.
-        subnet: String,
-        /// The VPC's block.
-        vpc: String,
-    },
     /// Two constructs were given the same logical ID.
     #[error(
         "logical ID `{id}` of {second} is already used by {first}; give one of them another name"
@@ -128,84 +111,6 @@ pub enum Error {
         /// What used the quota up.
         detail: String,
     },
-    /// An endpoint policy was given for a service whose endpoints do not take one.
-    #[error(
-        "{at}: the {service} endpoint does not support endpoint policies; remove the policy (control access with the security group and identity policies instead)"
-    )]
-    EndpointPolicyNotSupported {
-        /// The endpoint.
-        at: Location,
-        /// The service name.
-        service: String,
-    },
-    /// An endpoint policy allows no action of the endpoint's own service, so every call
-    /// through the endpoint would be refused.
-    #[error(
-        "{at}: the endpoint policy allows no action of {service} (`{prefix}:...`), so every call through this endpoint would be refused; allow the service's actions (e.g. `{prefix}:*` for principals of this account) or give the policy to the endpoint of the service it names"
-    )]
-    EndpointPolicyOffService {
-        /// The endpoint.
-        at: Location,
-        /// The endpoint's service.
-        service: String,
-        /// Its IAM action prefix.
-        prefix: String,
-    },
-    /// A config file (a pattern's options written as JSON) is not JSON, or has a field that is
-    /// unknown or of the wrong kind.
-    #[error("config {at}: {message}")]
-    Config {
-        /// Where: the field, such as ``field `tags.team` ``, or the place of a JSON syntax
-        /// error, such as `line 3, column 7`.
-        at: String,
-        /// What is wrong and how to fix it.
-        message: String,
-    },
-    /// A policy names an action that no AWS service has.
-    #[error(
-        "{at}: `{action}` is not an IAM action: {reason}{}",
-        did_you_mean(suggestion)
-    )]
-    UnknownAction {
-        /// The statement and field.
-        at: Location,
-        /// The action as written.
-        action: String,
-        /// What is wrong with it, with the nearest real action when one is close.
-        reason: String,
-        /// The nearest real action, when one is close.
-        suggestion: Option<Box<str>>,
-    },
-    /// A policy's condition names a key that is neither global nor a key of its service.
-    #[error(
-        "{at}: `{key}` is not a condition key of AWS or of its service{}",
-        did_you_mean(suggestion)
-    )]
-    UnknownConditionKey {
-        /// The statement and field.
-        at: Location,
-        /// The key as written.
-        key: String,
-        /// The nearest known key, when one is close.
-        suggestion: Option<String>,
-    },
-    /// A policy document read from JSON is not a valid policy.
-    #[error("policy JSON at `{path}`: {message}")]
-    PolicyJson {
-        /// Where in the document, as a JSON path such as `$.Statement[0].Effect`.
-        path: String,
-        /// What is wrong and how to fix it.
-        message: String,
-    },
-    /// A policy cannot be evaluated against a request (an unknown operator or key, a template
-    /// value or policy variable the request does not give): evaluation refuses to guess.
-    #[error("cannot evaluate statement {statement}: {message}")]
-    CannotEvaluate {
-        /// The statement, as `#n` or `#n 'Sid'`.
-        statement: String,
-        /// What is missing or wrong and how to supply it.
-        message: String,
-    },
     /// Reading or writing a file failed.
     #[error("could not {action} {path}: {source}")]
     Io {
@@ -216,14 +121,6 @@ pub enum Error {
         /// The I/O error, kept whole: [`std::error::Error::source`] returns it.
         #[source]
         source: IoError,
-    },
-    /// A text template (publish script, review report, diagram) failed to render.
-    #[error("could not render {template}: {message}")]
-    Render {
-        /// The template's name, e.g. `publish.sh.j2`.
-        template: &'static str,
-        /// What went wrong.
-        message: String,
     },
     /// A template read from text is not well-formed JSON or YAML.
     #[error(
@@ -248,33 +145,15 @@ pub enum Error {
         limit: usize,
     },
     /// An error a higher layer defines for its own constructs, so that this, the lowest
-    /// layer, names none of them: `catalog::CatalogError` (products, versions, launch roles,
-    /// packages) and `sagemaker::SageMakerError` (workloads that do not fit their network).
-    /// It says what that error says; [`Error::downcast_ref`] gives the error itself.
+    /// layer, names none of them: `iam::IamError` (unknown actions and condition keys, policy
+    /// JSON, evaluation), `net::NetError` (subnet plans, endpoint policies),
+    /// `sagemaker::SageMakerError` (workloads that do not fit their network),
+    /// `catalog::CatalogError` (products, versions, launch roles, packages),
+    /// `patterns::config::ConfigError` (config files), `analysis::CheckError` (a failed
+    /// privacy check) and `render::RenderError` (text templates). It says what that error
+    /// says; [`Error::downcast_ref`] gives the error itself.
     #[error(transparent)]
     Layer(LayerError),
-    /// An error-level privacy check failed on the synthesized template.
-    #[error(
-        "resource `{resource}` fails check {rule}, {message}; fix: {fix}; if this is intended, suppress {rule} on `{resource}` with a reason"
-    )]
-    CheckFailed {
-        /// The rule's stable ID, e.g. `AG-NET-001`.
-        rule: String,
-        /// The logical ID of the resource at fault.
-        resource: String,
-        /// The rule's title and what is wrong with the resource (and how many other
-        /// error-level findings there are).
-        message: String,
-        /// How to fix it.
-        fix: String,
-    },
-}
-
-fn did_you_mean(suggestion: &Option<impl fmt::Display>) -> String {
-    match suggestion {
-        Some(s) => format!("; did you mean `{s}`?"),
-        None => String::new(),
-    }
 }
 
 /// A [`std::io::Error`] kept whole in [`Error::Io`], shared so that [`Error`] stays `Clone`.
@@ -398,12 +277,26 @@ impl Error {
     }
 
     /// The higher layer's error inside an [`Error::Layer`], if it is a `T`
-    /// (`catalog::CatalogError`, `sagemaker::SageMakerError`).
+    /// (`net::NetError`, `catalog::CatalogError`, ...).
     pub fn downcast_ref<T: std::error::Error + 'static>(&self) -> Option<&T> {
         match self {
             Error::Layer(LayerError(e)) => e.downcast_ref::<T>(),
             _ => None,
         }
+    }
+
+    /// Whether this is an [`Error::Layer`] carrying a `T`, as `<dyn std::error::Error>::is` says
+    /// of a boxed error.
+    ///
+    /// ```
+    /// use airgap::net::{NetError, Vpc};
+    /// use airgap::template::Stack;
+    /// let err = Vpc::new("Network").cidr("10.0.0.0/16").zones(1).subnet_cidrs(["10.1.0.0/24"])
+    ///     .add_to(&mut Stack::new("Demo")).unwrap_err();
+    /// assert!(err.is::<NetError>());
+    /// ```
+    pub fn is<T: std::error::Error + 'static>(&self) -> bool {
+        self.downcast_ref::<T>().is_some()
     }
 
     /// The I/O error behind an [`Error::Io`].

@@ -18,6 +18,7 @@
 //! ```
 
 mod cidr;
+mod error;
 mod model;
 mod policy;
 mod reach;
@@ -25,6 +26,7 @@ mod rules;
 mod synth;
 mod workloads;
 
+pub use error::CheckError;
 pub use model::{EndpointInfo, Network, RouteInfo, RouteTableInfo, SubnetInfo, VpcInfo};
 pub use policy::{PolicyStatement, describe_policy, policy_documents};
 pub use reach::{

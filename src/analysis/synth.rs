@@ -3,9 +3,10 @@
 //! It lives here, not in the template layer, because the template layer must not know about
 //! networks; see docs/design-notes.md.
 
+use super::error::CheckError;
 use super::rules::check;
 use crate::catalog::{Portfolio, Product, Release};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::patterns::config::NetworkConfig;
 use crate::patterns::portfolio::NetworkPortfolio;
 use crate::template::{Stack, Synthesized, Warning};
@@ -13,7 +14,7 @@ use crate::template::{Stack, Synthesized, Warning};
 impl Stack {
     /// Finishes the template and runs the privacy checks: an error-level finding that is not
     /// suppressed on its resource (see [`Stack::suppress`]) fails synthesis with
-    /// [`Error::CheckFailed`]; warnings, info and suppressed findings are returned as
+    /// [`CheckError`]; warnings, info and suppressed findings are returned as
     /// [`Warning::Check`] in [`Synthesized::warnings`].
     ///
     /// ```
@@ -48,12 +49,13 @@ fn checked(mut out: Synthesized) -> Result<Synthesized> {
             1 => " (and 1 more error-level finding)".into(),
             n => format!(" (and {n} more error-level findings)"),
         };
-        return Err(Error::CheckFailed {
+        return Err(CheckError {
             rule: first.rule.id.to_string(),
             resource: first.resource.clone(),
             message: format!("{}: {}{more}", first.rule.title, first.message),
             fix: first.rule.fix.to_string(),
-        });
+        }
+        .into());
     }
     for f in findings {
         let level = match (&f.suppressed, f.rule.severity) {

@@ -352,6 +352,9 @@ pub(crate) fn write_atomically(dir: &Path, files: &[(String, Vec<u8>)], force: b
         }));
     }
     let (parent, prefix) = beside(dir)?;
+    // The release folder may be new and deep (`--out releases/2026/net`): its parents are
+    // made, as they were before the temporary folder moved beside it.
+    fs::create_dir_all(&parent).map_err(|e| Error::io("create", &parent, e))?;
     remove_stale(&parent, &prefix);
     let tmp = tempfile::Builder::new()
         .prefix(&format!("{prefix}tmp-{}-", std::process::id()))
@@ -436,6 +439,16 @@ mod tests {
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect()
+    }
+
+    #[test]
+    fn a_folder_whose_parents_do_not_exist_yet_is_written() {
+        let d = scratch("deep");
+        let dir = d.join("releases").join("2026").join("net");
+        let files = [("manifest.json".to_string(), b"{}".to_vec())];
+        write_atomically(&dir, &files, false).unwrap();
+        assert_eq!(fs::read(dir.join("manifest.json")).unwrap(), b"{}");
+        fs::remove_dir_all(&d).unwrap();
     }
 
     #[test]

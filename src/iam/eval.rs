@@ -7,11 +7,12 @@ use indexmap::IndexMap;
 
 use super::catalog;
 use super::conditions::{arn_like, condition};
+use super::error::IamError;
 use super::policy::{Effect, PolicyDocument, PolicyKind, Principal, Statement};
 use super::request::{Caller, ContextValue, Identity, Request, Slot};
 use super::values::{Env, resolve, substitute};
 use super::wildcard::{Tok, match_tokens};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// What a policy decides about a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,7 +125,7 @@ impl PolicyDocument {
     /// and `?` are wildcards; policy variables (`${aws:username}`) take the request's values;
     /// template names (`${AWS::Partition}`, `${AWS::AccountId}`, `Ref`, `Fn::ImportValue`)
     /// take the values the request gives them. A condition with a key the catalog does not
-    /// know, or a value the request cannot supply, is an [`Error::CannotEvaluate`]: the
+    /// know, or a value the request cannot supply, is an [`IamError::CannotEvaluate`]: the
     /// evaluator never guesses, so it never allows by accident. Where AWS's documentation
     /// gives no answer, the evaluation takes the one that denies and says so in
     /// [`Decision::assumptions`].
@@ -171,7 +172,7 @@ impl PolicyDocument {
                 slots: &slots,
                 effect: s.effect,
             };
-            let fail = |message: String| Error::CannotEvaluate {
+            let fail = |message: String| IamError::CannotEvaluate {
                 statement: at.to_string(),
                 message,
             };

@@ -6,6 +6,7 @@
 pub mod catalog;
 mod condition;
 mod conditions;
+mod error;
 mod eval;
 mod lint;
 mod names;
@@ -17,6 +18,7 @@ mod values;
 mod wildcard;
 
 pub use condition::{Condition, ConditionKey, ConditionOperator, SetQualifier};
+pub use error::IamError;
 pub use eval::{Decision, Outcome, StatementRef};
 pub use lint::{Finding, FindingKind, retired_action};
 pub use names::{Action, Arn, bucket_name_problem, is_legacy_bucket_name};

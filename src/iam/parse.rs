@@ -4,16 +4,18 @@ use crate::template::json_kind as kind;
 use serde_json::Value;
 
 use super::condition::{Condition, ConditionKey, ConditionOperator, SetQualifier};
+use super::error::IamError;
 use super::names::{Action, Arn, unescape_sub};
 use super::policy::{Effect, Lists, PolicyDocument, Principal, PrincipalEntry, Statement};
 use crate::error::{Error, Result};
 use crate::template::{Expr, Intrinsic};
 
 fn err(path: &str, message: impl Into<String>) -> Error {
-    Error::PolicyJson {
+    IamError::PolicyJson {
         path: path.to_string(),
         message: message.into(),
     }
+    .into()
 }
 
 /// One value or a list of them, remembering which.

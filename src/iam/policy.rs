@@ -5,6 +5,7 @@ use serde_json::{Map, Value, json};
 
 use super::catalog;
 use super::condition::Condition;
+use super::error::IamError;
 use super::names::{Action, Arn};
 use crate::error::{Error, Location, Result};
 use crate::template::Expr;
@@ -377,21 +378,23 @@ impl Statement {
                 other => other,
             })?;
             if let Err(unknown) = catalog::check_action(a) {
-                return Err(Error::UnknownAction {
+                return Err(IamError::UnknownAction {
                     at: field("Action"),
                     action: a.clone(),
                     reason: unknown.reason,
-                    suggestion: unknown.suggestion.map(String::into_boxed_str),
-                });
+                    suggestion: unknown.suggestion,
+                }
+                .into());
             }
         }
         for c in &self.conditions {
             if !catalog::is_condition_key(c.key.as_str()) {
-                return Err(Error::UnknownConditionKey {
+                return Err(IamError::UnknownConditionKey {
                     at: field("Condition"),
                     key: c.key.as_str().to_string(),
                     suggestion: catalog::suggest_condition_key(c.key.as_str()),
-                });
+                }
+                .into());
             }
         }
         let has_resource = self.any_resource

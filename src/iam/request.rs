@@ -7,6 +7,7 @@ use std::fmt;
 use indexmap::IndexMap;
 
 use super::catalog;
+use super::error::IamError;
 use crate::error::{Error, Location, Result};
 use crate::template::Partition;
 
@@ -314,11 +315,11 @@ impl Request {
                 ),
             });
         }
-        catalog::check_action(&self.action).map_err(|unknown| Error::UnknownAction {
+        catalog::check_action(&self.action).map_err(|unknown| IamError::UnknownAction {
             at: at("action"),
             action: self.action.clone(),
             reason: unknown.reason,
-            suggestion: unknown.suggestion.map(String::into_boxed_str),
+            suggestion: unknown.suggestion,
         })?;
         if self.resource.is_empty() {
             return Err(Error::Invalid {

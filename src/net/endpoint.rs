@@ -2,6 +2,7 @@ use std::borrow::Cow;
 
 use serde_json::Value;
 
+use super::error::NetError;
 use super::security_group::{Port, SecurityGroupRef};
 use super::selection::SubnetSelection;
 use super::vpc::{VpcRef, camel};
@@ -320,20 +321,22 @@ fn policy_value(
     construct: &str,
 ) -> Result<Option<Value>> {
     match policy {
-        Some(_) if !service.supports_policy() => Err(Error::EndpointPolicyNotSupported {
+        Some(_) if !service.supports_policy() => Err(NetError::EndpointPolicyNotSupported {
             at: Location::new(construct, "policy"),
             service: service.id().to_string(),
-        }),
+        }
+        .into()),
         Some(p) => {
             p.validate(PolicyKind::Resource, construct)?;
             if let Some(prefix) = service.iam_prefix()
                 && !allows_any_action_of(p, prefix)
             {
-                return Err(Error::EndpointPolicyOffService {
+                return Err(NetError::EndpointPolicyOffService {
                     at: Location::new(construct, "policy"),
                     service: service.id().to_string(),
                     prefix: prefix.to_string(),
-                });
+                }
+                .into());
             }
             Ok(Some(p.to_value()))
         }
@@ -388,7 +391,7 @@ fn check_private_dns_unique(
 ///
 /// A security group is required: there is no implicit one open to the whole VPC. The endpoint
 /// gets the service's [default policy](Service::default_policy) unless given one; services whose
-/// endpoints take no policy refuse one with [`Error::EndpointPolicyNotSupported`].
+/// endpoints take no policy refuse one with [`NetError::EndpointPolicyNotSupported`].
 ///
 /// ```
 /// use airgap::net::{InterfaceEndpoint, Peer, Port, SecurityGroup, Service, Vpc};

@@ -7,6 +7,7 @@
 mod cidr;
 mod connections;
 mod endpoint;
+mod error;
 mod flow_log;
 mod key;
 mod security_group;
@@ -18,6 +19,7 @@ pub use connections::{Connectable, Flow, FlowRules, allow, allow_default_port};
 pub use endpoint::{
     CHINA_CONDITION, EndpointRef, EndpointType, GatewayEndpoint, InterfaceEndpoint, Service,
 };
+pub use error::NetError;
 pub use flow_log::{DEFAULT_RETENTION_DAYS, FlowLog, FlowLogRef, RETENTION_DAYS};
 pub(crate) use key::DataKey;
 pub use security_group::{

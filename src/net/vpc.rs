@@ -3,6 +3,7 @@ use std::sync::Arc;
 use serde_json::json;
 
 use super::cidr::Ipv4Cidr;
+use super::error::NetError;
 use crate::error::{Error, Location, Result};
 use crate::template::{
     AwsParameterType, ConditionRef, Expr, Parameter, Partition, Pseudo, Resource, ResourceRef,
@@ -575,18 +576,20 @@ impl Vpc {
                 ));
             }
             if !vpc_cidr.contains(&b) {
-                return Err(Error::SubnetOutsideVpc {
+                return Err(NetError::SubnetOutsideVpc {
                     at: Location::new(&c, "subnet_cidrs"),
                     subnet: b.to_string(),
                     vpc: vpc_cidr.to_string(),
-                });
+                }
+                .into());
             }
             if let Some(other) = blocks.iter().find(|o| o.overlaps(&b)) {
-                return Err(Error::SubnetOverlap {
+                return Err(NetError::SubnetOverlap {
                     at: Location::new(&c, "subnet_cidrs"),
                     first: other.to_string(),
                     second: b.to_string(),
-                });
+                }
+                .into());
             }
             blocks.push(b);
         }

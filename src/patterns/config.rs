@@ -14,7 +14,9 @@ use super::sagemaker::{SecureSageMakerNetwork, Workload};
 use crate::error::{Error, Location, Result};
 use crate::net::Service;
 use crate::template::Stack;
+pub use error::ConfigError;
 
+mod error;
 mod read;
 
 /// The stack's name in error messages.
@@ -146,10 +148,7 @@ impl Default for NetworkConfig {
 }
 
 fn field_error(field: &str, message: impl Into<String>) -> Error {
-    Error::Config {
-        at: format!("field `{field}`"),
-        message: message.into(),
-    }
+    ConfigError::new(format!("field `{field}`"), message).into()
 }
 
 /// The known field nearest to a misspelt one, if it is near enough to be what was meant.
@@ -212,22 +211,24 @@ impl NetworkConfig {
                     .next()
                     .unwrap_or(&message)
                     .to_string();
-                Error::Config {
-                    at: format!("line {line}, column {column}"),
-                    message: format!("not valid JSON: {message}"),
-                }
+                ConfigError::new(
+                    format!("line {line}, column {column}"),
+                    format!("not valid JSON: {message}"),
+                )
+                .into()
             }
             other => other,
         })?;
         match doc {
             Value::Object(fields) => Ok(fields),
-            other => Err(Error::Config {
-                at: "document".into(),
-                message: format!(
+            other => Err(ConfigError::new(
+                "document",
+                format!(
                     "expected an object of settings such as {{\"zones\": 2}}, found {}",
                     kind(&other)
                 ),
-            }),
+            )
+            .into()),
         }
     }
 

@@ -14,6 +14,7 @@
 
 mod diagram;
 pub mod diff;
+mod error;
 pub mod publish;
 mod review;
 pub mod sarif;
@@ -25,6 +26,7 @@ use serde_json::Value;
 use crate::analysis::SuppressionPolicy;
 use crate::error::{Error, Result};
 use crate::template::Template;
+pub use error::RenderError;
 
 /// What an interface endpoint costs per zone and hour, in US dollars, when the caller gives no
 /// price: the us-east-1 list price of AWS PrivateLink interface endpoints (data processing,
@@ -90,30 +92,22 @@ fn environment() -> Result<Environment<'static>> {
         .lstrip_blocks(true)
         .keep_trailing_newline(true)
         .build()
-        .map_err(|e| Error::Render {
-            template: "(syntax)",
-            message: e.to_string(),
-        })?;
+        .map_err(|e| RenderError::new("(syntax)", e))?;
     env.set_syntax(syntax);
     // A name the template reads but the context lacks (a misspelt field) is an error, not an
     // empty cell.
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.add_filter("label", |s: &str| diagram::label(s));
     for (name, source) in [("review.md.j2", REVIEW), ("diagram.mmd.j2", DIAGRAM)] {
-        env.add_template(name, source).map_err(|e| Error::Render {
-            template: name,
-            message: e.to_string(),
-        })?;
+        env.add_template(name, source)
+            .map_err(|e| RenderError::new(name, e))?;
     }
     Ok(env)
 }
 
 fn render(name: &'static str, context: &impl Serialize) -> Result<String> {
     let env = environment()?;
-    let err = |e: minijinja::Error| Error::Render {
-        template: name,
-        message: e.to_string(),
-    };
+    let err = |e: minijinja::Error| Error::from(RenderError::new(name, e));
     let tmpl = env.get_template(name).map_err(err)?;
     tmpl.render(minijinja::Value::from(minijinja::value::Serde(context)))
         .map_err(err)
@@ -168,10 +162,8 @@ fn table_safe(v: &mut Value) {
 /// ```
 pub fn review_report(t: &Template, options: &ReportOptions) -> Result<String> {
     let review = review::Review::of(t, options);
-    let mut context = serde_json::to_value(&review).map_err(|e| Error::Render {
-        template: "review.md.j2",
-        message: e.to_string(),
-    })?;
+    let mut context =
+        serde_json::to_value(&review).map_err(|e| RenderError::new("review.md.j2", e))?;
     table_safe(&mut context);
     // The diagram goes in after `table_safe`: it is a block of lines, not a table cell.
     context["diagram"] = Value::String(mermaid_diagram(t)?);

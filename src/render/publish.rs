@@ -9,6 +9,7 @@ use minijinja::{Environment, UndefinedBehavior, Value as JinjaValue};
 use serde::Serialize;
 use serde_json::Value;
 
+use super::RenderError;
 use crate::catalog::Release;
 use crate::catalog::package::{self, PackageSummary, WriteOptions};
 use crate::error::{Error, Result};
@@ -22,10 +23,7 @@ pub fn shell_quote(s: &str) -> String {
 }
 
 fn render_error(e: &minijinja::Error) -> Error {
-    Error::Render {
-        template: TEMPLATE_NAME,
-        message: e.to_string(),
-    }
+    RenderError::new(TEMPLATE_NAME, e).into()
 }
 
 /// Everything `publish.sh.j2` reads; the manifest's values go in as they are.

@@ -7,7 +7,7 @@ use crate::common;
 use crate::examples::sagemaker_vpc as example;
 
 use airgap::Error;
-use airgap::analysis::check;
+use airgap::analysis::{CheckError, check};
 use airgap::net::{Peer, Port, SecurityGroup, Vpc};
 use airgap::template::{Resource, Stack, Template, Warning};
 
@@ -33,18 +33,18 @@ fn stack_with_internet_gateway() -> (Stack, airgap::template::ResourceRef) {
 fn an_error_level_finding_stops_synthesis_naming_rule_resource_and_fix() {
     let (stack, _) = stack_with_internet_gateway();
     let err = stack.synth().unwrap_err();
-    match &err {
-        Error::CheckFailed {
+    match err.downcast_ref::<CheckError>() {
+        Some(CheckError {
             rule,
             resource,
             fix,
             ..
-        } => {
+        }) => {
             assert_eq!(rule, "AG-NET-001");
             assert_eq!(resource, "Igw");
             assert!(fix.contains("VPC endpoints"), "{fix}");
         }
-        other => panic!("expected CheckFailed, got {other:?}"),
+        _ => panic!("expected a CheckError, got {err:?}"),
     }
     assert!(
         err.to_string()

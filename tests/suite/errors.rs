@@ -3,7 +3,7 @@
 
 use airgap::iam::{Arn, PolicyDocument, Statement};
 use airgap::net::{
-    FlowLog, GatewayEndpoint, InterfaceEndpoint, Peer, Port, SecurityGroup, Service, Vpc,
+    FlowLog, GatewayEndpoint, InterfaceEndpoint, NetError, Peer, Port, SecurityGroup, Service, Vpc,
 };
 use airgap::patterns::sagemaker::{SecureSageMakerNetwork, Workload};
 use airgap::sagemaker::SageMakerError;
@@ -18,14 +18,14 @@ fn at(e: &Error) -> &Location {
     if let Some(SageMakerError::MissingEndpoints { at, .. }) = e.downcast_ref() {
         return at;
     }
+    if let Some(net) = e.downcast_ref::<NetError>() {
+        return net.at();
+    }
     match e {
         Error::Parse { at, .. }
         | Error::Invalid { at, .. }
-        | Error::SubnetOverlap { at, .. }
-        | Error::SubnetOutsideVpc { at, .. }
         | Error::ForeignConstruct { at, .. }
-        | Error::DanglingReference { at, .. }
-        | Error::EndpointPolicyNotSupported { at, .. } => at,
+        | Error::DanglingReference { at, .. } => at,
         other => panic!("{other:?} has no location"),
     }
 }
@@ -76,14 +76,14 @@ fn subnets_that_overlap() {
         "10.0.1.0/24",
         "10.0.1.128/25",
     ]));
-    match &e {
-        Error::SubnetOverlap { first, second, .. } => {
+    match e.downcast_ref::<NetError>() {
+        Some(NetError::SubnetOverlap { first, second, .. }) => {
             assert_eq!(
                 (first.as_str(), second.as_str()),
                 ("10.0.1.0/24", "10.0.1.128/25")
             );
         }
-        other => panic!("{other:?}"),
+        _ => panic!("{e:?}"),
     }
     assert_at(&e, "Vpc 'Network'", "subnet_cidrs");
 }
@@ -96,7 +96,7 @@ fn a_subnet_outside_the_vpc() {
         "10.0.2.0/24",
     ]));
     assert!(
-        matches!(e, Error::SubnetOutsideVpc { ref subnet, .. } if subnet == "10.1.0.0/24"),
+        matches!(e.downcast_ref(), Some(NetError::SubnetOutsideVpc { subnet, .. }) if subnet == "10.1.0.0/24"),
         "{e:?}"
     );
 }
@@ -313,7 +313,7 @@ fn a_policy_on_an_endpoint_that_takes_none() {
         .add_to(&mut stack)
         .unwrap_err();
     assert!(
-        matches!(e, Error::EndpointPolicyNotSupported { ref service, .. } if service == "notebook"),
+        matches!(e.downcast_ref(), Some(NetError::EndpointPolicyNotSupported { service, .. }) if service == "notebook"),
         "{e:?}"
     );
 }

@@ -1,10 +1,9 @@
 //! Policy documents: the seed's policy typed and parsed, round trips, the catalog's checks,
 //! errors with JSON paths, lint findings and the presets.
 
-use airgap::Error;
 use airgap::iam::{
-    Arn, Condition, FindingKind, Outcome, PolicyDocument, PolicyKind, Request, Statement, catalog,
-    presets,
+    Arn, Condition, FindingKind, IamError, Outcome, PolicyDocument, PolicyKind, Request, Statement,
+    catalog, presets,
 };
 use airgap::patterns::sagemaker::SecureSageMakerNetwork;
 use airgap::template::{Partition, Stack};
@@ -118,9 +117,10 @@ fn a_policy_variable_beside_template_names_is_escaped_in_fn_sub() -> airgap::Res
 }
 
 fn json_error(v: Value) -> (String, String) {
-    match PolicyDocument::from_value(&v) {
-        Err(Error::PolicyJson { path, message }) => (path, message),
-        other => panic!("expected a JSON error, got {other:?}"),
+    let e = PolicyDocument::from_value(&v).unwrap_err();
+    match e.downcast_ref::<IamError>() {
+        Some(IamError::PolicyJson { path, message }) => (path.clone(), message.clone()),
+        _ => panic!("expected a JSON error, got {e:?}"),
     }
 }
 
@@ -164,18 +164,14 @@ fn parse_errors_give_the_json_path() {
 }
 
 fn unknown_action(policy: &PolicyDocument) -> (String, Option<String>, String) {
-    match policy.validate(PolicyKind::Resource, "GatewayEndpoint 's3'") {
-        Err(e @ Error::UnknownAction { .. }) => {
-            let message = e.to_string();
-            let Error::UnknownAction {
-                action, suggestion, ..
-            } = e
-            else {
-                unreachable!()
-            };
-            (action, suggestion.map(String::from), message)
-        }
-        other => panic!("expected an unknown action, got {other:?}"),
+    let e = policy
+        .validate(PolicyKind::Resource, "GatewayEndpoint 's3'")
+        .unwrap_err();
+    match e.downcast_ref::<IamError>() {
+        Some(IamError::UnknownAction {
+            action, suggestion, ..
+        }) => (action.clone(), suggestion.clone(), e.to_string()),
+        _ => panic!("expected an unknown action, got {e:?}"),
     }
 }
 
@@ -272,14 +268,17 @@ fn unknown_condition_keys_are_refused() {
             .any_resource()
             .condition(Condition::string_equals("aws:SourceVcpe", "vpce-1").unwrap()),
     );
-    match policy.validate(PolicyKind::Resource, "GatewayEndpoint 's3'") {
-        Err(Error::UnknownConditionKey {
+    let e = policy
+        .validate(PolicyKind::Resource, "GatewayEndpoint 's3'")
+        .unwrap_err();
+    match e.downcast_ref::<IamError>() {
+        Some(IamError::UnknownConditionKey {
             key, suggestion, ..
         }) => {
             assert_eq!(key, "aws:SourceVcpe");
             assert_eq!(suggestion.as_deref(), Some("aws:SourceVpce"));
         }
-        other => panic!("expected an unknown key, got {other:?}"),
+        _ => panic!("expected an unknown key, got {e:?}"),
     }
 }
 

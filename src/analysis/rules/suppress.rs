@@ -13,6 +13,7 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use crate::analysis::policy::one_or_many;
+use crate::patterns::config::ConfigError;
 use crate::template::Resource;
 
 /// Where a suppression was written.
@@ -125,10 +126,7 @@ impl SuppressionPolicy {
     /// ```
     pub fn from_json(text: &str) -> crate::Result<Self> {
         use crate::Error;
-        let bad = |at: &str, message: String| Error::Config {
-            at: at.to_string(),
-            message,
-        };
+        let bad = |at: &str, message: String| Error::from(ConfigError::new(at, message));
         let doc = crate::template::json_to_value(text)?;
         let fields = doc.as_object().ok_or_else(|| {
             bad(
