@@ -37,7 +37,13 @@ fn collect(
 ) {
     match v {
         Value::Object(m) => {
+            // A scalar holds no policy: skip it before spelling out its path.
+            let nested = |v: &Value| matches!(v, Value::Object(_) | Value::Array(_));
             for (k, val) in m {
+                let policy_text = val.is_string() && POLICY_KEYS.contains(&k.as_str());
+                if !nested(val) && !policy_text {
+                    continue;
+                }
                 let here = if path.is_empty() {
                     k.clone()
                 } else {
@@ -59,6 +65,9 @@ fn collect(
         }
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
+                if !matches!(item, Value::Object(_) | Value::Array(_)) {
+                    continue;
+                }
                 collect(resource, format!("{path}[{i}]"), item, endpoint, out);
             }
         }

@@ -408,7 +408,7 @@ fn sg_rules(t: &Template) -> Vec<(String, String, serde_json::Map<String, Value>
     out
 }
 
-fn internet(c: &mut Ctx) {
+fn internet(c: &mut Ctx, network: &Network) {
     let t = c.t;
     for (id, r) in &t.resources {
         let p = &r.properties;
@@ -474,7 +474,7 @@ fn internet(c: &mut Ctx) {
         }
     }
     split_default_routes(c);
-    for s in Network::of(t).subnets {
+    for s in &network.subnets {
         if s.zone_hard_coded {
             c.find(NET_ZONES, &s.id, format!("is pinned to zone `{}`", s.zone));
         }
@@ -567,9 +567,8 @@ fn security_groups(c: &mut Ctx) {
     }
 }
 
-fn endpoints(c: &mut Ctx) {
+fn endpoints(c: &mut Ctx, network: &Network) {
     let t = c.t;
-    let network = Network::of(t);
     let vpc_net = |vpc: Option<&String>| -> Option<IpNet> {
         let r = t.resources.get(vpc?)?;
         cidr::network(&resolve_str(t, r.properties.get("CidrBlock")?)?)
@@ -852,9 +851,11 @@ pub fn check_with(t: &Template, policy: &SuppressionPolicy) -> Vec<Finding> {
         policy,
         out: Vec::new(),
     };
-    internet(&mut c);
+    // Read once for the two checks that ask about it.
+    let network = Network::of(t);
+    internet(&mut c, &network);
     security_groups(&mut c);
-    endpoints(&mut c);
+    endpoints(&mut c, &network);
     logging(&mut c);
     sagemaker(&mut c);
     policies(&mut c);
