@@ -1,5 +1,6 @@
 //! `airgap synth`: the secure SageMaker network as a template, from flags and a config file.
 
+use std::borrow::Cow;
 use std::path::PathBuf;
 
 use airgap::net::Service;
@@ -293,10 +294,11 @@ pub fn run(args: Args, ui: &Ui) -> Result<Outcome, Failure> {
     for warning in synth.warnings() {
         ui.warning(&warning.to_string());
     }
-    let body = match (format, args.minify) {
-        (Format::Yaml, _) => synth.to_yaml(),
-        (Format::Json, true) => synth.to_json_compact() + "\n",
-        (Format::Json, false) => synth.to_json_pretty().to_string(),
+    // The pretty JSON is made by synthesis already: written as it is, not copied.
+    let body: Cow<str> = match (format, args.minify) {
+        (Format::Yaml, _) => synth.to_yaml().into(),
+        (Format::Json, true) => (synth.to_json_compact() + "\n").into(),
+        (Format::Json, false) => synth.to_json_pretty().into(),
     };
     write_output(args.out.as_deref(), body.as_bytes())?;
     Ok(Outcome::Success)

@@ -618,6 +618,10 @@ pub fn suggest_condition_key(key: &str) -> Option<String> {
 }
 
 fn template_key_match(known: &str, key: &str) -> bool {
+    // Most keys have no `${...}` part: the comparison below without building a pattern.
+    if !known.contains(['$', '*', '?']) {
+        return known.eq_ignore_ascii_case(key);
+    }
     // Turn `${Anything}` into `*` and reuse the wildcard matcher; a template key whose filled
     // part is empty is no key at all.
     let mut pattern = String::new();
