@@ -2,6 +2,8 @@
 //! zones, route tables, endpoints. Values that are only known at launch (a `Ref` to a
 //! parameter, an import) are kept as a readable short form instead of being guessed.
 
+use std::borrow::Cow;
+
 use indexmap::IndexMap;
 use serde_json::Value;
 
@@ -269,10 +271,16 @@ pub(crate) fn is_aws_service(v: Option<&Value>) -> bool {
 /// A policy value as a JSON document: written inline, or as a JSON string (possibly inside
 /// `Fn::Sub`, as hand-written templates often do).
 pub(crate) fn policy_value(v: &Value) -> Option<Value> {
+    policy_in(v).map(Cow::into_owned)
+}
+
+/// [`policy_value`], borrowed from `v` where it is written as JSON (the checks read every policy
+/// of every synthesis, and need not copy them to read them).
+pub(crate) fn policy_in(v: &Value) -> Option<Cow<'_, Value>> {
     match v {
-        Value::Object(m) if m.contains_key("Statement") => Some(v.clone()),
-        Value::String(s) => serde_json::from_str(s).ok(),
-        _ => serde_json::from_str(sub_text(v)?).ok(),
+        Value::Object(m) if m.contains_key("Statement") => Some(Cow::Borrowed(v)),
+        Value::String(s) => serde_json::from_str(s).ok().map(Cow::Owned),
+        _ => serde_json::from_str(sub_text(v)?).ok().map(Cow::Owned),
     }
 }
 

@@ -11,7 +11,7 @@ use serde_json::{Map, Value, json};
 
 use super::{Ctx, IAM_ADMIN, IAM_NOT_ACTION, IAM_PASS_ROLE, IAM_SAGEMAKER_NETWORK};
 use crate::analysis::model::{display, ref_list};
-use crate::analysis::policy::{PolicyStatement, one_or_many, policy_documents_where, statements};
+use crate::analysis::policy::{FoundPolicy, one_or_many, policy_documents_where, statements};
 use crate::iam::catalog::action_info;
 use crate::iam::wildcard_match;
 use crate::template::{Template, sub_text};
@@ -310,18 +310,13 @@ fn principals(t: &Template, id: &str, attached_by: &HashMap<String, Vec<String>>
 /// The Deny statements that apply wherever the policies of `id` do: those of every identity
 /// policy of the template that is part of the same principal's permissions.
 fn denies_for<'a>(
-    docs: &'a [PolicyStatement],
+    docs: &'a [FoundPolicy<'a>],
     held_by: &HashMap<&str, Vec<String>>,
     id: &str,
 ) -> Vec<&'a Value> {
     let mine = &held_by[id];
     docs.iter()
-        .filter(|d| {
-            d.resource == id
-                || held_by[d.resource.as_str()]
-                    .iter()
-                    .any(|p| mine.contains(p))
-        })
+        .filter(|d| d.resource == id || held_by[d.resource].iter().any(|p| mine.contains(p)))
         .flat_map(|d| statements(&d.document))
         .filter(|s| s.get("Effect").and_then(Value::as_str) == Some("Deny"))
         .collect()
@@ -329,7 +324,7 @@ fn denies_for<'a>(
 
 pub(super) fn identity_policies(c: &mut Ctx) {
     let t = c.t;
-    let docs: Vec<PolicyStatement> =
+    let docs: Vec<FoundPolicy> =
         policy_documents_where(t, |r| IDENTITY_TYPES.contains(&r.resource_type.as_str()))
             .into_iter()
             .filter(|d| !d.property.contains("AssumeRolePolicyDocument"))
@@ -350,17 +345,13 @@ pub(super) fn identity_policies(c: &mut Ctx) {
         })
         .map(|(id, _)| id.as_str());
     let mut held_by: HashMap<&str, Vec<String>> = HashMap::new();
-    for id in docs
-        .iter()
-        .map(|d| d.resource.as_str())
-        .chain(principal_ids)
-    {
+    for id in docs.iter().map(|d| d.resource).chain(principal_ids) {
         held_by
             .entry(id)
             .or_insert_with(|| principals(t, id, &attached_by));
     }
     for doc in &docs {
-        let denies = denies_for(&docs, &held_by, &doc.resource);
+        let denies = denies_for(&docs, &held_by, doc.resource);
         let listed = doc.document.get("Statement").is_some_and(Value::is_array);
         for (i, s) in statements(&doc.document).into_iter().enumerate() {
             let at = if listed {
@@ -368,7 +359,7 @@ pub(super) fn identity_policies(c: &mut Ctx) {
             } else {
                 format!("{}.Statement", doc.property)
             };
-            check_statement(c, &doc.resource, &at, s, &denies);
+            check_statement(c, doc.resource, &at, s, &denies);
         }
     }
     for (id, r) in &t.resources {

@@ -15,7 +15,9 @@ use serde_json::{Value, json};
 
 use super::cidr;
 use super::model::{Network, branches, display, ref_target, resolve_str, truthy};
-use super::policy::{any_principal, has_condition, one_or_many, policy_documents, statements};
+use super::policy::{
+    any_principal, has_condition, one_or_many, policy_documents_where, statements,
+};
 use super::reach::is_no_traffic_rule;
 use crate::iam::catalog::check_action;
 use crate::iam::retired_action;
@@ -734,7 +736,7 @@ fn sagemaker(c: &mut Ctx) {
 const MAX_ACTION_LEN: usize = 256;
 
 fn policies(c: &mut Ctx) {
-    for doc in policy_documents(c.t) {
+    for doc in policy_documents_where(c.t, |_| true) {
         for s in statements(&doc.document) {
             for key in ["Action", "NotAction"] {
                 for action in one_or_many(s.get(key))
@@ -747,7 +749,7 @@ fn policies(c: &mut Ctx) {
                         let shown: String = action.chars().take(60).collect();
                         c.find(
                             IAM_UNKNOWN_ACTION,
-                            &doc.resource,
+                            doc.resource,
                             format!(
                                 "{} names `{shown}...`, {} characters long: no IAM action is longer than {MAX_ACTION_LEN}",
                                 doc.property,
@@ -759,7 +761,7 @@ fn policies(c: &mut Ctx) {
                     if let Some(why) = retired_action(action) {
                         c.find(
                             IAM_UNKNOWN_ACTION,
-                            &doc.resource,
+                            doc.resource,
                             format!("{}: {why}", doc.property),
                         );
                     } else if let Err(unknown) = check_action(action) {
@@ -769,7 +771,7 @@ fn policies(c: &mut Ctx) {
                             .unwrap_or_default();
                         c.find(
                             IAM_UNKNOWN_ACTION,
-                            &doc.resource,
+                            doc.resource,
                             format!(
                                 "{} names `{action}`: {}{hint}",
                                 doc.property, unknown.reason
@@ -796,7 +798,7 @@ fn policies(c: &mut Ctx) {
             if negated {
                 c.find(
                     IAM_NOT_SOURCE_VPCE,
-                    &doc.resource,
+                    doc.resource,
                     format!(
                         "{} allows when aws:SourceVpce is NOT the endpoint",
                         doc.property
@@ -806,7 +808,7 @@ fn policies(c: &mut Ctx) {
             if !doc.endpoint_policy && any_principal(s) && !has_condition(s) {
                 c.find(
                     IAM_ANY_PRINCIPAL,
-                    &doc.resource,
+                    doc.resource,
                     format!("{} allows any principal without a condition", doc.property),
                 );
             }
