@@ -1,8 +1,6 @@
 //! The secure SageMaker network as a Service Catalog portfolio: the whole network as one
 //! product, and the same description split into three products launched in order.
 
-use serde_json::json;
-
 use super::sagemaker::{NetworkProducts, SecureSageMakerNetwork};
 use super::workloads::WorkloadProducts;
 use crate::catalog::{
@@ -11,7 +9,7 @@ use crate::catalog::{
 };
 use crate::error::{Error, Result};
 use crate::sagemaker::WorkloadKind;
-use crate::template::{Stack, Synthesized};
+use crate::template::{Expr, Stack, Synthesized};
 
 /// The name of the product that holds the whole network.
 pub const WHOLE_PRODUCT: &str = "sagemaker-network";
@@ -384,9 +382,12 @@ impl NetworkPortfolio {
     /// Production networks span at least two zones.
     fn production_rule() -> LaunchRule {
         LaunchRule::new("ProductionSpansTwoZones")
-            .when(json!({"Fn::Equals": [{"Ref": "EnvType"}, "prod"]}))
+            .when(Expr::equals(Expr::ref_("EnvType"), Expr::str("prod")))
             .assert(
-                json!({"Fn::Contains": [["2", "3", "4", "5", "6"], {"Ref": "Zones"}]}),
+                Expr::contains(
+                    ["2", "3", "4", "5", "6"].map(Expr::str),
+                    Expr::ref_("Zones"),
+                ),
                 "A production network spans at least two zones",
             )
     }
