@@ -331,7 +331,7 @@ impl Portfolio {
 
     /// The name of the permissions-boundary policy the portfolio template creates (default
     /// [`DEFAULT_BOUNDARY_NAME`]); every role of every product must name it as its
-    /// `PermissionsBoundary` ([`boundary_arn`]). IAM names are per account: two portfolios
+    /// `PermissionsBoundary` ([`boundary_arn`](super::boundary_arn)). IAM names are per account: two portfolios
     /// in one account need two names.
     pub fn boundary_name(mut self, name: impl Into<String>) -> Self {
         self.boundary_name = name.into();
