@@ -3,134 +3,130 @@
 //! actions of every service, the resource types each takes and the condition keys each can carry,
 //! and the services and actions AWS has retired.
 
-use std::sync::{LazyLock, OnceLock};
+use std::cmp::Ordering;
+use std::sync::OnceLock;
 
 use super::wildcard::wildcard_match;
 
+/// Where each service's records and each action's line start in `TEXT`, generated with it
+/// (`gen_iam_catalog.py --index`).
+#[path = "catalog_index.rs"]
+mod index;
+
 /// The generated catalog: one record a line, tab-separated (the generator's docstring gives the
-/// format). It is text rather than Rust statics so that the data and its diffs stay readable, and
-/// so that a process that never looks at a policy pays nothing for it: the services are read
-/// from the index at the top on first use, and a service's records are parsed only when it is
-/// first asked about.
+/// format). It is text rather than Rust statics so that the data and its diffs stay readable.
+/// The generated tables of integer offsets beside it say where each service's records and each
+/// action's line are, so nothing is parsed at start-up, the binary holds no pointers for the
+/// loader to patch, and an action is found by binary search over its service's lines.
 static TEXT: &str = include_str!("catalog.txt");
 
-/// One service's lines in `TEXT`, parsed on first use.
-struct ServiceEntry {
-    prefix: &'static str,
-    retired: bool,
-    body: &'static str,
-    parsed: OnceLock<ServiceData>,
-}
+/// A service's action names as a list, made on first use by [`actions`].
+static NAMES: [OnceLock<Vec<&'static str>>; index::SERVICES.len()] =
+    [const { OnceLock::new() }; index::SERVICES.len()];
 
-#[derive(Default)]
-struct ServiceData {
-    keys: Vec<&'static str>,
-    /// Resource types: name, ARN format, condition keys (comma-separated).
-    resources: Vec<(&'static str, &'static str, &'static str)>,
-    /// Action names, sorted case-insensitively (searched by binary search).
-    names: Vec<&'static str>,
-    /// Per action, in `names` order: the rest of its line, status, resource types and keys
-    /// (split when asked about, since most actions never are).
-    rows: Vec<&'static str>,
-}
+/// One service of the catalog: its row in the generated table.
+#[derive(Clone, Copy)]
+struct Service(usize);
 
-static SERVICES: LazyLock<Vec<ServiceEntry>> =
-    LazyLock::new(|| indexed(TEXT).unwrap_or_else(|| scanned(TEXT)));
-
-/// The services as the index at the top of the text lists them (`I`, prefix, status, the byte
-/// length of the service's records): a few hundred short lines read at start-up, not the 1.5 MB
-/// of records. `None` when the index does not match the records, which are then scanned.
-fn indexed(text: &'static str) -> Option<Vec<ServiceEntry>> {
-    let mut index = Vec::new();
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        if !line.starts_with('#') {
-            let Some(entry) = line.strip_prefix("I\t") else {
-                break;
-            };
-            let mut fields = entry.trim_end().split('\t');
-            let (prefix, status) = (fields.next()?, fields.next()?);
-            index.push((prefix, status, fields.next()?.parse::<usize>().ok()?));
-        }
-        offset += line.len();
-    }
-    let mut out = Vec::with_capacity(index.len());
-    for (prefix, status, bytes) in index {
-        let (header, body) = text.get(offset..offset + bytes)?.split_once('\n')?;
-        if header.strip_prefix("S\t")?.split_once('\t')? != (prefix, status) {
-            return None;
-        }
-        out.push(ServiceEntry::new(prefix, status == "retired", body));
-        offset += bytes;
-    }
-    (offset == text.len() && !out.is_empty()).then_some(out)
-}
-
-/// The services found by reading every line of the text.
-fn scanned(text: &'static str) -> Vec<ServiceEntry> {
-    let mut out: Vec<ServiceEntry> = Vec::new();
-    let mut offset = 0;
-    let mut current: Option<(usize, &'static str, bool)> = None;
-    for line in text.split_inclusive('\n') {
-        if let Some(header) = line.strip_prefix("S\t") {
-            if let Some((body_start, prefix, retired)) = current.take() {
-                out.push(ServiceEntry::new(
-                    prefix,
-                    retired,
-                    &text[body_start..offset],
-                ));
-            }
-            let mut fields = header.trim_end().split('\t');
-            let prefix = fields.next().unwrap_or_default();
-            let retired = fields.next() == Some("retired");
-            current = Some((offset + line.len(), prefix, retired));
-        }
-        offset += line.len();
-    }
-    if let Some((body_start, prefix, retired)) = current {
-        out.push(ServiceEntry::new(prefix, retired, &text[body_start..]));
-    }
-    out
-}
-
-impl ServiceEntry {
-    fn new(prefix: &'static str, retired: bool, body: &'static str) -> Self {
-        ServiceEntry {
-            prefix,
-            retired,
-            body,
-            parsed: OnceLock::new(),
-        }
+impl Service {
+    fn row(self) -> &'static [u32; 5] {
+        &index::SERVICES[self.0]
     }
 
-    fn data(&self) -> &ServiceData {
-        self.parsed.get_or_init(|| {
-            let mut d = ServiceData::default();
-            // Every line is a record kind, a tab and its fields; an action line is split only
-            // at its name here (the bulk of a service, read on every synthesis).
-            let first = |fields: &'static str| fields.split_once('\t').unwrap_or((fields, ""));
-            for line in self.body.lines() {
-                let Some((kind, fields)) = line.split_at_checked(2) else {
-                    continue;
-                };
-                match kind {
-                    "K\t" => d.keys.push(first(fields).0),
-                    "R\t" => {
-                        let (name, rest) = first(fields);
-                        let (arn, rest) = first(rest);
-                        d.resources.push((name, arn, first(rest).0));
-                    }
-                    "A\t" => {
-                        let (name, row) = first(fields);
-                        d.names.push(name);
-                        d.rows.push(row);
-                    }
-                    _ => {}
-                }
-            }
-            d
+    /// Its `K` lines (`keys`), `S` line first, or its `R` lines.
+    fn records(self, resources: bool) -> &'static str {
+        let [s, r, a, ..] = self.row().map(|o| o as usize);
+        let range = if resources { r..a } else { s..r };
+        TEXT.get(range).unwrap_or_default()
+    }
+
+    /// The `S` line's fields: prefix, status.
+    fn header(self) -> (&'static str, &'static str) {
+        let line = line_at(self.row()[0]);
+        first_field(line.get(2..).unwrap_or_default())
+    }
+
+    fn prefix(self) -> &'static str {
+        field_at(self.row()[0])
+    }
+
+    fn retired(self) -> bool {
+        self.header().1 == "retired"
+    }
+
+    /// The service's condition keys (its `K` lines).
+    fn keys(self) -> impl Iterator<Item = &'static str> {
+        let records = self.records(false).lines().skip(1);
+        records.filter_map(|line| Some(first_field(line.strip_prefix("K\t")?).0))
+    }
+
+    /// Its resource types (its `R` lines): name, ARN format, condition keys (comma-separated).
+    fn resources(self) -> impl Iterator<Item = (&'static str, &'static str, &'static str)> {
+        self.records(true).lines().filter_map(|line| {
+            let (name, rest) = first_field(line.strip_prefix("R\t")?);
+            let (arn, rest) = first_field(rest);
+            Some((name, arn, first_field(rest).0))
         })
     }
+
+    /// The byte offsets of its `A` lines, sorted by action name case-insensitively.
+    fn action_offsets(self) -> &'static [u32] {
+        let [.., first, end] = self.row().map(|o| o as usize);
+        index::ACTIONS.get(first..end).unwrap_or_default()
+    }
+
+    /// Its action names, in the catalog's order.
+    fn action_names(self) -> impl Iterator<Item = &'static str> {
+        self.action_offsets().iter().map(|&o| field_at(o))
+    }
+
+    /// The offsets of its actions from the first whose name does not sort before `key` on.
+    fn actions_from(self, key: &str) -> &'static [u32] {
+        let offsets = self.action_offsets();
+        let first = offsets.partition_point(|&o| cmp_ignore_case(field_at(o), key).is_lt());
+        &offsets[first..]
+    }
+
+    /// The `A` line of action `name` (any case).
+    fn action(self, name: &str) -> Option<&'static str> {
+        let &o = self.actions_from(name).first()?;
+        cmp_ignore_case(field_at(o), name)
+            .is_eq()
+            .then(|| line_at(o))
+    }
+
+    /// Its action names as a list, made on first use.
+    fn names(self) -> &'static [&'static str] {
+        NAMES[self.0].get_or_init(|| self.action_names().collect())
+    }
+}
+
+/// The line of `TEXT` at byte offset `at`, without its newline.
+fn line_at(at: u32) -> &'static str {
+    let rest = TEXT.get(at as usize..).unwrap_or_default();
+    rest.split_once('\n').map_or(rest, |(line, _)| line)
+}
+
+/// The first field of the record at byte offset `at` of `TEXT` (after its kind): a prefix or an
+/// action name. Names are short, so a plain loop to the tab beats a general search.
+fn field_at(at: u32) -> &'static str {
+    let start = at as usize + 2;
+    let rest = TEXT.as_bytes().get(start..).unwrap_or_default();
+    let len = rest
+        .iter()
+        .position(|&b| b == b'\t' || b == b'\n')
+        .unwrap_or(rest.len());
+    TEXT.get(start..start + len).unwrap_or_default()
+}
+
+/// A record's first field and the rest after its tab.
+fn first_field(fields: &'static str) -> (&'static str, &'static str) {
+    fields.split_once('\t').unwrap_or((fields, ""))
+}
+
+/// Every service, in prefix order.
+fn services() -> impl Iterator<Item = Service> {
+    (0..index::SERVICES.len()).map(Service)
 }
 
 /// The global condition keys (`aws:...`) that any policy may use, from the IAM User Guide's
@@ -191,13 +187,18 @@ const GLOBAL_KEYS: &[&str] = &[
     "identitystore:UserId",
 ];
 
-fn service(prefix: &str) -> Option<&'static ServiceEntry> {
-    let prefix = prefix.to_ascii_lowercase();
-    let services: &'static [ServiceEntry] = &SERVICES;
-    services
-        .binary_search_by(|s| s.prefix.cmp(prefix.as_str()))
-        .ok()
-        .map(|i| &services[i])
+/// The service with action prefix `prefix` (any case; the catalog's prefixes are lower case).
+fn service(prefix: &str) -> Option<Service> {
+    let (mut lo, mut hi) = (0, index::SERVICES.len());
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        match cmp_ignore_case(Service(mid).prefix(), prefix) {
+            Ordering::Less => lo = mid + 1,
+            Ordering::Greater => hi = mid,
+            Ordering::Equal => return Some(Service(mid)),
+        }
+    }
+    None
 }
 
 /// Whether `prefix` (such as `s3` or `sagemaker`) is the action prefix of an AWS service.
@@ -212,7 +213,7 @@ pub fn is_service(prefix: &str) -> bool {
 
 /// The actions of the service with action prefix `prefix`, as AWS spells them.
 pub fn actions(prefix: &str) -> Option<&'static [&'static str]> {
-    service(prefix).map(|s| s.data().names.as_slice())
+    service(prefix).map(Service::names)
 }
 
 /// The real actions that `pattern` (`s3:Get*`, `s3:GetObject`, `*`) stands for, as
@@ -231,40 +232,36 @@ pub fn expand(pattern: &str) -> Vec<String> {
         return Vec::new();
     };
     let mut out = Vec::new();
-    for s in SERVICES.iter() {
-        if !wildcard_match(prefix, s.prefix, true) {
+    for s in services() {
+        if !wildcard_match(prefix, s.prefix(), true) {
             continue;
         }
-        let actions = &s.data().names;
-        for a in actions.iter().filter(|a| wildcard_match(name, a, true)) {
-            out.push(format!("{}:{a}", s.prefix));
+        for a in s.action_names().filter(|a| wildcard_match(name, a, true)) {
+            out.push(format!("{}:{a}", s.prefix()));
         }
     }
     out
 }
 
 /// Orders as the catalog sorts actions: by their ASCII-lowercase bytes.
-fn cmp_ignore_case(a: &str, b: &str) -> std::cmp::Ordering {
+fn cmp_ignore_case(a: &str, b: &str) -> Ordering {
     a.bytes()
         .map(|c| c.to_ascii_lowercase())
         .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
 }
 
-/// The actions that can match `pattern`: those starting with its literal part before the first
-/// wildcard. The catalog is sorted, so they are found by binary search instead of matching
-/// every action of the service (validation runs on every synthesis).
-fn candidates<'a>(
-    actions: &'a [&'static str],
-    pattern: &str,
-) -> impl Iterator<Item = &'a &'static str> {
+/// The actions of `service` that can match `pattern`: those starting with its literal part
+/// before the first wildcard. The actions are sorted, so they are found by binary search instead
+/// of matching every action of the service (validation runs on every synthesis).
+fn candidates(service: Service, pattern: &str) -> impl Iterator<Item = &'static str> {
     let literal = &pattern[..pattern.find(['*', '?']).unwrap_or(pattern.len())];
     let starts = |a: &str| {
         a.len() >= literal.len()
             && a.as_bytes()[..literal.len()].eq_ignore_ascii_case(literal.as_bytes())
     };
     // Every action that starts with `literal` sorts at or after it.
-    let first = actions.partition_point(|a| cmp_ignore_case(a, literal).is_lt());
-    actions[first..].iter().take_while(move |a| starts(a))
+    let names = service.actions_from(literal).iter().map(|&o| field_at(o));
+    names.take_while(move |a| starts(a))
 }
 
 /// Why an action is not in the catalog, with the nearest real name where one is close.
@@ -307,15 +304,15 @@ pub fn check_action(action: &str) -> Result<(), UnknownAction> {
         };
     }
     let Some(entry) = service(prefix) else {
-        let near = nearest(prefix, SERVICES.iter().map(|s| s.prefix));
+        let near = nearest(prefix, services().map(Service::prefix));
         return Err(UnknownAction {
             reason: format!("`{prefix}` is not the action prefix of any AWS service"),
             suggestion: near.map(|n| format!("{n}:{name}")),
         });
     };
-    let (p, actions) = (entry.prefix, entry.data().names.as_slice());
+    let p = entry.prefix();
     if wild(name) {
-        if candidates(actions, name).any(|a| wildcard_match(name, a, true)) {
+        if candidates(entry, name).any(|a| wildcard_match(name, a, true)) {
             return Ok(());
         }
         return Err(UnknownAction {
@@ -323,15 +320,12 @@ pub fn check_action(action: &str) -> Result<(), UnknownAction> {
             suggestion: None,
         });
     }
-    if actions
-        .binary_search_by(|a| cmp_ignore_case(a, name))
-        .is_ok()
-    {
+    if entry.action(name).is_some() {
         return Ok(());
     }
     Err(UnknownAction {
         reason: format!("{p} has no action `{name}`"),
-        suggestion: nearest(name, actions.iter().copied()).map(|n| format!("{p}:{n}")),
+        suggestion: nearest(name, entry.names().iter().copied()).map(|n| format!("{p}:{n}")),
     })
 }
 
@@ -443,23 +437,11 @@ impl ActionInfo {
 /// The catalog's record of `action` (`prefix:Name`, no wildcards; case-insensitive), or `None`
 /// when it is not a known action.
 pub fn action_info(action: &str) -> Option<ActionInfo> {
-    let (prefix, name) = action.split_once(':')?;
-    let entry = service(prefix)?;
-    let data = entry.data();
-    let i = data
-        .names
-        .binary_search_by(|a| cmp_ignore_case(a, name))
-        .ok()?;
-    let mut row = data.rows[i].split('\t');
-    let status = row.next().unwrap_or_default();
+    let (entry, line) = action_line(action)?;
+    let mut row = line.split('\t').skip(2);
+    let status = status_of(entry, row.next().unwrap_or_default());
     let resources = row.next().unwrap_or_default();
     let own_keys = row.next().unwrap_or_default();
-    let status = match status {
-        "retired" => ActionStatus::Retired,
-        "unmodelled" => ActionStatus::Unmodelled,
-        _ if entry.retired => ActionStatus::Retired,
-        _ => ActionStatus::Current,
-    };
     let split = |list: &'static str| list.split(',').filter(|k| !k.is_empty());
     let mut keys: Vec<&'static str> = split(own_keys).collect();
     let mut resource_types = Vec::new();
@@ -468,7 +450,7 @@ pub fn action_info(action: &str) -> Option<ActionInfo> {
             Some(n) => (n, true),
             None => (r, false),
         };
-        if let Some(&(name, arn, type_keys)) = data.resources.iter().find(|t| t.0 == name) {
+        if let Some((name, arn, type_keys)) = entry.resources().find(|t| t.0 == name) {
             keys.extend(split(type_keys));
             resource_types.push(ResourceTypeInfo {
                 name,
@@ -481,17 +463,47 @@ pub fn action_info(action: &str) -> Option<ActionInfo> {
     keys.sort_unstable();
     keys.dedup();
     Some(ActionInfo {
-        prefix: entry.prefix,
-        name: data.names[i],
+        prefix: entry.prefix(),
+        name: first_field(line.get(2..).unwrap_or_default()).0,
         status,
         resource_types,
         condition_keys: keys,
     })
 }
 
+/// The service and `A` line of `action` (`prefix:Name`, no wildcards; any case).
+fn action_line(action: &str) -> Option<(Service, &'static str)> {
+    let (prefix, name) = action.split_once(':')?;
+    let entry = service(prefix)?;
+    Some((entry, entry.action(name)?))
+}
+
+fn status_of(service: Service, status: &str) -> ActionStatus {
+    match status {
+        "retired" => ActionStatus::Retired,
+        "unmodelled" => ActionStatus::Unmodelled,
+        _ if service.retired() => ActionStatus::Retired,
+        _ => ActionStatus::Current,
+    }
+}
+
+/// The prefix and name of `action` (`prefix:Name`, no wildcards; any case) as the catalog
+/// spells them, and its status: the part of [`action_info`] that the retired-action lint asks
+/// for every action of every policy, without gathering resource types and condition keys.
+pub(crate) fn action_status(action: &str) -> Option<(&'static str, &'static str, ActionStatus)> {
+    let (entry, line) = action_line(action)?;
+    let mut row = line.split('\t').skip(1);
+    let name = row.next().unwrap_or_default();
+    Some((
+        entry.prefix(),
+        name,
+        status_of(entry, row.next().unwrap_or_default()),
+    ))
+}
+
 /// Whether the service with action prefix `prefix` is one AWS has retired.
 pub fn is_retired_service(prefix: &str) -> bool {
-    service(prefix).is_some_and(|s| s.retired)
+    service(prefix).is_some_and(Service::retired)
 }
 
 /// `${Anything}` (an ARN format's placeholder, or a policy variable or `Fn::Sub` reference in a
@@ -595,14 +607,14 @@ pub fn is_condition_key(key: &str) -> bool {
     if GLOBAL_KEYS.iter().any(|k| matches(k)) {
         return true;
     }
-    service(prefix).is_some_and(|s| s.data().keys.iter().any(|k| matches(k)))
+    service(prefix).is_some_and(|s| s.keys().any(matches))
 }
 
 /// The nearest known condition key to `key`, for a "did you mean".
 pub fn suggest_condition_key(key: &str) -> Option<String> {
     let prefix = key.split_once(':').map_or("", |p| p.0);
-    let service_keys = service(prefix).map_or(&[][..], |s| s.data().keys.as_slice());
-    nearest(key, GLOBAL_KEYS.iter().chain(service_keys.iter()).copied()).map(str::to_string)
+    let service_keys = service(prefix).into_iter().flat_map(Service::keys);
+    nearest(key, GLOBAL_KEYS.iter().copied().chain(service_keys)).map(str::to_string)
 }
 
 fn template_key_match(known: &str, key: &str) -> bool {
@@ -654,19 +666,44 @@ fn nearest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<
 mod tests {
     use super::*;
 
+    /// The generated offsets are where a scan of the text finds each service's records and
+    /// each action's line (the generator writes both; this catches one regenerated without the
+    /// other).
     #[test]
-    fn the_index_names_every_service_and_its_records() {
-        let view = |services: &[ServiceEntry]| -> Vec<(&str, bool, &str)> {
-            services
-                .iter()
-                .map(|s| (s.prefix, s.retired, s.body))
-                .collect()
-        };
-        let from_index = indexed(TEXT).expect("the index matches the records");
-        assert_eq!(view(&from_index), view(&scanned(TEXT)));
-        // A text whose index is off is read by scanning it.
-        let off: &'static str = TEXT.replacen("I\ta2c\t-\t", "I\ta2c\t-\t1", 1).leak();
-        assert!(indexed(off).is_none());
+    fn the_generated_offsets_match_the_text() {
+        let mut rows: Vec<[u32; 5]> = Vec::new();
+        let mut actions = Vec::new();
+        let mut offset = 0u32;
+        for line in TEXT.split_inclusive('\n') {
+            match (line.get(..2), rows.last_mut()) {
+                (Some("S\t"), _) => rows.push([offset, 0, 0, actions.len() as u32, 0]),
+                (Some("R\t"), Some(row)) if row[1] == 0 => row[1] = offset,
+                (Some("A\t"), Some(row)) => {
+                    if row[2] == 0 {
+                        row[1] = if row[1] == 0 { offset } else { row[1] };
+                        row[2] = offset;
+                    }
+                    actions.push(offset);
+                }
+                _ => {}
+            }
+            offset += u32::try_from(line.len()).unwrap();
+        }
+        let next: Vec<[u32; 2]> = (rows.iter().skip(1).map(|r| [r[0], r[3]]))
+            .chain([[offset, actions.len() as u32]])
+            .collect();
+        for (row, [end, end_action]) in rows.iter_mut().zip(next) {
+            // A service without `R` or `A` lines has those regions empty, where the next starts.
+            row[2] = if row[2] == 0 { end } else { row[2] };
+            row[1] = if row[1] == 0 { row[2] } else { row[1] };
+            row[4] = end_action;
+        }
+        assert_eq!(rows, index::SERVICES);
+        assert_eq!(actions, index::ACTIONS);
+        assert!(
+            TEXT.is_ascii(),
+            "byte offsets are character boundaries only in ASCII text"
+        );
     }
 
     #[test]
@@ -698,8 +735,10 @@ mod tests {
 
     #[test]
     fn services_are_sorted_as_searched_and_retired_ones_are_marked() {
-        assert!(SERVICES.windows(2).all(|w| w[0].prefix < w[1].prefix));
-        assert!(SERVICES.len() > 450);
+        let prefixes: Vec<&str> = services().map(Service::prefix).collect();
+        assert!(prefixes.windows(2).all(|w| w[0] < w[1]));
+        assert!(prefixes.iter().all(|p| *p == p.to_ascii_lowercase()));
+        assert!(prefixes.len() > 450);
         assert!(is_retired_service("elastic-inference"));
         assert!(!is_retired_service("sagemaker"));
         assert!(check_action("elastic-inference:Connect").is_ok());
@@ -772,8 +811,8 @@ mod tests {
     /// The binary searches in `check_action` rely on the generated catalog's order.
     #[test]
     fn every_catalog_action_is_found_and_the_catalog_is_sorted_as_searched() {
-        for s in SERVICES.iter() {
-            let (prefix, actions) = (s.prefix, &s.data().names);
+        for s in services() {
+            let (prefix, actions) = (s.prefix(), s.names());
             assert!(
                 actions
                     .windows(2)

@@ -93,13 +93,10 @@ pub fn retired_action(action: &str) -> Option<String> {
     if name.contains(['*', '?']) {
         return None;
     }
-    catalog::action_info(action)
-        .filter(|info| info.is_retired())
-        .map(|info| {
-            format!(
-                "`{}:{}` is a retired action: it grants or denies nothing any more",
-                info.prefix, info.name
-            )
+    catalog::action_status(action)
+        .filter(|&(_, _, status)| status == catalog::ActionStatus::Retired)
+        .map(|(prefix, name, _)| {
+            format!("`{prefix}:{name}` is a retired action: it grants or denies nothing any more")
         })
 }
 
