@@ -36,7 +36,7 @@ pub const PUBLISH_FILE: &str = "publish.sh";
 /// How to write the package.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct WriteOptions {
-    /// Replace the folder if it exists (otherwise that is [`CatalogError::PackageExists`](super::CatalogError::PackageExists)).
+    /// Replace the folder if it exists (otherwise that is [`CatalogError::PackageExists`]).
     pub force: bool,
 }
 

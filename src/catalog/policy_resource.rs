@@ -2,8 +2,6 @@
 //! template (created when the template's parameters say so) and a plain JSON document in the
 //! release folder, for accounts that attach policies by hand or as SCPs.
 
-use serde_json::Value;
-
 use crate::error::Result;
 use crate::iam::{PolicyDocument, PolicyKind};
 use crate::template::{Expr, LogicalId, Parameter, Resource, Stack, StackOutput};
@@ -28,7 +26,7 @@ pub struct PortfolioPolicy {
     description: String,
     policy: PolicyDocument,
     parameters: Vec<(String, Parameter, String)>,
-    condition: Option<(String, Value)>,
+    condition: Option<(String, Expr)>,
     documents: Vec<(String, String)>,
 }
 
@@ -61,9 +59,10 @@ impl PortfolioPolicy {
         self
     }
 
-    /// Creates the policy only when `condition` (a CloudFormation condition expression over
-    /// the parameters) holds.
-    pub fn when(mut self, name: impl Into<String>, condition: Value) -> Self {
+    /// Creates the policy only when `condition` (a condition over the parameters, such as
+    /// [`Expr::not_`]) holds; `name` is the condition's name in the portfolio template, written
+    /// only here.
+    pub fn when(mut self, name: impl Into<String>, condition: Expr) -> Self {
         self.condition = Some((name.into(), condition));
         self
     }
@@ -102,7 +101,7 @@ impl PortfolioPolicy {
         let condition = self
             .condition
             .as_ref()
-            .map(|(name, cond)| stack.ensure_condition(name, Expr::Literal(cond.clone())));
+            .map(|(name, cond)| stack.ensure_condition(name, cond.clone()));
         if let Some(cond) = &condition {
             r = r.condition(cond);
         }

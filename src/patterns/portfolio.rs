@@ -1,8 +1,6 @@
 //! The secure SageMaker network as a Service Catalog portfolio: the whole network as one
 //! product, and the same description split into three products launched in order.
 
-use serde_json::json;
-
 use super::sagemaker::{NetworkProducts, SecureSageMakerNetwork};
 use super::workloads::WorkloadProducts;
 use crate::catalog::{
@@ -11,10 +9,66 @@ use crate::catalog::{
 };
 use crate::error::{Error, Result};
 use crate::sagemaker::WorkloadKind;
-use crate::template::{Stack, Synthesized};
+use crate::template::{Expr, Stack, Synthesized};
 
 /// The name of the product that holds the whole network.
 pub const WHOLE_PRODUCT: &str = "sagemaker-network";
+
+/// A product a [`NetworkPortfolio`] can make, for [`NetworkPortfolio::stack_set_rollout`]: the
+/// whole network, one of its three composable parts, or a workload product.
+///
+/// ```
+/// use airgap::patterns::portfolio::{NetworkProduct, WHOLE_PRODUCT};
+/// assert_eq!(NetworkProduct::Whole.name(), WHOLE_PRODUCT);
+/// assert_eq!(NetworkProduct::SecurityGroups.name(), "network-security-groups");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum NetworkProduct {
+    /// `sagemaker-network`: everything in one stack.
+    Whole,
+    /// `network-vpc`: the VPC, its subnets and route tables (not made
+    /// [`without_split`](NetworkPortfolio::without_split)).
+    Vpc,
+    /// `network-security-groups`: the security groups, launched after the VPC.
+    SecurityGroups,
+    /// `network-endpoints`: the endpoints and flow logs, launched after the groups.
+    Endpoints,
+    /// `workload-notebook`: a notebook instance (made with [`WorkloadKind::Notebook`]).
+    Notebook,
+    /// `workload-studio-domain`: a Studio domain (made with [`WorkloadKind::Studio`]).
+    StudioDomain,
+    /// `workload-studio-user-profile`: user profiles of the Studio domain (made with
+    /// [`WorkloadKind::Studio`]).
+    StudioUserProfile,
+}
+
+impl NetworkProduct {
+    /// Every product, in the order a portfolio that makes them all launches them.
+    pub const ALL: [NetworkProduct; 7] = [
+        NetworkProduct::Whole,
+        NetworkProduct::Vpc,
+        NetworkProduct::SecurityGroups,
+        NetworkProduct::Endpoints,
+        NetworkProduct::Notebook,
+        NetworkProduct::StudioDomain,
+        NetworkProduct::StudioUserProfile,
+    ];
+
+    /// The product's name in the portfolio and the release (`sagemaker-network`,
+    /// `network-vpc`, ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            NetworkProduct::Whole => WHOLE_PRODUCT,
+            NetworkProduct::Vpc => "network-vpc",
+            NetworkProduct::SecurityGroups => "network-security-groups",
+            NetworkProduct::Endpoints => "network-endpoints",
+            NetworkProduct::Notebook => "workload-notebook",
+            NetworkProduct::StudioDomain => "workload-studio-domain",
+            NetworkProduct::StudioUserProfile => "workload-studio-user-profile",
+        }
+    }
+}
 
 /// The portfolio of the secure SageMaker network, ready for
 /// [`render::publish::write_package`](crate::render::publish::write_package).
@@ -55,7 +109,7 @@ pub struct NetworkPortfolio {
     earlier: Vec<(String, Vec<ProductVersion>)>,
     share_accounts: Vec<String>,
     share_org: Vec<OrganizationNode>,
-    stack_sets: Vec<(String, StackSetRollout)>,
+    stack_sets: Vec<(NetworkProduct, StackSetRollout)>,
     boundary_name: String,
 }
 
@@ -94,13 +148,13 @@ impl NetworkPortfolio {
     ///
     /// ```
     /// use airgap::catalog::{OrganizationNode, StackSetRollout};
-    /// use airgap::patterns::portfolio::{NetworkPortfolio, WHOLE_PRODUCT};
+    /// use airgap::patterns::portfolio::{NetworkPortfolio, NetworkProduct, WHOLE_PRODUCT};
     /// use airgap::patterns::sagemaker::SecureSageMakerNetwork;
     /// use airgap::template::Stack;
     /// let release = NetworkPortfolio::new(Stack::new("Net"), SecureSageMakerNetwork::new("DataScience"))
     ///     .principal("DataScientists", "Data scientists' IAM role ARN")
     ///     .share_with_organization(OrganizationNode::OrganizationalUnit("ou-ab12-cd34ef56".into()))
-    ///     .stack_set_rollout(WHOLE_PRODUCT, StackSetRollout::new(
+    ///     .stack_set_rollout(NetworkProduct::Whole, StackSetRollout::new(
     ///             "AWSCloudFormationStackSetAdministrationRole",
     ///             "AWSCloudFormationStackSetExecutionRole")
     ///         .accounts(["210987654321"]).regions(["eu-west-1"]))
@@ -116,15 +170,12 @@ impl NetworkPortfolio {
         self
     }
 
-    /// Rolls `product` (one of the products this portfolio makes, e.g. [`WHOLE_PRODUCT`])
-    /// out with StackSets instead of a launch role, as [`Product::stack_set_rollout`]; a name
-    /// it does not make is an error when the products are made.
-    pub fn stack_set_rollout(
-        mut self,
-        product: impl Into<String>,
-        rollout: StackSetRollout,
-    ) -> Self {
-        self.stack_sets.push((product.into(), rollout));
+    /// Rolls `product` out with StackSets instead of a launch role, as
+    /// [`Product::stack_set_rollout`]. A product the portfolio does not make (a part of the
+    /// network [`without_split`](Self::without_split), a workload not
+    /// [added](Self::workloads)) is an error when the products are made.
+    pub fn stack_set_rollout(mut self, product: NetworkProduct, rollout: StackSetRollout) -> Self {
+        self.stack_sets.push((product, rollout));
         self
     }
 
@@ -233,7 +284,7 @@ impl NetworkPortfolio {
         if let Some(e) = &self.support_email {
             p = p.support_email(e.clone());
         }
-        for (_, rollout) in self.stack_sets.iter().filter(|(n, _)| n == name) {
+        for (_, rollout) in self.stack_sets.iter().filter(|(p, _)| p.name() == name) {
             p = p.stack_set_rollout(rollout.clone());
         }
         Ok(p)
@@ -315,10 +366,10 @@ impl NetworkPortfolio {
                 products.push(product);
             }
         }
-        for (name, _) in &self.stack_sets {
-            if !products.iter().any(|p| p.name() == name) {
+        for (product, _) in &self.stack_sets {
+            if !products.iter().any(|p| p.name() == product.name()) {
                 return Err(Error::from(CatalogError::ProductDependency {
-                    product: name.clone(),
+                    product: product.name().to_string(),
                     message:
                         "a StackSet roll-out names this product, which the portfolio does not make"
                             .into(),
@@ -331,9 +382,12 @@ impl NetworkPortfolio {
     /// Production networks span at least two zones.
     fn production_rule() -> LaunchRule {
         LaunchRule::new("ProductionSpansTwoZones")
-            .when(json!({"Fn::Equals": [{"Ref": "EnvType"}, "prod"]}))
+            .when(Expr::equals(Expr::ref_("EnvType"), Expr::str("prod")))
             .assert(
-                json!({"Fn::Contains": [["2", "3", "4", "5", "6"], {"Ref": "Zones"}]}),
+                Expr::contains(
+                    ["2", "3", "4", "5", "6"].map(Expr::str),
+                    Expr::ref_("Zones"),
+                ),
                 "A production network spans at least two zones",
             )
     }

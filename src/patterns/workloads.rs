@@ -223,7 +223,10 @@ pub fn guardrail_portfolio_policy(
     )
     .when(
         "HasGuardrailNetwork",
-        serde_json::json!({"Fn::Not": [{"Fn::Equals": [{"Fn::Join": ["", {"Ref": "GuardrailSubnetIds"}]}, ""]}]}),
+        Expr::not_(Expr::equals(
+            Expr::JoinList(String::new(), Box::new(Expr::ref_("GuardrailSubnetIds"))),
+            Expr::str(""),
+        )),
     );
     if let Some((subnets, groups)) = ids {
         let literal = Guardrail::new(subnets.clone(), groups.clone())?;

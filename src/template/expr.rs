@@ -102,8 +102,17 @@ pub enum Expr {
     ImportValue(Box<Expr>),
     /// `Fn::If` on a named condition.
     If(String, Box<Expr>, Box<Expr>),
-    /// `Fn::Equals`, for conditions.
+    /// `Fn::Equals`, for conditions and rules.
     Equals(Box<Expr>, Box<Expr>),
+    /// `Fn::Not`, for conditions and rules.
+    Not(Box<Expr>),
+    /// `Fn::And`, for conditions and rules.
+    And(Vec<Expr>),
+    /// `Fn::Or`, for conditions and rules.
+    Or(Vec<Expr>),
+    /// `Fn::Contains [list, value]`: whether `value` is one of `list`; only in rules, such as
+    /// a Service Catalog launch rule's assertions.
+    Contains(Box<Expr>, Box<Expr>),
 }
 
 impl Expr {
@@ -152,6 +161,48 @@ impl Expr {
         Expr::ImportValue(Box::new(name))
     }
 
+    /// `Fn::Equals [a, b]`.
+    ///
+    /// ```
+    /// use airgap::template::Expr;
+    /// let prod = Expr::equals(Expr::ref_("EnvType"), Expr::str("prod"));
+    /// assert_eq!(prod.to_value(), serde_json::json!({"Fn::Equals": [{"Ref": "EnvType"}, "prod"]}));
+    /// let other = Expr::not_(prod);
+    /// assert_eq!(other.to_value()["Fn::Not"][0]["Fn::Equals"][1], "prod");
+    /// ```
+    pub fn equals(a: Expr, b: Expr) -> Self {
+        Expr::Equals(Box::new(a), Box::new(b))
+    }
+
+    /// `Fn::Not [condition]`.
+    pub fn not_(condition: Expr) -> Self {
+        Expr::Not(Box::new(condition))
+    }
+
+    /// `Fn::And` of conditions (CloudFormation takes 2 to 10).
+    pub fn and(conditions: impl IntoIterator<Item = Expr>) -> Self {
+        Expr::And(conditions.into_iter().collect())
+    }
+
+    /// `Fn::Or` of conditions (CloudFormation takes 2 to 10).
+    pub fn or(conditions: impl IntoIterator<Item = Expr>) -> Self {
+        Expr::Or(conditions.into_iter().collect())
+    }
+
+    /// `Fn::Contains [list, value]`, a rule function: whether `value` is one of `list`.
+    ///
+    /// ```
+    /// use airgap::template::Expr;
+    /// let zones = Expr::contains(["2", "3"].map(Expr::str), Expr::ref_("Zones"));
+    /// assert_eq!(zones.to_value(), serde_json::json!({"Fn::Contains": [["2", "3"], {"Ref": "Zones"}]}));
+    /// ```
+    pub fn contains(list: impl IntoIterator<Item = Expr>, value: Expr) -> Self {
+        Expr::Contains(
+            Box::new(Expr::List(list.into_iter().collect())),
+            Box::new(value),
+        )
+    }
+
     /// `Fn::If [condition, then, else]`.
     pub fn if_(condition: impl Into<String>, then: Expr, otherwise: Expr) -> Self {
         Expr::If(condition.into(), Box::new(then), Box::new(otherwise))
@@ -180,6 +231,14 @@ impl Expr {
             Expr::ImportValue(name) => json!({ "Fn::ImportValue": name.to_value() }),
             Expr::If(cond, a, b) => json!({ "Fn::If": [cond, a.to_value(), b.to_value()] }),
             Expr::Equals(a, b) => json!({ "Fn::Equals": [a.to_value(), b.to_value()] }),
+            Expr::Not(c) => json!({ "Fn::Not": [c.to_value()] }),
+            Expr::And(cs) => {
+                json!({ "Fn::And": cs.iter().map(Expr::to_value).collect::<Vec<_>>() })
+            }
+            Expr::Or(cs) => json!({ "Fn::Or": cs.iter().map(Expr::to_value).collect::<Vec<_>>() }),
+            Expr::Contains(list, value) => {
+                json!({ "Fn::Contains": [list.to_value(), value.to_value()] })
+            }
         }
     }
 

@@ -11,7 +11,7 @@ use airgap::catalog::{
     LaunchRule, Portfolio, PortfolioPrincipal, Product, ProductVersion, Release,
     check_principal_arn,
 };
-use airgap::template::{Parameter, Resource, Template};
+use airgap::template::{Expr, Parameter, Resource, Template};
 use serde_json::json;
 
 fn vpc_template() -> Template {
@@ -123,7 +123,7 @@ fn a_parameter_used_but_not_declared_is_refused_whether_by_ref_or_in_a_sub() {
 fn a_launch_rule_over_a_parameter_the_product_lacks_is_refused() {
     let err = build(vec![one_version("net", vpc_template()).launch_rule(
         LaunchRule::new("OnlyDev").assert(
-            json!({"Fn::Equals": [{"Ref": "EnvironmentType"}, "dev"]}),
+            Expr::equals(Expr::ref_("EnvironmentType"), Expr::str("dev")),
             "dev only",
         ),
     )])

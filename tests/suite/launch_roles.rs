@@ -22,7 +22,7 @@ use airgap::catalog::{
     OrganizationNode, Portfolio, PortfolioPrincipal, Product, ProductVersion, Release,
     StackSetRollout,
 };
-use airgap::patterns::portfolio::{NetworkPortfolio, WHOLE_PRODUCT};
+use airgap::patterns::portfolio::{NetworkPortfolio, NetworkProduct, WHOLE_PRODUCT};
 use airgap::patterns::sagemaker::SecureSageMakerNetwork;
 use airgap::render::publish::write_package;
 use airgap::template::{Resource, Stack, Template};
@@ -96,7 +96,7 @@ fn every_release() -> Vec<(&'static str, Release)> {
                 .share_with_organization(OrganizationNode::OrganizationalUnit(
                     "ou-ab12-cd34ef56".into(),
                 ))
-                .stack_set_rollout(WHOLE_PRODUCT, rollout())
+                .stack_set_rollout(NetworkProduct::Whole, rollout())
                 .release()
                 .unwrap(),
         ),
@@ -388,7 +388,7 @@ fn a_product_with_a_stack_set_rollout_has_a_stackset_constraint_and_no_launch_co
     // Service Catalog API Reference, CreateConstraint: "You cannot have both a LAUNCH and a
     // STACKSET constraint."
     let release = network_portfolio()
-        .stack_set_rollout(WHOLE_PRODUCT, rollout())
+        .stack_set_rollout(NetworkProduct::Whole, rollout())
         .release()
         .unwrap();
     let portfolio = release.portfolio.template();
@@ -465,8 +465,8 @@ fn heck_camel(s: &str) -> String {
 #[test]
 fn two_stack_set_rollouts_of_one_product_are_a_typed_error_naming_it() {
     let err = network_portfolio()
-        .stack_set_rollout(WHOLE_PRODUCT, rollout())
-        .stack_set_rollout(WHOLE_PRODUCT, rollout().accounts(["333333333333"]))
+        .stack_set_rollout(NetworkProduct::Whole, rollout())
+        .stack_set_rollout(NetworkProduct::Whole, rollout().accounts(["333333333333"]))
         .release()
         .unwrap_err();
     assert!(
@@ -478,11 +478,12 @@ fn two_stack_set_rollouts_of_one_product_are_a_typed_error_naming_it() {
 #[test]
 fn a_stack_set_rollout_of_a_product_the_portfolio_does_not_make_is_refused() {
     let err = network_portfolio()
-        .stack_set_rollout("network-vpn", rollout())
+        .without_split()
+        .stack_set_rollout(NetworkProduct::Vpc, rollout())
         .release()
         .unwrap_err();
     assert!(
-        matches!(err.downcast_ref::<CatalogError>(), Some(CatalogError::ProductDependency { product, .. }) if product == "network-vpn"),
+        matches!(err.downcast_ref::<CatalogError>(), Some(CatalogError::ProductDependency { product, .. }) if product == "network-vpc"),
         "{err}"
     );
 }

@@ -9,7 +9,7 @@ use airgap::catalog::Release;
 use airgap::catalog::launch_role::derive_policy;
 use airgap::iam::{Outcome, PolicyDocument, Request, wildcard_match};
 use airgap::net::Service;
-use airgap::patterns::portfolio::NetworkPortfolio;
+use airgap::patterns::portfolio::{NetworkPortfolio, NetworkProduct};
 use airgap::patterns::sagemaker::SecureSageMakerNetwork;
 use airgap::sagemaker::WorkloadKind;
 use airgap::template::{Resource, Stack, Template};
@@ -36,6 +36,12 @@ fn release() -> Release {
         .guardrail_ids(SUBNETS.map(String::from).to_vec(), vec![GROUP.into()])
         .release()
         .unwrap()
+}
+
+#[test]
+fn every_network_product_is_named_as_the_portfolio_makes_it() {
+    let names: Vec<&str> = NetworkProduct::ALL.iter().map(|p| p.name()).collect();
+    assert_eq!(release().launch_order, names);
 }
 
 #[test]

@@ -26,7 +26,7 @@
 //!   (an `Fn::Sub` variable becomes `*`), or the names CloudFormation generates (roles and log
 //!   groups start with the stack name, `SC-`; parameters with `CFN-`). Roles may be created,
 //!   and their policies written, only with the permissions boundary the templates set
-//!   (`iam:PermissionsBoundary`); a role without one is [`CatalogError::RoleWithoutBoundary`](super::CatalogError::RoleWithoutBoundary).
+//!   (`iam:PermissionsBoundary`); a role without one is [`CatalogError::RoleWithoutBoundary`].
 //!   `iam:PassRole` is limited to those roles and, with `iam:PassedToService`, to the services
 //!   that need them.
 //! - Interface endpoints with private DNS make EC2 associate the VPC with an AWS-managed

@@ -13,7 +13,7 @@ use super::sharing::{OrganizationNode, StackSetRollout};
 use crate::catalog::CatalogError;
 use crate::error::{Error, Result};
 use crate::iam::{Arn, PolicyDocument};
-use crate::template::Synthesized;
+use crate::template::{Expr, Synthesized};
 
 /// IAM inline policies of one role may hold this many characters (whitespace not counted).
 pub const ROLE_INLINE_POLICY_CHARS: usize = 10_240;
@@ -110,9 +110,10 @@ pub fn check_principal_arn(principal: &str, value: &str) -> Result<()> {
 ///
 /// ```
 /// use airgap::catalog::LaunchRule;
-/// use serde_json::json;
+/// use airgap::template::Expr;
 /// let rule = LaunchRule::new("OnlyOurPrefixList")
-///     .assert(json!({"Fn::Not": [{"Fn::Equals": [{"Ref": "S3PrefixListId"}, ""]}]}),
+///     .when(Expr::equals(Expr::ref_("EnvType"), Expr::str("prod")))
+///     .assert(Expr::not_(Expr::equals(Expr::ref_("S3PrefixListId"), Expr::str(""))),
 ///             "Give the S3 prefix list of the region");
 /// assert_eq!(rule.name(), "OnlyOurPrefixList");
 /// ```
@@ -134,15 +135,19 @@ impl LaunchRule {
         }
     }
 
-    /// Applies the rule only when `condition` (a rule function such as `Fn::Equals`) holds.
-    pub fn when(mut self, condition: Value) -> Self {
-        self.condition = Some(condition);
+    /// Applies the rule only when `condition` (a rule function such as
+    /// [`Expr::equals`](crate::template::Expr::equals)) holds.
+    pub fn when(mut self, condition: Expr) -> Self {
+        self.condition = Some(condition.to_value());
         self
     }
 
-    /// Adds an assertion and the message shown when it fails.
-    pub fn assert(mut self, assertion: Value, description: impl Into<String>) -> Self {
-        self.assertions.push((assertion, description.into()));
+    /// Adds an assertion (a rule function such as
+    /// [`Expr::contains`](crate::template::Expr::contains)) and the message shown when it
+    /// fails.
+    pub fn assert(mut self, assertion: Expr, description: impl Into<String>) -> Self {
+        self.assertions
+            .push((assertion.to_value(), description.into()));
         self
     }
 
@@ -326,7 +331,7 @@ impl Portfolio {
 
     /// The name of the permissions-boundary policy the portfolio template creates (default
     /// [`DEFAULT_BOUNDARY_NAME`]); every role of every product must name it as its
-    /// `PermissionsBoundary` ([`boundary_arn`]). IAM names are per account: two portfolios
+    /// `PermissionsBoundary` ([`boundary_arn`](super::boundary_arn)). IAM names are per account: two portfolios
     /// in one account need two names.
     pub fn boundary_name(mut self, name: impl Into<String>) -> Self {
         self.boundary_name = name.into();
