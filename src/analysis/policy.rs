@@ -44,47 +44,51 @@ const POLICY_KEYS: &[&str] = &[
     "AccessPolicies",
 ];
 
+/// The policy documents under `v`, whose path is `path` (one buffer for the whole walk, grown and
+/// cut back as it goes down and up: most properties hold no policy, so their paths are never
+/// copied).
 fn collect<'a>(
     resource: &'a str,
-    path: String,
+    path: &mut String,
     v: &'a Value,
     endpoint: bool,
     out: &mut Vec<FoundPolicy<'a>>,
 ) {
+    let nested = |v: &Value| matches!(v, Value::Object(_) | Value::Array(_));
+    let depth = path.len();
     match v {
         Value::Object(m) => {
-            // A scalar holds no policy: skip it before spelling out its path.
-            let nested = |v: &Value| matches!(v, Value::Object(_) | Value::Array(_));
             for (k, val) in m {
-                let policy_text = val.is_string() && POLICY_KEYS.contains(&k.as_str());
-                if !nested(val) && !policy_text {
+                // A scalar holds no policy unless it is a policy key's JSON text.
+                let policy_key = POLICY_KEYS.contains(&k.as_str());
+                let may_hold_one = nested(val) || (policy_key && val.is_string());
+                if !may_hold_one {
                     continue;
                 }
-                let here = if path.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{path}.{k}")
-                };
-                if POLICY_KEYS.contains(&k.as_str())
-                    && let Some(doc) = policy_in(val)
-                {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(k);
+                if policy_key && let Some(doc) = policy_in(val) {
                     out.push(FoundPolicy {
                         resource,
-                        property: here,
+                        property: path.clone(),
                         endpoint_policy: endpoint && k == "PolicyDocument",
                         document: doc,
                     });
                 } else {
-                    collect(resource, here, val, endpoint, out);
+                    collect(resource, path, val, endpoint, out);
                 }
+                path.truncate(depth);
             }
         }
         Value::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
-                if !matches!(item, Value::Object(_) | Value::Array(_)) {
-                    continue;
-                }
-                collect(resource, format!("{path}[{i}]"), item, endpoint, out);
+            for (i, item) in items.iter().enumerate().filter(|(_, item)| nested(item)) {
+                path.push('[');
+                path.push_str(&i.to_string());
+                path.push(']');
+                collect(resource, path, item, endpoint, out);
+                path.truncate(depth);
             }
         }
         _ => {}
@@ -111,6 +115,7 @@ pub(crate) fn policy_documents_where(
     keep: impl Fn(&Resource) -> bool,
 ) -> Vec<FoundPolicy<'_>> {
     let mut out = Vec::new();
+    let mut path = String::new();
     for (id, r) in t.resources.iter().filter(|(_, r)| keep(r)) {
         let endpoint = r.resource_type == "AWS::EC2::VPCEndpoint";
         for (k, v) in &r.properties {
@@ -124,7 +129,9 @@ pub(crate) fn policy_documents_where(
                     document: doc,
                 });
             } else {
-                collect(id, k.clone(), v, endpoint, &mut out);
+                path.clear();
+                path.push_str(k);
+                collect(id, &mut path, v, endpoint, &mut out);
             }
         }
     }
