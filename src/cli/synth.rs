@@ -301,6 +301,9 @@ pub fn run(args: Args, ui: &Ui) -> Result<Outcome, Failure> {
         (Format::Json, false) => synth.to_json_pretty().into(),
     };
     write_output(args.out.as_deref(), body.as_bytes())?;
+    // The process ends after this command: the system takes the template's memory back at
+    // once, where freeing it value by value was a twentieth of the process's instructions.
+    std::mem::forget(synth);
     Ok(Outcome::Success)
 }
 
