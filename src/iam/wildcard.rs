@@ -41,72 +41,69 @@ pub fn wildcard_match(pattern: &str, text: &str, ignore_case: bool) -> bool {
 
 /// [`match_tokens`] for an ASCII pattern (`*` and `?` its wildcards) and ASCII text.
 fn match_ascii(p: &[u8], t: &[u8], ignore_case: bool) -> bool {
-    let same = |a: u8, b: u8| {
-        if ignore_case {
-            a.eq_ignore_ascii_case(&b)
-        } else {
-            a == b
-        }
-    };
-    let (mut pi, mut ti) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        let step = match p.get(pi) {
-            Some(b'?') => true,
-            Some(b'*') | None => false,
-            Some(&c) => same(c, t[ti]),
-        };
-        if step {
-            pi += 1;
-            ti += 1;
-        } else if p.get(pi) == Some(&b'*') {
-            star = Some((pi, ti));
-            pi += 1;
-        } else if let Some((sp, st)) = star {
-            pi = sp + 1;
-            ti = st + 1;
-            star = Some((sp, st + 1));
-        } else {
-            return false;
-        }
-    }
-    p[pi..].iter().all(|&c| c == b'*')
+    scan(
+        p,
+        t,
+        |&c| c == b'*',
+        |&c, &x| {
+            c == b'?'
+                || (if ignore_case {
+                    c.eq_ignore_ascii_case(&x)
+                } else {
+                    c == x
+                })
+        },
+    )
 }
 
 pub(crate) fn match_tokens(p: &[Tok], text: &str, ignore_case: bool) -> bool {
     let t: Vec<char> = text.chars().collect();
-    let same = |a: char, b: char| {
-        if ignore_case {
-            a.to_lowercase().eq(b.to_lowercase())
-        } else {
-            a == b
-        }
-    };
-    // Greedy scan that remembers the last `*` and backtracks to it: never recursive, so a
-    // hostile pattern cannot blow the stack.
+    scan(
+        p,
+        &t,
+        |&k| k == Tok::Star,
+        |&k, &x| match k {
+            Tok::One => true,
+            Tok::Lit(c) if ignore_case => c.to_lowercase().eq(x.to_lowercase()),
+            Tok::Lit(c) => c == x,
+            Tok::Star => false,
+        },
+    )
+}
+
+/// The one matching loop, over pattern elements `P` and text elements `T`: a greedy scan that
+/// remembers the last `*` and backtracks to it. Never recursive, so a hostile pattern cannot
+/// blow the stack, and at most quadratic. `fits` says whether a pattern element other than
+/// `*` takes one text element.
+fn scan<P, T>(
+    p: &[P],
+    t: &[T],
+    is_star: impl Fn(&P) -> bool,
+    fits: impl Fn(&P, &T) -> bool,
+) -> bool {
     let (mut pi, mut ti) = (0, 0);
     let mut star: Option<(usize, usize)> = None;
     while ti < t.len() {
-        let step = match p.get(pi) {
-            Some(Tok::One) => true,
-            Some(Tok::Lit(c)) => same(*c, t[ti]),
-            _ => false,
-        };
-        if step {
-            pi += 1;
-            ti += 1;
-        } else if p.get(pi) == Some(&Tok::Star) {
-            star = Some((pi, ti));
-            pi += 1;
-        } else if let Some((sp, st)) = star {
-            pi = sp + 1;
-            ti = st + 1;
-            star = Some((sp, st + 1));
-        } else {
-            return false;
+        match p.get(pi) {
+            Some(e) if is_star(e) => {
+                star = Some((pi, ti));
+                pi += 1;
+            }
+            Some(e) if fits(e, &t[ti]) => {
+                pi += 1;
+                ti += 1;
+            }
+            _ => match star {
+                Some((sp, st)) => {
+                    pi = sp + 1;
+                    ti = st + 1;
+                    star = Some((sp, st + 1));
+                }
+                None => return false,
+            },
         }
     }
-    p[pi..].iter().all(|&c| c == Tok::Star)
+    p[pi..].iter().all(is_star)
 }
 
 #[cfg(test)]
