@@ -190,6 +190,16 @@ impl NetworkConfig {
     }
 
     /// Reads a config from JSON text; fields left out keep their defaults.
+    ///
+    /// ```
+    /// use airgap::patterns::config::NetworkConfig;
+    /// let config = NetworkConfig::from_json(r#"{"name": "Research", "zones": 3}"#)?;
+    /// assert_eq!(config.zones, Some(3));
+    /// // A misspelled field is an error that names it, not a setting silently ignored.
+    /// let err = NetworkConfig::from_json(r#"{"zone": 3}"#).unwrap_err();
+    /// assert!(err.to_string().contains("zone"), "{err}");
+    /// # Ok::<(), airgap::Error>(())
+    /// ```
     pub fn from_json(text: &str) -> Result<Self> {
         Self::from_document(&Self::document(text)?)
     }

@@ -259,6 +259,16 @@ impl Template {
 
     /// Reads a template in either format: JSON when the first non-blank character is `{`,
     /// YAML otherwise (as CloudFormation decides).
+    ///
+    /// ```
+    /// use airgap::template::Template;
+    /// let json = Template::parse(r#"{"Resources": {"Vpc": {"Type": "AWS::EC2::VPC"}}}"#)?;
+    /// let yaml = Template::parse("Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n")?;
+    /// assert_eq!(json, yaml);
+    /// // A key written twice could hide a resource: it is refused, not read as the last one.
+    /// assert!(Template::parse(r#"{"Resources": {}, "Resources": {}}"#).is_err());
+    /// # Ok::<(), airgap::Error>(())
+    /// ```
     pub fn parse(text: &str) -> Result<Template> {
         // A byte-order mark is not content, in either format.
         if text

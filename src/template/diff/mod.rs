@@ -290,6 +290,19 @@ fn resource_value(r: &ResourceChange) -> Value {
 /// resource; a conditionally create-only one, or a create-only one whose value is computed at
 /// deploy time (an intrinsic, or a `Ref` to a parameter whose definition changed), may; and a
 /// create-only property that refers to a replaced resource replaces this one too.
+///
+/// ```
+/// use airgap::template::{Template, diff};
+/// let old = Template::parse(r#"{"Resources": {"Data": {"Type": "AWS::S3::Bucket",
+///     "Properties": {"BucketName": "team-data"}}}}"#)?;
+/// let new = Template::parse(r#"{"Resources": {"Data": {"Type": "AWS::S3::Bucket",
+///     "Properties": {"BucketName": "team-data-v2"}}}}"#)?;
+/// let change = diff(&old, &new);
+/// // A bucket's name is create-only: the update replaces a resource that holds data.
+/// assert_eq!(change.risks()[0].kind, "stateful-replaced");
+/// assert!(diff(&old, &old).is_empty());
+/// # Ok::<(), airgap::Error>(())
+/// ```
 pub fn diff(old: &Template, new: &Template) -> TemplateDiff {
     let changed_params = outputs::parameters(old, new);
     // Parameters whose value may differ at the update: a new default or type.
