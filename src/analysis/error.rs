@@ -10,7 +10,7 @@ use crate::error::{Error, LayerError};
 /// use airgap::analysis::CheckError;
 /// use airgap::template::{Resource, Stack};
 /// let mut stack = Stack::new("Demo");
-/// stack.add_resource("Igw", "InternetGateway 'Igw'", Resource::new("AWS::EC2::InternetGateway"))?;
+/// stack.add_resource("Igw", Resource::new("AWS::EC2::InternetGateway"))?;
 /// let err = stack.synth().unwrap_err();
 /// let failed: &CheckError = err.downcast_ref().expect("a failed check");
 /// assert_eq!((failed.rule.as_str(), failed.resource.as_str()), ("AG-NET-001", "Igw"));

@@ -20,7 +20,7 @@ impl Stack {
     /// ```
     /// use airgap::template::{Resource, Stack};
     /// let mut stack = Stack::new("Demo");
-    /// let igw = stack.add_resource("Igw", "InternetGateway 'Igw'", Resource::new("AWS::EC2::InternetGateway"))?;
+    /// let igw = stack.add_resource("Igw", Resource::new("AWS::EC2::InternetGateway"))?;
     /// let err = stack.synth().unwrap_err();
     /// assert!(err.to_string().contains("AG-NET-001"));
     /// stack.suppress(&igw, "AG-NET-001", "the egress proxy's VPC")?;

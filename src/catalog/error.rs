@@ -9,7 +9,7 @@ use crate::error::{Error, LayerError};
 /// use airgap::catalog::{CatalogError, Portfolio, Product, ProductVersion};
 /// use airgap::template::{Resource, Stack};
 /// let mut vpc = Stack::new("Vpc");
-/// vpc.add_resource("Vpc", "Vpc", Resource::new("AWS::EC2::VPC").property("CidrBlock", "10.0.0.0/16"))?;
+/// vpc.add_resource("Vpc", Resource::new("AWS::EC2::VPC").property("CidrBlock", "10.0.0.0/16"))?;
 /// let product = || Product::new("vpc", "Platform team")
 ///     .version(ProductVersion::new("1.0.0", vpc.synth_unchecked().unwrap()));
 /// let err = Portfolio::new("Networks", "Platform team").product(product()).product(product()).build().unwrap_err();

@@ -93,7 +93,7 @@ fn parameters_json(template: &Template) -> Vec<Value> {
 /// use airgap::catalog::{Portfolio, Product, ProductVersion};
 /// use airgap::template::{Resource, Stack};
 /// let mut vpc = Stack::new("Vpc");
-/// vpc.add_resource("Vpc", "Vpc", Resource::new("AWS::EC2::VPC").property("CidrBlock", "10.0.0.0/16"))?;
+/// vpc.add_resource("Vpc", Resource::new("AWS::EC2::VPC").property("CidrBlock", "10.0.0.0/16"))?;
 /// let release = Portfolio::new("Networks", "Platform team")
 ///     .product(Product::new("vpc", "Platform team")
 ///         .version(ProductVersion::new("1.0.0", vpc.synth_unchecked()?.into_template())))

@@ -105,7 +105,7 @@ impl PortfolioPolicy {
         if let Some(cond) = &condition {
             r = r.condition(cond);
         }
-        let policy = stack.add_resource(id.as_str(), &c, r)?;
+        let policy = stack.add_resource_of(id.as_str(), &c, r)?;
         let description = format!("The ARN of the {} policy, to attach to roles", self.name);
         match &condition {
             Some(cond) => StackOutput::new(format!("{id}Arn"), &description, policy.ref_())

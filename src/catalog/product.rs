@@ -21,7 +21,7 @@ pub const HASH_DIGITS: usize = 8;
 /// use airgap::catalog::ProductVersion;
 /// use airgap::template::{Resource, Stack};
 /// let mut stack = Stack::new("Topic");
-/// stack.add_resource("Topic", "Topic", Resource::new("AWS::SNS::Topic"))?;
+/// stack.add_resource("Topic", Resource::new("AWS::SNS::Topic"))?;
 /// let v = ProductVersion::new("1.0.0", stack.synth()?);
 /// assert_eq!(v.label(), "1.0.0");
 /// # Ok::<(), airgap::Error>(())
@@ -72,7 +72,7 @@ impl ProductVersion {
 /// use airgap::catalog::{Portfolio, Product, ProductVersion};
 /// use airgap::template::{Resource, Stack};
 /// let mut vpc = Stack::new("Vpc");
-/// vpc.add_resource("Vpc", "Vpc", Resource::new("AWS::EC2::VPC").property("CidrBlock", "10.0.0.0/16"))?;
+/// vpc.add_resource("Vpc", Resource::new("AWS::EC2::VPC").property("CidrBlock", "10.0.0.0/16"))?;
 /// let product = Product::new("network-vpc", "ML platform team")
 ///     .display_name("SageMaker network: vpc")
 ///     .description("The VPC of the secure SageMaker network")
@@ -155,7 +155,7 @@ impl Product {
     /// use airgap::template::{Resource, Stack, Template};
     /// let template = |cidr: &str| -> airgap::Result<Template> {
     ///     let mut s = Stack::new("Net");
-    ///     s.add_resource("Vpc", "Vpc", Resource::new("AWS::EC2::VPC").property("CidrBlock", cidr))?;
+    ///     s.add_resource("Vpc", Resource::new("AWS::EC2::VPC").property("CidrBlock", cidr))?;
     ///     Ok(s.synth_unchecked()?.into_template())
     /// };
     /// let vpc = Product::new("vpc", "Platform team")

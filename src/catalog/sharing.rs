@@ -20,7 +20,7 @@ use crate::template::Resource;
 /// use airgap::catalog::{Portfolio, Product, ProductVersion, StackSetRollout};
 /// use airgap::template::{Resource, Stack};
 /// let mut stack = Stack::new("Net");
-/// stack.add_resource("Vpc", "Vpc", Resource::new("AWS::EC2::VPC").property("CidrBlock", "10.0.0.0/16"))?;
+/// stack.add_resource("Vpc", Resource::new("AWS::EC2::VPC").property("CidrBlock", "10.0.0.0/16"))?;
 /// let release = Portfolio::new("Networks", "Platform team")
 ///     .product(Product::new("vpc", "Platform team")
 ///         .version(ProductVersion::new("1.0.0", stack.synth_unchecked()?.into_template()))

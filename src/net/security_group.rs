@@ -589,7 +589,7 @@ pub(super) fn add_group_rule(
     m.insert("Description".into(), d.into());
     let mut resource = Resource::new(resource_type);
     resource.properties = m.into_iter().collect();
-    stack.add_resource(
+    stack.add_resource_of(
         format!(
             "{}{link}{}{}",
             camel(group.name()),

@@ -672,7 +672,7 @@ impl Vpc {
                 ),
                 &format!("{} private subnet {n} routes", self.name),
             )?;
-            stack.add_resource(
+            stack.add_resource_of(
                 format!("{base}PrivateSubnet{n}RouteTableAssociation"),
                 &c,
                 conditional(

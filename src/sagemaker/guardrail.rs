@@ -320,7 +320,7 @@ impl Guardrail {
     pub fn add_to(&self, stack: &mut Stack, name: &str) -> Result<ResourceRef> {
         let c = format!("Guardrail '{name}'");
         let policy = self.identity_policy()?;
-        stack.add_resource(
+        stack.add_resource_of(
             format!("{}GuardrailPolicy", super::camel(name)),
             &c,
             Resource::new("AWS::IAM::ManagedPolicy")

@@ -202,7 +202,7 @@ impl NotebookInstance {
                 if let Some(v) = LifecycleConfig::hook(&l.on_start) {
                     r = r.property("OnStart", v);
                 }
-                Some(stack.add_resource(format!("{base}NotebookLifecycleConfig"), &c, r)?)
+                Some(stack.add_resource_of(format!("{base}NotebookLifecycleConfig"), &c, r)?)
             }
         };
         let mut notebook = Resource::new("AWS::SageMaker::NotebookInstance")

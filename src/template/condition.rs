@@ -16,7 +16,7 @@ use super::expr::Expr;
 ///     "IsProduction",
 ///     Expr::Equals(Box::new(Expr::pseudo(Pseudo::Region)), Box::new(Expr::str("eu-west-1"))),
 /// )?;
-/// stack.add_resource("Topic", "Topic 'Alarms'", Resource::new("AWS::SNS::Topic").condition(&prod))?;
+/// stack.add_resource("Topic", Resource::new("AWS::SNS::Topic").condition(&prod))?;
 /// let size = prod.if_(Expr::str("large"), Expr::str("small"));
 /// assert_eq!(size.to_value()["Fn::If"][0], "IsProduction");
 /// # Ok::<(), airgap::Error>(())

@@ -72,7 +72,7 @@ pub enum ExportPrefix {
 /// ```
 /// use airgap::template::{Resource, Stack};
 /// let mut stack = Stack::new("Demo");
-/// let topic = stack.add_resource("Alarms", "Topic 'Alarms'", Resource::new("AWS::SNS::Topic"))?;
+/// let topic = stack.add_resource("Alarms", Resource::new("AWS::SNS::Topic"))?;
 /// assert_eq!(topic.ref_().to_value(), serde_json::json!({"Ref": "Alarms"}));
 /// assert_eq!(topic.get_att("TopicName").to_value(), serde_json::json!({"Fn::GetAtt": ["Alarms", "TopicName"]}));
 /// # Ok::<(), airgap::Error>(())
@@ -281,7 +281,7 @@ struct Tagging {
 /// assert!(out.to_json_pretty().contains("\"team\""));
 ///
 /// let mut typo = Stack::new("Demo").in_region("eu-wst-1").tag("team", "ml-platform");
-/// let e = typo.add_resource("MyTopic", "Topic 'My'", Resource::new("AWS::SNS::Topic")).unwrap_err();
+/// let e = typo.add_resource("MyTopic", Resource::new("AWS::SNS::Topic")).unwrap_err();
 /// assert!(e.to_string().contains("did you mean `eu-west-1`"), "{e}");
 /// # Ok::<(), airgap::Error>(())
 /// ```
@@ -479,8 +479,32 @@ impl Stack {
         Ok(())
     }
 
-    /// Adds a resource under `id` (which must be new), made by `construct`.
-    pub fn add_resource(
+    /// Adds a resource under `id` (which must be new). An error about it names it by its type
+    /// and ID (`InternetGateway 'Igw'`); constructs that make resources use
+    /// [`add_resource_of`](Self::add_resource_of) to be named as the user named them.
+    ///
+    /// ```
+    /// use airgap::template::{Resource, Stack};
+    /// let mut stack = Stack::new("Alarms");
+    /// let topic = stack.add_resource("Topic", Resource::new("AWS::SNS::Topic"))?;
+    /// assert_eq!(topic.logical_id().as_str(), "Topic");
+    /// let again = stack.add_resource("Topic", Resource::new("AWS::SNS::Topic")).unwrap_err();
+    /// assert!(again.to_string().contains("Topic 'Topic'"), "{again}");
+    /// # Ok::<(), airgap::Error>(())
+    /// ```
+    pub fn add_resource(&mut self, id: impl AsRef<str>, resource: Resource) -> Result<ResourceRef> {
+        let kind = resource
+            .resource_type
+            .rsplit("::")
+            .next()
+            .unwrap_or_default();
+        let label = format!("{kind} '{}'", id.as_ref());
+        self.add_resource_of(id, &label, resource)
+    }
+
+    /// Adds a resource under `id` (which must be new), made by `construct`: errors about it
+    /// name the construct as given, e.g. `InterfaceEndpoint 'PyPI mirror'`.
+    pub fn add_resource_of(
         &mut self,
         id: impl AsRef<str>,
         construct: &str,
@@ -519,7 +543,7 @@ impl Stack {
         name_tag: &str,
         format: TagFormat,
     ) -> Result<ResourceRef> {
-        let r = self.add_resource(id, construct, resource)?;
+        let r = self.add_resource_of(id, construct, resource)?;
         self.tagging.insert(
             r.id.to_string(),
             Tagging {
@@ -700,7 +724,7 @@ impl Stack {
     /// ```
     /// use airgap::template::{Resource, Stack};
     /// let mut stack = Stack::new("Demo");
-    /// let igw = stack.add_resource("Igw", "InternetGateway 'Igw'", Resource::new("AWS::EC2::InternetGateway"))?;
+    /// let igw = stack.add_resource("Igw", Resource::new("AWS::EC2::InternetGateway"))?;
     /// stack.suppress(&igw, "AG-NET-001", "shared-services VPC: egress proxy lives here")?;
     /// let meta = &stack.template().resources["Igw"].metadata["airgap"];
     /// assert_eq!(meta["suppressions"][0]["id"], "AG-NET-001");

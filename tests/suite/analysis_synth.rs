@@ -20,7 +20,7 @@ fn the_example_synthesizes_with_no_findings_at_all() {
 fn stack_with_internet_gateway() -> (Stack, airgap::template::ResourceRef) {
     let mut stack = Stack::new("Egress");
     let igw = stack
-        .add_resource(
+        .add_resource_of(
             "Igw",
             "InternetGateway 'Igw'",
             Resource::new("AWS::EC2::InternetGateway"),
@@ -108,7 +108,7 @@ fn a_suppression_needs_a_rule_and_a_reason() {
 fn warnings_do_not_stop_synthesis_but_are_handed_over() {
     let mut stack = Stack::new("Pinned");
     stack
-        .add_resource(
+        .add_resource_of(
             "Subnet",
             "Subnet 'Pinned'",
             Resource::new("AWS::EC2::Subnet")

@@ -402,7 +402,7 @@ fn a_prefix_list_export_prefix_or_region_that_is_not_one() {
 fn a_reference_to_nothing_fails_synthesis() {
     let mut stack = Stack::new("Test");
     stack
-        .add_resource(
+        .add_resource_of(
             "Topic",
             "Topic 'T'",
             Resource::new("AWS::SNS::Topic")
@@ -416,7 +416,7 @@ fn a_reference_to_nothing_fails_synthesis() {
     );
     let mut stack = Stack::new("Test");
     stack
-        .add_resource(
+        .add_resource_of(
             "Topic",
             "Topic 'T'",
             Resource::new("AWS::SNS::Topic").property(
@@ -434,7 +434,7 @@ fn topics(n: usize) -> Stack {
     let mut stack = Stack::new("Big");
     for i in 0..n {
         stack
-            .add_resource(
+            .add_resource_of(
                 format!("Topic{i}"),
                 "Topic",
                 Resource::new("AWS::SNS::Topic"),
@@ -474,7 +474,7 @@ fn over_a_quota_is_an_error_naming_what_used_it_up() {
     ));
     let mut stack = Stack::new("Huge");
     stack
-        .add_resource(
+        .add_resource_of(
             "Topic",
             "Topic",
             Resource::new("AWS::SNS::Topic").property("DisplayName", "x".repeat(1_100_000)),
@@ -499,7 +499,7 @@ fn past_ninety_percent_of_a_quota_is_a_warning() {
     }));
     let mut stack = Stack::new("Wide");
     stack
-        .add_resource(
+        .add_resource_of(
             "Topic",
             "Topic",
             Resource::new("AWS::SNS::Topic").property("DisplayName", "x".repeat(60_000)),
@@ -523,7 +523,7 @@ fn past_ninety_percent_of_a_quota_is_a_warning() {
 fn logical_ids_are_checked() {
     let mut stack = Stack::new("Test");
     let e = stack
-        .add_resource("Bad-Id", "Topic", Resource::new("AWS::SNS::Topic"))
+        .add_resource_of("Bad-Id", "Topic", Resource::new("AWS::SNS::Topic"))
         .unwrap_err();
     assert!(
         matches!(

@@ -60,14 +60,14 @@ fn network_portfolio() -> NetworkPortfolio {
 fn flow_logs_to_s3() -> Template {
     let mut stack = Stack::new("S3FlowLogs");
     let vpc = stack
-        .add_resource(
+        .add_resource_of(
             "Vpc",
             "Vpc",
             Resource::new("AWS::EC2::VPC").property("CidrBlock", "10.0.0.0/16"),
         )
         .unwrap();
     stack
-        .add_resource(
+        .add_resource_of(
             "FlowLog",
             "FlowLog",
             Resource::new("AWS::EC2::FlowLog")

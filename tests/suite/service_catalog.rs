@@ -237,7 +237,7 @@ fn publish_sh_refuses_to_run_without_a_bucket_or_with_a_changed_template() {
 fn small_template(name: &str) -> Template {
     let mut stack = Stack::new(name);
     stack
-        .add_resource(
+        .add_resource_of(
             "Vpc",
             "Vpc",
             Resource::new("AWS::EC2::VPC").property("CidrBlock", "10.0.0.0/16"),

@@ -163,7 +163,7 @@ fn each_workload_launch_role_covers_the_schema_handler_permissions_of_its_types(
 fn spaces_and_apps_get_their_schema_handler_permissions_too() {
     let mut stack = Stack::new("Spaces");
     stack
-        .add_resource(
+        .add_resource_of(
             "Space",
             "test",
             Resource::new("AWS::SageMaker::Space")
@@ -172,7 +172,7 @@ fn spaces_and_apps_get_their_schema_handler_permissions_too() {
         )
         .unwrap();
     stack
-        .add_resource(
+        .add_resource_of(
             "App",
             "test",
             Resource::new("AWS::SageMaker::App")

@@ -120,7 +120,7 @@ struct Needs {
 /// use airgap::catalog::launch_role::derive_policy;
 /// use airgap::template::{Resource, Stack};
 /// let mut stack = Stack::new("Net");
-/// stack.add_resource("Vpc", "Vpc", Resource::new("AWS::EC2::VPC").property("CidrBlock", "10.0.0.0/16"))?;
+/// stack.add_resource("Vpc", Resource::new("AWS::EC2::VPC").property("CidrBlock", "10.0.0.0/16"))?;
 /// let t = stack.synth_unchecked()?.into_template();
 /// let policy = derive_policy(&[("net", &t)])?;
 /// let json = policy.to_value().to_string();

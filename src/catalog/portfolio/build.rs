@@ -204,10 +204,10 @@ impl Portfolio {
         if let Some(d) = &self.description {
             portfolio_props = portfolio_props.property("Description", d.clone());
         }
-        let portfolio = stack.add_resource("Portfolio", construct, portfolio_props)?;
+        let portfolio = stack.add_resource_of("Portfolio", construct, portfolio_props)?;
 
         for (parameter, _, _) in principal_parameters {
-            stack.add_resource(
+            stack.add_resource_of(
                 format!("{}Association", parameter.trim_end_matches("PrincipalArn")),
                 construct,
                 Resource::new("AWS::ServiceCatalog::PortfolioPrincipalAssociation")
@@ -229,7 +229,7 @@ impl Portfolio {
                 format!("{p}: fix the product role's policy this comes from"),
             ));
         }
-        stack.add_resource(
+        stack.add_resource_of(
                 "ProductRoleBoundary",
                 construct,
                 Resource::new("AWS::IAM::ManagedPolicy")
@@ -266,8 +266,8 @@ impl Portfolio {
                 product = product.property(key, v.clone());
             }
         }
-        let product = stack.add_resource(format!("{base}Product"), &pc, product)?;
-        let association = stack.add_resource(
+        let product = stack.add_resource_of(format!("{base}Product"), &pc, product)?;
+        let association = stack.add_resource_of(
             format!("{base}Association"),
             &pc,
             Resource::new("AWS::ServiceCatalog::PortfolioProductAssociation")
@@ -304,7 +304,7 @@ impl Portfolio {
                 stack_set_constraint(&pc, rollout)?,
             ),
         };
-        stack.add_resource(constraint_id, &pc, refs.constraint(constraint))?;
+        stack.add_resource_of(constraint_id, &pc, refs.constraint(constraint))?;
         self.add_launch_rules(stack, &pc, &base, p, &refs)?;
         StackOutput::new(
             format!("{base}ProductId"),
@@ -369,7 +369,7 @@ impl Portfolio {
                 "Rules",
                 serde_json::to_string(&Value::Object(body)).expect("JSON values serialize"),
             );
-        stack.add_resource(format!("{base}LaunchRules"), pc, rules)?;
+        stack.add_resource_of(format!("{base}LaunchRules"), pc, rules)?;
         Ok(())
     }
 
@@ -401,7 +401,7 @@ impl Portfolio {
             let n = seen_keys.entry(key.clone()).or_insert(0);
             *n += 1;
             let id = LogicalId::from_parts(["tag option", key.as_str(), &n.to_string()])?;
-            let option = stack.add_resource(
+            let option = stack.add_resource_of(
                 id.as_str(),
                 construct,
                 Resource::new("AWS::ServiceCatalog::TagOption")
@@ -409,7 +409,7 @@ impl Portfolio {
                     .property("Value", value.clone())
                     .property("Active", true),
             )?;
-            stack.add_resource(
+            stack.add_resource_of(
                 format!("{id}Association"),
                 construct,
                 Resource::new("AWS::ServiceCatalog::TagOptionAssociation")
@@ -430,7 +430,7 @@ impl Portfolio {
     ) -> Result<()> {
         for account in &self.share_accounts {
             check_account(construct, "share_with_account", account)?;
-            stack.add_resource(
+            stack.add_resource_of(
                 format!("Share{account}"),
                 construct,
                 Resource::new("AWS::ServiceCatalog::PortfolioShare")

@@ -185,7 +185,7 @@ impl LaunchRule {
 /// use airgap::catalog::{Portfolio, PortfolioPrincipal, Product, ProductVersion};
 /// use airgap::template::{Resource, Stack};
 /// let mut stack = Stack::new("Net");
-/// stack.add_resource("Vpc", "Vpc", Resource::new("AWS::EC2::VPC").property("CidrBlock", "10.0.0.0/16"))?;
+/// stack.add_resource("Vpc", Resource::new("AWS::EC2::VPC").property("CidrBlock", "10.0.0.0/16"))?;
 /// let release = Portfolio::new("Data science networks", "Platform team")
 ///     .product(Product::new("vpc", "Platform team")
 ///         .version(ProductVersion::new("1.0.0", stack.synth_unchecked()?.into_template())))
@@ -305,7 +305,7 @@ impl Portfolio {
     /// use airgap::catalog::{OrganizationNode, Portfolio, Product, ProductVersion};
     /// use airgap::template::{Resource, Stack};
     /// let mut vpc = Stack::new("Vpc");
-    /// vpc.add_resource("Vpc", "Vpc", Resource::new("AWS::EC2::VPC").property("CidrBlock", "10.0.0.0/16"))?;
+    /// vpc.add_resource("Vpc", Resource::new("AWS::EC2::VPC").property("CidrBlock", "10.0.0.0/16"))?;
     /// let release = Portfolio::new("Networks", "Platform team")
     ///     .product(Product::new("vpc", "Platform team")
     ///         .version(ProductVersion::new("1.0.0", vpc.synth_unchecked()?.into_template())))
