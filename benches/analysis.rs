@@ -63,18 +63,16 @@ fn check(bencher: divan::Bencher, groups: usize) {
 
 #[divan::bench(args = GROUPS, sample_count = 5, sample_size = 1)]
 fn report(bencher: divan::Bencher, groups: usize) {
-    let template = Template::from_value(&ring(groups)).expect("a template");
-    let options = ReportOptions::default();
-    bencher.bench(|| {
-        review_report(black_box(&template), &options)
-            .expect("a report")
-            .len()
-    });
+    bench_report(bencher, &ring(groups));
 }
 
 #[divan::bench(args = GROUPS, sample_count = 5, sample_size = 1)]
 fn report_default_egress(bencher: divan::Bencher, groups: usize) {
-    let template = Template::from_value(&open_ring(groups)).expect("a template");
+    bench_report(bencher, &open_ring(groups));
+}
+
+fn bench_report(bencher: divan::Bencher, template: &Value) {
+    let template = Template::from_value(template).expect("a template");
     let options = ReportOptions::default();
     bencher.bench(|| {
         review_report(black_box(&template), &options)

@@ -66,15 +66,20 @@ pub fn cfn_lint(templates: &[(String, String)]) {
     );
 }
 
-/// Runs checkov's CloudFormation checks over one template; returns the failed check IDs.
-pub fn checkov_failures(name: &str, body: &str) -> Option<Vec<String>> {
+/// The checkov to run, or `None` (said loudly) when it is not installed.
+fn checkov() -> Option<String> {
     let exe = tool("CHECKOV", "checkov");
     if Command::new(&exe).arg("--version").output().is_err() {
         missing("checkov");
         return None;
     }
-    let path = write_scratch(name, body);
-    let out = Command::new(&exe)
+    Some(exe)
+}
+
+/// Runs checkov's CloudFormation checks on `path`, a file (`-f`) or a folder (`-d`), and
+/// returns its JSON report and what it printed.
+fn checkov_report(exe: &str, target: &str, path: &std::path::Path) -> (serde_json::Value, String) {
+    let out = Command::new(exe)
         .args([
             "--framework",
             "cloudformation",
@@ -82,19 +87,27 @@ pub fn checkov_failures(name: &str, body: &str) -> Option<Vec<String>> {
             "--output",
             "json",
             "--quiet",
-            "-f",
+            target,
         ])
-        .arg(&path)
+        .arg(path)
         .env("BC_SKIP_MAPPING", "TRUE")
         .output()
         .expect("run checkov");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let report = serde_json::from_str(&stdout).unwrap_or_else(|e| {
         panic!(
             "checkov printed no JSON ({e}):\n{stdout}\n{}",
             String::from_utf8_lossy(&out.stderr)
         )
     });
+    (report, stdout)
+}
+
+/// Runs checkov's CloudFormation checks over one template; returns the failed check IDs.
+pub fn checkov_failures(name: &str, body: &str) -> Option<Vec<String>> {
+    let exe = checkov()?;
+    let path = write_scratch(name, body);
+    let (report, _) = checkov_report(&exe, "-f", &path);
     // A clean run with --quiet may print a summary object with no failed checks.
     let failed = report["results"]["failed_checks"]
         .as_array()
@@ -319,38 +332,14 @@ pub fn check_shell_script(path: &std::path::Path) {
 /// Runs checkov's CloudFormation checks once over every template in `templates` (one run is
 /// much faster than one per file); returns the failed checks as `ID on resource in file`.
 pub fn checkov_failures_all(folder: &str, templates: &[(String, String)]) -> Option<Vec<String>> {
-    let exe = tool("CHECKOV", "checkov");
-    if Command::new(&exe).arg("--version").output().is_err() {
-        missing("checkov");
-        return None;
-    }
+    let exe = checkov()?;
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(folder);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("scratch folder");
     for (name, body) in templates {
         std::fs::write(dir.join(name), body).expect("write scratch template");
     }
-    let out = Command::new(&exe)
-        .args([
-            "--framework",
-            "cloudformation",
-            "--skip-download",
-            "--output",
-            "json",
-            "--quiet",
-            "-d",
-        ])
-        .arg(&dir)
-        .env("BC_SKIP_MAPPING", "TRUE")
-        .output()
-        .expect("run checkov");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
-        panic!(
-            "checkov printed no JSON ({e}):\n{stdout}\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
+    let (report, stdout) = checkov_report(&exe, "-d", &dir);
     let passed = report["summary"]["passed"].as_u64().unwrap_or(0)
         + report["results"]["passed_checks"]
             .as_array()
