@@ -80,21 +80,68 @@ interface endpoints for the SageMaker API and Runtime, STS and CloudWatch Logs; 
 that admit HTTPS from the workloads only; flow logs to an encrypted log group. Flags override
 the config file's values and add to its lists."
     )]
-    Synth(Box<synth::Args>),
+    Synth(Deferred<Box<synth::Args>>),
     /// Privacy checks on any template (JSON or YAML): exit 1 on error-level findings.
-    Check(check::Args),
+    Check(Deferred<check::Args>),
     /// What updating running stacks from one template to another does: exit 1 when risky.
-    Diff(diff::Args),
+    Diff(Deferred<diff::Args>),
     /// The Markdown review report of a template, with its network diagram.
-    Report(report::Args),
+    Report(Deferred<report::Args>),
     /// Who can reach whom, as JSON: every pair, what it may send, and the two rules why.
-    Reach(reach::Args),
+    Reach(Deferred<reach::Args>),
     /// The Service Catalog release folder: product templates, portfolio, manifest, publish.sh.
-    Package(Box<package::Args>),
+    Package(Deferred<Box<package::Args>>),
     /// Check an IAM policy, or evaluate a request against it.
     Policy(policy::Args),
     /// Shell completions for bash, zsh, fish, elvish or PowerShell.
     Completions(completions::Args),
+}
+
+/// A command's arguments, declared to clap only when that command is the one being parsed (or
+/// its help, or the completions, are written).
+///
+/// clap builds the whole command tree before it parses; declaring every command's arguments up
+/// front (`synth`'s and `package`'s network options are most of them) cost more allocations and
+/// instructions than `airgap synth` spends on anything but the network itself. The
+/// names and one-line descriptions of the commands stay eager, so `airgap --help` lists them.
+#[derive(Debug)]
+struct Deferred<T>(T);
+
+impl<T: clap::Args> clap::FromArgMatches for Deferred<T> {
+    fn from_arg_matches(matches: &clap::ArgMatches) -> Result<Self, clap::Error> {
+        T::from_arg_matches(matches).map(Deferred)
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &clap::ArgMatches) -> Result<(), clap::Error> {
+        self.0.update_from_arg_matches(matches)
+    }
+}
+
+impl<T: clap::Args> clap::Args for Deferred<T> {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        cmd.defer(|cmd| keep_description(cmd, T::augment_args))
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        cmd.defer(|cmd| keep_description(cmd, T::augment_args_for_update))
+    }
+}
+
+/// Declares a command's arguments and keeps the description its `Command` variant gave it:
+/// declared eagerly, the arguments came first and the variant's description overrode the one
+/// the `Args` struct's own doc comment sets; declared late, they must not undo it.
+fn keep_description(
+    cmd: clap::Command,
+    declare: fn(clap::Command) -> clap::Command,
+) -> clap::Command {
+    use clap::builder::Resettable;
+    let kept = |text: Option<&clap::builder::StyledStr>| match text {
+        Some(text) => Resettable::Value(text.clone()),
+        None => Resettable::Reset,
+    };
+    let about = kept(cmd.get_about());
+    let long_about = kept(cmd.get_long_about());
+    declare(cmd).about(about).long_about(long_about)
 }
 
 /// Runs the command line with the process's arguments.
@@ -112,12 +159,12 @@ pub fn run() -> ExitCode {
     // The library never panics on input; should a bug make it, the exit code still says the
     // command failed (2), never Rust's 101, so CI scripts that branch on 0/1/2 stay right.
     let dispatched = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match cli.command {
-        Command::Synth(args) => synth::run(*args, &ui),
-        Command::Check(args) => check::run(args),
-        Command::Diff(args) => diff::run(args),
-        Command::Report(args) => report::run(args),
-        Command::Reach(args) => reach::run(args),
-        Command::Package(args) => package::run(*args),
+        Command::Synth(Deferred(args)) => synth::run(*args, &ui),
+        Command::Check(Deferred(args)) => check::run(args),
+        Command::Diff(Deferred(args)) => diff::run(args),
+        Command::Report(Deferred(args)) => report::run(args),
+        Command::Reach(Deferred(args)) => reach::run(args),
+        Command::Package(Deferred(args)) => package::run(*args),
         Command::Policy(args) => policy::run(args),
         Command::Completions(args) => completions::run(args),
     }));
@@ -147,7 +194,9 @@ mod tests {
 
     #[test]
     fn every_command_has_an_example() {
-        let root = Cli::command();
+        let mut root = Cli::command();
+        // The commands' arguments and help are declared when the tree is built.
+        root.build();
         for sub in root.get_subcommands() {
             let help = sub
                 .get_after_help()
