@@ -14,8 +14,8 @@ use crate::error::{Error, Location, Result};
 use crate::iam::{Arn, Condition, ConditionKey, ConditionOperator, PolicyDocument, Statement};
 use crate::net::{
     CHINA_CONDITION, EndpointRef, FlowLog, FlowLogRef, GatewayEndpoint, InterfaceEndpoint,
-    MAX_ZONES, Peer, Port, SecurityGroup, SecurityGroupEgress, SecurityGroupRef, Service, VpcRef,
-    allow,
+    MAX_ZONES, Peer, Port, SecurityGroup, SecurityGroupEgress, SecurityGroupRef, Selection,
+    Service, SubnetSelection, VpcRef, allow,
 };
 use crate::template::{Expr, Parameter, Partition, Pseudo, Stack};
 
@@ -86,7 +86,7 @@ impl SecureSageMakerNetwork {
                 "Zones",
                 &c,
                 Parameter::string()
-                    .description("How many Availability Zones to spread the subnets over")
+                    .description(self.zones_description())
                     .allowed_values((1..=MAX_ZONES).map(|n| n.to_string()))
                     .default_value(count.to_string()),
                 "Availability Zones",
@@ -121,6 +121,18 @@ impl SecureSageMakerNetwork {
         }
         let flow_log = flow_log.add_to(stack)?;
         Ok((vpc, flow_log))
+    }
+
+    /// The `Zones` parameter's description, which says where the interface endpoints are
+    /// when they are in the first zones only.
+    fn zones_description(&self) -> String {
+        let spread = "How many Availability Zones to spread the subnets over";
+        match self.endpoint_subnets.selection() {
+            Selection::FirstZones(n) => {
+                format!("{spread}; the interface endpoints are in the first {n} of them")
+            }
+            _ => spread.to_string(),
+        }
     }
 
     pub(super) fn add_groups_part(
@@ -202,6 +214,7 @@ impl SecureSageMakerNetwork {
         stack: &mut Stack,
         vpc: &VpcRef,
         endpoint_group: &SecurityGroupRef,
+        subnets: &SubnetSelection,
         choices: &mut Choices,
     ) -> Result<(EndpointRef, Vec<EndpointRef>, Vec<EndpointRef>)> {
         let c = self.construct();
@@ -291,7 +304,9 @@ impl SecureSageMakerNetwork {
                 gateway_endpoints.push(e.add_to(stack)?);
                 continue;
             }
-            let mut e = InterfaceEndpoint::new(service.clone(), vpc).security_group(endpoint_group);
+            let mut e = InterfaceEndpoint::new(service.clone(), vpc)
+                .security_group(endpoint_group)
+                .subnets(subnets.clone());
             if let Some(p) = policy {
                 e = e.policy(p);
             }
@@ -369,8 +384,13 @@ impl SecureSageMakerNetwork {
         self.add_project_parameters(stack)?;
         let (vpc, flow_log) = self.add_vpc_part(stack, &mut choices)?;
         let (workload_group, endpoint_group) = self.add_groups_part(stack, &vpc)?;
-        let (s3_endpoint, gateway_endpoints, interface_endpoints) =
-            self.add_endpoints_part(stack, &vpc, &endpoint_group, &mut choices)?;
+        let (s3_endpoint, gateway_endpoints, interface_endpoints) = self.add_endpoints_part(
+            stack,
+            &vpc,
+            &endpoint_group,
+            &self.endpoint_subnets,
+            &mut choices,
+        )?;
         let built = SageMakerNetworkRef {
             vpc,
             workload_group,
