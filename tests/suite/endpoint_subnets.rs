@@ -113,6 +113,9 @@ fn the_example_with_endpoints_in_two_of_three_zones_matches_its_reviewed_snapsho
     });
 }
 
+/// Why a platform team selects: "You are billed for each hour that your interface VPC endpoint
+/// is provisioned in each Availability Zone." (AWS PrivateLink guide, Access AWS services through
+/// AWS PrivateLink, Pricing: https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html)
 #[test]
 fn each_interface_endpoint_names_only_the_selected_subnets() {
     let t = parse(&two_of_three());
