@@ -27,6 +27,7 @@ Examples:
   airgap synth > stack.json
   airgap synth --zones 2 --bucket my_secure_bucket --format yaml --out stack.yaml
   airgap synth --zone eu-west-1a --zone eu-west-1b --endpoint ecr.api,ecr.dkr --workload ecr-images
+  airgap synth --zones 3 --endpoint-zones 2
   airgap synth --config network.json --tag team=ml-platform --minify
   echo '{\"zones\": 2}' | airgap synth --config -
   airgap synth --parameterized --optional-endpoint ecr.api,ecr.dkr --bucket my_secure_bucket
@@ -94,6 +95,16 @@ pub struct NetworkArgs {
     #[arg(long, value_name = "NAME", value_delimiter = ',', value_parser = parse_service)]
     #[serde(rename = "endpoints", skip_serializing_if = "Vec::is_empty")]
     endpoint: Vec<String>,
+
+    /// Put the interface endpoints in the first N zones only [default: every zone].
+    #[arg(long, value_name = "N", conflicts_with = "endpoint_zone")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    endpoint_zones: Option<usize>,
+
+    /// Put the interface endpoints in this named zone (repeat); the zones must be named too.
+    #[arg(long, value_name = "NAME", value_delimiter = ',')]
+    #[serde(rename = "endpoint_zone_names", skip_serializing_if = "Vec::is_empty")]
+    endpoint_zone: Vec<String>,
 
     /// Leave out the default endpoints (sagemaker.api, sagemaker.runtime, sts, logs).
     #[arg(long)]
@@ -321,7 +332,7 @@ mod tests {
     /// A value each flag accepts, by its long name.
     fn sample(flag: &str) -> Option<&'static str> {
         match flag {
-            "zones" | "subnet-prefix" | "retention-days" => Some("20"),
+            "zones" | "subnet-prefix" | "retention-days" | "endpoint-zones" => Some("20"),
             "endpoint" | "optional-endpoint" => Some("sts"),
             "workload" => Some("jobs"),
             "tag" => Some("team=ml"),

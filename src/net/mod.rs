@@ -26,6 +26,7 @@ pub use security_group::{
     Peer, Port, Protocol, SecurityGroup, SecurityGroupEgress, SecurityGroupIngress,
     SecurityGroupRef,
 };
+pub(crate) use selection::Selection;
 pub use selection::SubnetSelection;
 pub use vpc::{DEFAULT_VPC_CIDR, DEFAULT_ZONES, ImportedVpc, MAX_ZONES, SubnetRef, Vpc, VpcRef};
 

@@ -30,12 +30,17 @@ use crate::template::Expr;
 #[must_use]
 pub struct SubnetSelection(Selection);
 
+/// What a [`SubnetSelection`] asks for, for constructs that check it before their VPC exists.
 #[derive(Debug, Clone, Default, PartialEq)]
-enum Selection {
+pub(crate) enum Selection {
+    /// Every subnet.
     #[default]
     All,
+    /// The subnets of the first zones, in the VPC's order.
     FirstZones(usize),
+    /// The subnets in the named zones.
     Zones(Vec<String>),
+    /// These subnets.
     Subnets(Vec<SubnetRef>),
 }
 
@@ -76,12 +81,30 @@ impl SubnetSelection {
         self.0 == Selection::All
     }
 
+    /// What the selection asks for.
+    pub(crate) fn selection(&self) -> &Selection {
+        &self.0
+    }
+
     /// The selected subnets' IDs as a template list; `construct` names the caller in errors.
     pub(crate) fn subnet_ids(&self, vpc: &VpcRef, construct: &str) -> Result<Expr> {
+        Ok(match self.subnets_of(vpc, construct)? {
+            None => vpc.subnet_ids(),
+            Some(chosen) => Expr::List(chosen.iter().map(|s| s.list_item(s.subnet())).collect()),
+        })
+    }
+
+    /// The selected subnets of `vpc`, in the order selected; `None` for every subnet (which an
+    /// imported VPC gives as one list). `construct` names the caller in errors.
+    pub(crate) fn subnets_of<'v>(
+        &self,
+        vpc: &'v VpcRef,
+        construct: &str,
+    ) -> Result<Option<Vec<&'v SubnetRef>>> {
         let all = vpc.subnets();
         let refuse = |message: String| Err(Error::invalid(construct, "subnets", message));
         if self.is_all() {
-            return Ok(vpc.subnet_ids());
+            return Ok(None);
         }
         if all.is_empty() {
             return refuse(format!(
@@ -125,16 +148,20 @@ impl SubnetSelection {
                 chosen
             }
             Selection::Subnets(given) => {
+                let mut chosen = Vec::with_capacity(given.len());
                 for s in given {
-                    if !all.contains(s) {
-                        return refuse(format!(
-                            "the subnet `{}` is not one of the VPC {}",
-                            s.subnet().logical_id(),
-                            vpc.name()
-                        ));
+                    match all.iter().find(|a| *a == s) {
+                        Some(a) => chosen.push(a),
+                        None => {
+                            return refuse(format!(
+                                "the subnet `{}` is not one of the VPC {}",
+                                s.subnet().logical_id(),
+                                vpc.name()
+                            ));
+                        }
                     }
                 }
-                given.iter().collect()
+                chosen
             }
         };
         if chosen.is_empty() {
@@ -150,9 +177,7 @@ impl SubnetSelection {
                 ));
             }
         }
-        Ok(Expr::List(
-            chosen.iter().map(|s| s.list_item(s.subnet())).collect(),
-        ))
+        Ok(Some(chosen))
     }
 }
 

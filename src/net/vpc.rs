@@ -363,6 +363,14 @@ impl Vpc {
         matches!(self.zones, Zones::Named(_))
     }
 
+    /// The zones' names, when they are named rather than counted.
+    pub(crate) fn named_zones(&self) -> Option<&[String]> {
+        match &self.zones {
+            Zones::Named(names) => Some(names),
+            Zones::Count(_) => None,
+        }
+    }
+
     /// Whether the subnets' size or blocks were given.
     pub(crate) fn has_subnet_layout(&self) -> bool {
         self.subnet_prefix.is_some() || !self.subnet_cidrs.is_empty()

@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 
 use super::sagemaker::{SecureSageMakerNetwork, Workload};
 use crate::error::{Error, Location, Result};
-use crate::net::Service;
+use crate::net::{Service, SubnetSelection};
 use crate::template::Stack;
 pub use error::ConfigError;
 
@@ -70,6 +70,14 @@ pub struct NetworkConfig {
     /// Endpoints to add.
     #[serde(deserialize_with = "read::list")]
     pub endpoints: Vec<Service>,
+    /// Puts the interface endpoints in the first this many zones only (default: every zone;
+    /// see [`SecureSageMakerNetwork::endpoint_subnets`]).
+    #[serde(deserialize_with = "read::zones")]
+    pub endpoint_zones: Option<usize>,
+    /// Puts the interface endpoints in these named zones only (instead of `endpoint_zones`;
+    /// the network's zones must be named).
+    #[serde(deserialize_with = "read::list")]
+    pub endpoint_zone_names: Vec<String>,
     /// Whether the network is checked for [`SecureSageMakerNetwork::DEFAULT_WORKLOADS`]
     /// (default true).
     #[serde(deserialize_with = "read::flag")]
@@ -129,6 +137,8 @@ impl Default for NetworkConfig {
             subnet_prefix: None,
             default_endpoints: true,
             endpoints: Vec::new(),
+            endpoint_zones: None,
+            endpoint_zone_names: Vec::new(),
             default_workloads: true,
             workloads: Vec::new(),
             buckets: Vec::new(),
@@ -269,12 +279,19 @@ impl NetworkConfig {
                 "give either `zones` (a count) or `zone_names`, not both",
             ));
         }
+        if c.endpoint_zones.is_some() && !c.endpoint_zone_names.is_empty() {
+            return Err(field_error(
+                "endpoint_zone_names",
+                "give either `endpoint_zones` (a count) or `endpoint_zone_names`, not both",
+            ));
+        }
         Ok(c)
     }
 
     /// Lays `overrides` (settings by field name, as command-line flags give them) over a
     /// config document: lists add to the document's, `tags` adds and replaces tags, other
-    /// values replace the document's; `zones` and `zone_names` replace each other.
+    /// values replace the document's; `zones` and `zone_names` replace each other, and so do
+    /// `endpoint_zones` and `endpoint_zone_names`.
     ///
     /// ```
     /// use airgap::patterns::config::NetworkConfig;
@@ -291,11 +308,14 @@ impl NetworkConfig {
             match field.as_str() {
                 "zones" => drop(doc.remove("zone_names")),
                 "zone_names" => drop(doc.remove("zones")),
+                "endpoint_zones" => drop(doc.remove("endpoint_zone_names")),
+                "endpoint_zone_names" => drop(doc.remove("endpoint_zones")),
                 _ => {}
             }
+            let one_choice = matches!(field.as_str(), "zone_names" | "endpoint_zone_names");
             match (doc.get_mut(&field), value) {
                 // The zones are one choice, not a list that grows.
-                (Some(Value::Array(old)), Value::Array(new)) if field != "zone_names" => {
+                (Some(Value::Array(old)), Value::Array(new)) if !one_choice => {
                     old.extend(new);
                 }
                 (Some(Value::Object(old)), Value::Object(new)) => old.extend(new),
@@ -405,6 +425,13 @@ impl NetworkConfig {
             net = net.subnet_prefix(p);
         }
         net = net.endpoints(self.endpoint_list());
+        if !self.endpoint_zone_names.is_empty() {
+            net = net.endpoint_subnets(SubnetSelection::availability_zones(
+                self.endpoint_zone_names.clone(),
+            ));
+        } else if let Some(n) = self.endpoint_zones {
+            net = net.endpoint_subnets(SubnetSelection::first_zones(n));
+        }
         let mut workloads = Vec::new();
         if self.default_workloads {
             workloads.extend(SecureSageMakerNetwork::DEFAULT_WORKLOADS);
@@ -463,6 +490,7 @@ mod tests {
         let c = NetworkConfig::from_json(
             r#"{"name": "Ml", "description": "d", "cidr": "10.1.0.0/16", "zone_names": ["eu-west-1a"],
                 "subnet_prefix": 20, "default_endpoints": false, "endpoints": ["sts"],
+                "endpoint_zone_names": ["eu-west-1a"],
                 "default_workloads": false, "workloads": ["projects"], "buckets": ["b"],
                 "endpoints_open_to_vpc": true, "distributed_training": true,
                 "flow_log_retention_days": 90, "s3_prefix_list_id": "pl-63a5400a",
@@ -473,6 +501,7 @@ mod tests {
         assert_eq!(c.name, "Ml");
         assert_eq!(c.zone_names, ["eu-west-1a"]);
         assert_eq!(c.subnet_prefix, Some(20));
+        assert_eq!(c.endpoint_zone_names, ["eu-west-1a"]);
         assert_eq!(c.endpoint_list(), [Service::STS]);
         assert_eq!(c.workloads, [Workload::Projects]);
         assert_eq!(c.flow_log_retention_days, Some(90));
@@ -577,9 +606,9 @@ mod tests {
     #[test]
     fn the_fields_are_the_struct_s_in_its_order() {
         let fields = NetworkConfig::fields();
-        assert_eq!(fields.len(), 22);
+        assert_eq!(fields.len(), 24);
         assert_eq!(fields[0], "name");
-        assert_eq!(fields[21], "ssm_prefix");
+        assert_eq!(fields[23], "ssm_prefix");
     }
 
     /// The schema document has one table row per field, in the struct's order.
@@ -619,6 +648,22 @@ mod tests {
             (c.zones, c.zone_names.len()),
             (None, 1),
             "a list of zones replaces"
+        );
+        let mut doc = NetworkConfig::document(r#"{"endpoint_zone_names": ["a", "b"]}"#).unwrap();
+        let names = NetworkConfig::document(r#"{"endpoint_zone_names": ["c"]}"#).unwrap();
+        NetworkConfig::overlay(&mut doc, names);
+        let c = NetworkConfig::from_document(&doc).unwrap();
+        assert_eq!(
+            c.endpoint_zone_names,
+            ["c"],
+            "the endpoints' zones are one choice"
+        );
+        let count = NetworkConfig::document(r#"{"endpoint_zones": 2}"#).unwrap();
+        NetworkConfig::overlay(&mut doc, count);
+        let c = NetworkConfig::from_document(&doc).unwrap();
+        assert_eq!(
+            (c.endpoint_zones, c.endpoint_zone_names.len()),
+            (Some(2), 0)
         );
     }
 

@@ -1,6 +1,8 @@
 //! The secure SageMaker network as a Service Catalog portfolio: the whole network as one
 //! product, and the same description split into three products launched in order.
 
+use std::sync::LazyLock;
+
 use super::sagemaker::{NetworkProducts, SecureSageMakerNetwork};
 use super::workloads::WorkloadProducts;
 use crate::catalog::{
@@ -13,6 +15,15 @@ use crate::template::{Expr, Stack, Synthesized};
 
 /// The name of the product that holds the whole network.
 pub const WHOLE_PRODUCT: &str = "sagemaker-network";
+
+/// What the portfolio puts before a part's short name ([`NetworkProducts::LAUNCH_ORDER`]) to
+/// name its product: `network-vpc`, ...
+const PART_PREFIX: &str = "network-";
+
+/// The products of the split network's parts, in launch order, named from the parts' short
+/// names so that the names are spelled once.
+static PART_NAMES: LazyLock<[String; 3]> =
+    LazyLock::new(|| NetworkProducts::LAUNCH_ORDER.map(|part| format!("{PART_PREFIX}{part}")));
 
 /// A product a [`NetworkPortfolio`] can make, for [`NetworkPortfolio::stack_set_rollout`]: the
 /// whole network, one of its three composable parts, or a workload product.
@@ -60,9 +71,9 @@ impl NetworkProduct {
     pub fn name(self) -> &'static str {
         match self {
             NetworkProduct::Whole => WHOLE_PRODUCT,
-            NetworkProduct::Vpc => "network-vpc",
-            NetworkProduct::SecurityGroups => "network-security-groups",
-            NetworkProduct::Endpoints => "network-endpoints",
+            NetworkProduct::Vpc => &PART_NAMES[0],
+            NetworkProduct::SecurityGroups => &PART_NAMES[1],
+            NetworkProduct::Endpoints => &PART_NAMES[2],
             NetworkProduct::Notebook => "workload-notebook",
             NetworkProduct::StudioDomain => "workload-studio-domain",
             NetworkProduct::StudioUserProfile => "workload-studio-user-profile",
@@ -315,10 +326,11 @@ impl NetworkPortfolio {
         .launch_rule(Self::production_rule())];
         if self.split {
             let split = network.clone().split(&self.base)?;
-            for (name, stack) in split.in_launch_order() {
-                let product_name = format!("network-{name}");
+            for ((name, stack), product_name) in
+                split.in_launch_order().into_iter().zip(&*PART_NAMES)
+            {
                 let mut product = self.product(
-                    &product_name,
+                    product_name,
                     format!("SageMaker network: {name}"),
                     format!(
                         "The {name} of the secure SageMaker network, one of {} products launched in order",

@@ -600,6 +600,7 @@ fn the_readme_commands_run_and_their_templates_lint_clean() {
         [
             "readme-stack-config.yaml",
             "readme-stack-ecr.json",
+            "readme-stack-endpoints.json",
             "readme-stack-min.json",
             "readme-stack.json",
             "readme-stack.yaml"

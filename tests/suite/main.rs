@@ -25,6 +25,7 @@ mod cli_hostile;
 mod cli_policy;
 mod corpus;
 mod diff;
+mod endpoint_subnets;
 mod errors;
 mod fuzz_readers;
 mod iam_aws_rules;

@@ -3,7 +3,7 @@
 use super::{EndpointAccess, SecureSageMakerNetwork, Workload};
 
 use crate::iam::PolicyDocument;
-use crate::net::{DEFAULT_RETENTION_DAYS, Service, Vpc};
+use crate::net::{DEFAULT_RETENTION_DAYS, Service, SubnetSelection, Vpc};
 use crate::template::Expr;
 
 impl SecureSageMakerNetwork {
@@ -27,6 +27,7 @@ impl SecureSageMakerNetwork {
             endpoints: Self::DEFAULT_ENDPOINTS.to_vec(),
             optional_endpoints: Vec::new(),
             endpoint_policies: Vec::new(),
+            endpoint_subnets: SubnetSelection::all(),
             s3_policy: None,
             read_buckets: Vec::new(),
             access: EndpointAccess::WorkloadGroup,
@@ -119,6 +120,48 @@ impl SecureSageMakerNetwork {
     pub fn endpoint_policy(mut self, service: Service, policy: PolicyDocument) -> Self {
         self.endpoint_policies.retain(|(s, _)| *s != service);
         self.endpoint_policies.push((service, policy));
+        self
+    }
+
+    /// Puts the interface endpoints' network interfaces in the selected subnets only (default:
+    /// every subnet), as AWS CDK's `InterfaceVpcEndpoint` takes `subnets`. An interface endpoint
+    /// is billed per zone per hour, so fewer zones cost less; workloads in the zones left out
+    /// still reach the endpoints, across zones, and lose them when those zones fail. Gateway
+    /// endpoints stay on every route table.
+    ///
+    /// Select by zone: [`SubnetSelection::first_zones`] works with counted, named and
+    /// [parameterized](Self::parameterized) zones (in a parameterized product, the first `n` of
+    /// the zones chosen at launch, or all of them when fewer are chosen, so `n` may be up to
+    /// [`MAX_ZONES`](crate::net::MAX_ZONES)); [`SubnetSelection::availability_zones`] needs
+    /// [named zones](Self::zone_names). The network's subnets are made when it is added to a
+    /// stack, so [`SubnetSelection::subnets`] cannot name one of them and is refused. In a
+    /// [split](Self::split) network the VPC product publishes the selected subnets as the output
+    /// `EndpointSubnetIds`, which the endpoints product takes instead of `SubnetIds` (see
+    /// [`NetworkProducts::wiring`](super::NetworkProducts::wiring)).
+    ///
+    /// ```
+    /// use airgap::net::SubnetSelection;
+    /// use airgap::patterns::sagemaker::SecureSageMakerNetwork;
+    /// use airgap::template::Stack;
+    /// let mut stack = Stack::new("Demo");
+    /// SecureSageMakerNetwork::new("DataScience")
+    ///     .zones(3)
+    ///     .endpoint_subnets(SubnetSelection::first_zones(2))
+    ///     .add_to(&mut stack)?;
+    /// let subnets = &stack.template().resources["StsEndpoint"].properties["SubnetIds"];
+    /// assert_eq!(subnets, &serde_json::json!([
+    ///     {"Ref": "DataSciencePrivateSubnet1"}, {"Ref": "DataSciencePrivateSubnet2"}]));
+    ///
+    /// let e = SecureSageMakerNetwork::new("DataScience")
+    ///     .zones(2)
+    ///     .endpoint_subnets(SubnetSelection::first_zones(3))
+    ///     .add_to(&mut Stack::new("Demo"))
+    ///     .unwrap_err();
+    /// assert!(e.to_string().contains("`endpoint_subnets`"), "{e}");
+    /// # Ok::<(), airgap::Error>(())
+    /// ```
+    pub fn endpoint_subnets(mut self, selection: SubnetSelection) -> Self {
+        self.endpoint_subnets = selection;
         self
     }
 

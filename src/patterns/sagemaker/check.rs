@@ -3,7 +3,7 @@
 use super::{SecureSageMakerNetwork, Workload};
 
 use crate::error::{Error, Location, Result};
-use crate::net::Service;
+use crate::net::{MAX_ZONES, Selection, Service};
 use crate::sagemaker::SageMakerError;
 
 impl SecureSageMakerNetwork {
@@ -16,6 +16,7 @@ impl SecureSageMakerNetwork {
         if self.parameterized {
             self.check_parameterized(&c)?;
         }
+        self.check_endpoint_subnets(&c)?;
         if let Some(p) = &self.ssm_prefix {
             check_ssm_prefix(p, &c)?;
         }
@@ -138,6 +139,71 @@ impl SecureSageMakerNetwork {
             ));
         }
         Ok(())
+    }
+
+    /// The endpoints' subnets are selected by zones the network has, each zone at most once:
+    /// checked here, before anything is built, so the error names the network's own field.
+    fn check_endpoint_subnets(&self, c: &str) -> Result<()> {
+        let refuse = |message: String| Err(Error::invalid(c, "endpoint_subnets", message));
+        match self.endpoint_subnets.selection() {
+            Selection::All => Ok(()),
+            Selection::FirstZones(n) => {
+                let (most, spans) = if self.parameterized {
+                    (
+                        MAX_ZONES,
+                        format!(
+                            "a parameterized network spans at most {MAX_ZONES} (its Zones parameter)"
+                        ),
+                    )
+                } else {
+                    let count = self.vpc.zone_count();
+                    (count, format!("the network spans {count}"))
+                };
+                if (1..=most).contains(n) {
+                    Ok(())
+                } else {
+                    refuse(format!(
+                        "{n} zones selected, but {spans}; select 1 to {most}"
+                    ))
+                }
+            }
+            Selection::Zones(names) => {
+                if self.parameterized {
+                    return refuse(
+                        "a parameterized product chooses its zones at launch, so they have no names here; select the first zones with SubnetSelection::first_zones".into(),
+                    );
+                }
+                let Some(zones) = self.vpc.named_zones() else {
+                    return refuse(
+                        "the network's zones are counted, so their names are known only at launch; name them with zone_names, or select with SubnetSelection::first_zones".into(),
+                    );
+                };
+                if names.is_empty() {
+                    return refuse("no zone selected; name at least one".into());
+                }
+                for (i, name) in names.iter().enumerate() {
+                    if !zones.contains(name) {
+                        return refuse(format!(
+                            "the network has no zone {name}; its zones are {}",
+                            zones.join(", ")
+                        ));
+                    }
+                    if names[..i].contains(name) {
+                        return refuse(format!(
+                            "{name} is selected twice; an interface endpoint takes at most one subnet per Availability Zone"
+                        ));
+                    }
+                }
+                Ok(())
+            }
+            Selection::Subnets(given) => match given.first() {
+                None => refuse("no subnet selected; select at least one zone".into()),
+                Some(s) => refuse(format!(
+                    "the subnet `{}` is not one of this network's: its subnets are made when it is added to a stack, so select them by zone with SubnetSelection::first_zones or SubnetSelection::availability_zones",
+                    s.subnet().logical_id()
+                )),
+            },
+        }
     }
 }
 

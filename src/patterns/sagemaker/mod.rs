@@ -12,7 +12,9 @@ pub use split::{NetworkProducts, Wire};
 
 use crate::error::{Error, Location, Result};
 use crate::iam::PolicyDocument;
-use crate::net::{EndpointRef, FlowLogRef, SecurityGroupRef, Service, Vpc, VpcRef};
+use crate::net::{
+    EndpointRef, FlowLogRef, SecurityGroupRef, Service, SubnetSelection, Vpc, VpcRef,
+};
 use crate::template::{ConditionRef, Expr};
 
 /// The condition that holds in AWS GovCloud (US).
@@ -150,6 +152,7 @@ pub struct SecureSageMakerNetwork {
     endpoints: Vec<Service>,
     optional_endpoints: Vec<Service>,
     endpoint_policies: Vec<(Service, PolicyDocument)>,
+    endpoint_subnets: SubnetSelection,
     s3_policy: Option<PolicyDocument>,
     read_buckets: Vec<String>,
     access: EndpointAccess,

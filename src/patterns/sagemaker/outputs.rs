@@ -4,7 +4,7 @@ use super::Choices;
 use super::parts::camel;
 
 use crate::error::Result;
-use crate::net::{EndpointRef, FlowLogRef, SecurityGroupRef, VpcRef};
+use crate::net::{EndpointRef, FlowLogRef, SecurityGroupRef, SubnetSelection, VpcRef};
 use crate::template::{ConditionRef, Expr, Resource, Stack, StackOutput, TagFormat};
 
 // The names of the outputs are spelled once, in the layer whose workload products take them.
@@ -12,6 +12,10 @@ pub(super) use crate::sagemaker::network_outputs::{
     ENDPOINT_SECURITY_GROUP_ID, ROUTE_TABLE_IDS, S3_ENDPOINT_ID, SUBNET_IDS, VPC_CIDR, VPC_ID,
     WORKLOAD_SECURITY_GROUP_ID, subnet_id,
 };
+
+/// The VPC product's output of the subnets the interface endpoints are in, when they are not
+/// in every subnet: the endpoints product takes it instead of [`SUBNET_IDS`].
+pub(super) const ENDPOINT_SUBNET_IDS: &str = "EndpointSubnetIds";
 
 /// A list written as `Fn::Join`, leaving out the items of zones not created: one join per
 /// zone count, chosen with the zone conditions (zone k exists only if zone k-1 does).
@@ -88,6 +92,33 @@ pub(super) fn add_vpc_outputs(
     )
     .add_to(stack)?;
     Ok(())
+}
+
+/// The VPC product's output of the subnets `selection` picks for the interface endpoints.
+pub(super) fn add_endpoint_subnets_output(
+    stack: &mut Stack,
+    construct: &str,
+    vpc: &VpcRef,
+    selection: &SubnetSelection,
+) -> Result<()> {
+    let Some(chosen) = selection
+        .subnets_of(vpc, construct)
+        .map_err(|e| e.said_of(construct, "endpoint_subnets"))?
+    else {
+        return Ok(());
+    };
+    let subnets: Vec<Expr> = chosen.iter().map(|s| s.subnet().ref_()).collect();
+    // The selected subnets are the first zones or named ones, so a zone's condition holds only
+    // when the one before it holds, as `joined` needs.
+    let conditions: Vec<Option<ConditionRef>> =
+        chosen.iter().map(|s| s.condition().cloned()).collect();
+    StackOutput::new(
+        ENDPOINT_SUBNET_IDS,
+        "The private subnets of the interface endpoints, comma separated",
+        joined(&subnets, &conditions),
+    )
+    .export()
+    .add_to(stack)
 }
 
 /// The security groups product's outputs.

@@ -14,10 +14,10 @@ use crate::error::{Error, Location, Result};
 use crate::iam::{Arn, Condition, ConditionKey, ConditionOperator, PolicyDocument, Statement};
 use crate::net::{
     CHINA_CONDITION, EndpointRef, FlowLog, FlowLogRef, GatewayEndpoint, InterfaceEndpoint,
-    MAX_ZONES, Peer, Port, SecurityGroup, SecurityGroupEgress, SecurityGroupRef, Service, VpcRef,
-    allow,
+    MAX_ZONES, Peer, Port, SecurityGroup, SecurityGroupEgress, SecurityGroupRef, Selection,
+    Service, SubnetSelection, VpcRef, allow,
 };
-use crate::template::{Expr, Parameter, Partition, Pseudo, Stack};
+use crate::template::{ConditionRef, Expr, Parameter, Partition, Pseudo, Stack};
 
 impl SecureSageMakerNetwork {
     /// `ProjectName` and `EnvType`, tagged on everything, in a parameterized product.
@@ -86,7 +86,7 @@ impl SecureSageMakerNetwork {
                 "Zones",
                 &c,
                 Parameter::string()
-                    .description("How many Availability Zones to spread the subnets over")
+                    .description(self.zones_description())
                     .allowed_values((1..=MAX_ZONES).map(|n| n.to_string()))
                     .default_value(count.to_string()),
                 "Availability Zones",
@@ -121,6 +121,18 @@ impl SecureSageMakerNetwork {
         }
         let flow_log = flow_log.add_to(stack)?;
         Ok((vpc, flow_log))
+    }
+
+    /// The `Zones` parameter's description, which says where the interface endpoints are
+    /// when they are in the first zones only.
+    fn zones_description(&self) -> String {
+        let spread = "How many Availability Zones to spread the subnets over";
+        match self.endpoint_subnets.selection() {
+            Selection::FirstZones(n) => {
+                format!("{spread}; the interface endpoints are in the first {n} of them")
+            }
+            _ => spread.to_string(),
+        }
     }
 
     pub(super) fn add_groups_part(
@@ -197,13 +209,54 @@ impl SecureSageMakerNetwork {
         Ok((workloads, endpoints))
     }
 
+    /// The endpoints: S3's gateway, then each service's endpoint, required or chosen at launch.
     pub(super) fn add_endpoints_part(
         &self,
         stack: &mut Stack,
         vpc: &VpcRef,
         endpoint_group: &SecurityGroupRef,
+        subnets: &SubnetSelection,
         choices: &mut Choices,
     ) -> Result<(EndpointRef, Vec<EndpointRef>, Vec<EndpointRef>)> {
+        self.check_read_buckets(stack)?;
+        self.add_bucket_parameter(stack, choices)?;
+        let s3_endpoint = GatewayEndpoint::s3(vpc)
+            .policy(self.s3_policy_document(stack, choices)?)
+            .add_to(stack)?;
+        let mut gateway_endpoints = Vec::new();
+        let mut interface_endpoints = Vec::new();
+        let services = self
+            .endpoints
+            .iter()
+            .map(|s| (s, false))
+            .chain(self.optional_endpoints.iter().map(|s| (s, true)));
+        for (service, optional) in services {
+            // S3's gateway is there already.
+            if *service == Service::S3 {
+                continue;
+            }
+            let condition = if optional {
+                Some(self.add_endpoint_choice(stack, service)?)
+            } else {
+                None
+            };
+            let endpoint = ServiceEndpoint {
+                vpc,
+                service,
+                policy: self.endpoint_policy_of(service),
+                condition: condition.as_ref(),
+            };
+            if *service == Service::DYNAMODB {
+                gateway_endpoints.push(endpoint.add_gateway(stack)?);
+            } else {
+                interface_endpoints.push(endpoint.add_interface(stack, endpoint_group, subnets)?);
+            }
+        }
+        Ok((s3_endpoint, gateway_endpoints, interface_endpoints))
+    }
+
+    /// Each bucket to read has a valid name; a legacy name (with `_`) is said in a warning.
+    fn check_read_buckets(&self, stack: &mut Stack) -> Result<()> {
         let c = self.construct();
         for b in &self.read_buckets {
             if let Some(reason) = crate::iam::bucket_name_problem(b) {
@@ -223,84 +276,61 @@ impl SecureSageMakerNetwork {
                 );
             }
         }
-        if self.parameterized && !self.read_buckets.is_empty() && self.s3_policy.is_none() {
-            let buckets = stack.add_parameter_labeled(
-                "DataBucketNames",
-                &c,
-                Parameter::comma_delimited_list()
-                    .description("Names of the S3 buckets the network may read objects from, comma separated; every other bucket is refused")
-                    .default_value(self.read_buckets.join(",")),
-                "Data buckets",
-                "Data access",
-            )?;
-            stack.add_rule(
-                "DataBucketNamesGiven",
-                json!({"Assertions": [{
-                    "Assert": {"Fn::Not": [{"Fn::Contains": [buckets.to_value(), ""]}]},
-                    "AssertDescription": "DataBucketNames must name at least one bucket, with no empty names",
-                }]}),
-            )?;
-            choices.buckets = Some(buckets);
+        Ok(())
+    }
+
+    /// In a parameterized product that reads buckets, the `DataBucketNames` parameter and the
+    /// rule that it names at least one bucket; the S3 policy then names the buckets it holds.
+    fn add_bucket_parameter(&self, stack: &mut Stack, choices: &mut Choices) -> Result<()> {
+        if !self.parameterized || self.read_buckets.is_empty() || self.s3_policy.is_some() {
+            return Ok(());
         }
-        let s3_endpoint = GatewayEndpoint::s3(vpc)
-            .policy(self.s3_policy_document(stack, choices)?)
-            .add_to(stack)?;
-        let mut gateway_endpoints = Vec::new();
-        let mut interface_endpoints = Vec::new();
-        let services = self
-            .endpoints
+        let buckets = stack.add_parameter_labeled(
+            "DataBucketNames",
+            &self.construct(),
+            Parameter::comma_delimited_list()
+                .description("Names of the S3 buckets the network may read objects from, comma separated; every other bucket is refused")
+                .default_value(self.read_buckets.join(",")),
+            "Data buckets",
+            "Data access",
+        )?;
+        stack.add_rule(
+            "DataBucketNamesGiven",
+            json!({"Assertions": [{
+                "Assert": {"Fn::Not": [{"Fn::Contains": [buckets.to_value(), ""]}]},
+                "AssertDescription": "DataBucketNames must name at least one bucket, with no empty names",
+            }]}),
+        )?;
+        choices.buckets = Some(buckets);
+        Ok(())
+    }
+
+    /// The `Enable...Endpoint` parameter of an optional endpoint, and the condition under which
+    /// the endpoint is made.
+    fn add_endpoint_choice(&self, stack: &mut Stack, service: &Service) -> Result<ConditionRef> {
+        let id = camel(service.id());
+        let choice = stack.add_parameter_labeled(
+            format!("Enable{id}Endpoint"),
+            &self.construct(),
+            Parameter::string()
+                .description(format!("Create the {} endpoint", service.id()))
+                .allowed_values(["true", "false"])
+                .default_value("false"),
+            &format!("{} endpoint", service.id()),
+            "Optional endpoints",
+        )?;
+        Ok(stack.ensure_condition(
+            &format!("Create{id}Endpoint"),
+            Expr::Equals(Box::new(choice), Box::new(Expr::str("true"))),
+        ))
+    }
+
+    /// The policy given for `service`'s endpoint, if one was.
+    fn endpoint_policy_of(&self, service: &Service) -> Option<PolicyDocument> {
+        self.endpoint_policies
             .iter()
-            .map(|s| (s, false))
-            .chain(self.optional_endpoints.iter().map(|s| (s, true)));
-        for (service, optional) in services {
-            if *service == Service::S3 {
-                continue;
-            }
-            let policy = self
-                .endpoint_policies
-                .iter()
-                .find(|(s, _)| s == service)
-                .map(|(_, p)| p.clone());
-            let condition = if optional {
-                let id = camel(service.id());
-                let choice = stack.add_parameter_labeled(
-                    format!("Enable{id}Endpoint"),
-                    &c,
-                    Parameter::string()
-                        .description(format!("Create the {} endpoint", service.id()))
-                        .allowed_values(["true", "false"])
-                        .default_value("false"),
-                    &format!("{} endpoint", service.id()),
-                    "Optional endpoints",
-                )?;
-                Some(stack.ensure_condition(
-                    &format!("Create{id}Endpoint"),
-                    Expr::Equals(Box::new(choice), Box::new(Expr::str("true"))),
-                ))
-            } else {
-                None
-            };
-            if *service == Service::DYNAMODB {
-                let mut e = GatewayEndpoint::dynamodb(vpc);
-                if let Some(p) = policy {
-                    e = e.policy(p);
-                }
-                if let Some(cond) = &condition {
-                    e = e.condition(cond);
-                }
-                gateway_endpoints.push(e.add_to(stack)?);
-                continue;
-            }
-            let mut e = InterfaceEndpoint::new(service.clone(), vpc).security_group(endpoint_group);
-            if let Some(p) = policy {
-                e = e.policy(p);
-            }
-            if let Some(cond) = &condition {
-                e = e.condition(cond);
-            }
-            interface_endpoints.push(e.add_to(stack)?);
-        }
-        Ok((s3_endpoint, gateway_endpoints, interface_endpoints))
+            .find(|(s, _)| s == service)
+            .map(|(_, p)| p.clone())
     }
 
     pub(super) fn s3_policy_document(
@@ -369,8 +399,13 @@ impl SecureSageMakerNetwork {
         self.add_project_parameters(stack)?;
         let (vpc, flow_log) = self.add_vpc_part(stack, &mut choices)?;
         let (workload_group, endpoint_group) = self.add_groups_part(stack, &vpc)?;
-        let (s3_endpoint, gateway_endpoints, interface_endpoints) =
-            self.add_endpoints_part(stack, &vpc, &endpoint_group, &mut choices)?;
+        let (s3_endpoint, gateway_endpoints, interface_endpoints) = self.add_endpoints_part(
+            stack,
+            &vpc,
+            &endpoint_group,
+            &self.endpoint_subnets,
+            &mut choices,
+        )?;
         let built = SageMakerNetworkRef {
             vpc,
             workload_group,
@@ -400,6 +435,48 @@ impl SecureSageMakerNetwork {
             add_endpoint_ssm(stack, &c, prefix, &built.s3_endpoint)?;
         }
         Ok(built)
+    }
+}
+
+/// One service's endpoint as the network makes it: its policy, and the condition of an
+/// endpoint chosen at launch.
+struct ServiceEndpoint<'a> {
+    vpc: &'a VpcRef,
+    service: &'a Service,
+    policy: Option<PolicyDocument>,
+    condition: Option<&'a ConditionRef>,
+}
+
+impl ServiceEndpoint<'_> {
+    /// A gateway endpoint (DynamoDB), on every route table.
+    fn add_gateway(self, stack: &mut Stack) -> Result<EndpointRef> {
+        let mut e = GatewayEndpoint::dynamodb(self.vpc);
+        if let Some(p) = self.policy {
+            e = e.policy(p);
+        }
+        if let Some(cond) = self.condition {
+            e = e.condition(cond);
+        }
+        e.add_to(stack)
+    }
+
+    /// An interface endpoint in the selected subnets, behind the endpoint group.
+    fn add_interface(
+        self,
+        stack: &mut Stack,
+        group: &SecurityGroupRef,
+        subnets: &SubnetSelection,
+    ) -> Result<EndpointRef> {
+        let mut e = InterfaceEndpoint::new(self.service.clone(), self.vpc)
+            .security_group(group)
+            .subnets(subnets.clone());
+        if let Some(p) = self.policy {
+            e = e.policy(p);
+        }
+        if let Some(cond) = self.condition {
+            e = e.condition(cond);
+        }
+        e.add_to(stack)
     }
 }
 

@@ -1,14 +1,14 @@
 //! The network as three products wired by parameters.
 
 use super::outputs::{
-    ENDPOINT_SECURITY_GROUP_ID, ROUTE_TABLE_IDS, SUBNET_IDS, VPC_CIDR, VPC_ID,
-    add_endpoint_outputs, add_endpoint_ssm, add_group_outputs, add_group_ssm, add_vpc_outputs,
-    add_vpc_ssm,
+    ENDPOINT_SECURITY_GROUP_ID, ENDPOINT_SUBNET_IDS, ROUTE_TABLE_IDS, SUBNET_IDS, VPC_CIDR, VPC_ID,
+    add_endpoint_outputs, add_endpoint_ssm, add_endpoint_subnets_output, add_group_outputs,
+    add_group_ssm, add_vpc_outputs, add_vpc_ssm,
 };
 use super::{Choices, EndpointAccess, SecureSageMakerNetwork};
 
 use crate::error::{Error, Result};
-use crate::net::{ImportedVpc, SecurityGroupRef, VpcRef};
+use crate::net::{ImportedVpc, SecurityGroupRef, SubnetSelection, VpcRef};
 use crate::template::{AwsParameterType, Expr, Parameter, Stack};
 
 /// The VPC product's short name.
@@ -22,7 +22,7 @@ const ENDPOINTS_PRODUCT: &str = "endpoints";
 /// flow logs), its security groups, its endpoints. Each later product takes what it needs from
 /// the earlier ones as parameters of AWS-specific types (the launch form offers the account's
 /// VPCs, subnets and groups); [`NetworkProducts::WIRING`] says which output feeds which
-/// parameter, and each output is also exported.
+/// parameter (for this network: [`NetworkProducts::wiring`]), and each output is also exported.
 ///
 /// ```
 /// use airgap::patterns::sagemaker::{NetworkProducts, SecureSageMakerNetwork};
@@ -44,6 +44,8 @@ pub struct NetworkProducts {
     pub security_groups: Stack,
     /// The gateway and interface endpoints.
     pub endpoints: Stack,
+    /// Which output feeds which parameter in these products.
+    wiring: Vec<Wire>,
 }
 
 /// One link between products: an output of one feeds a parameter of a later one.
@@ -79,7 +81,9 @@ impl NetworkProducts {
     /// The products' short names, in launch order.
     pub const LAUNCH_ORDER: [&'static str; 3] = [VPC_PRODUCT, GROUPS_PRODUCT, ENDPOINTS_PRODUCT];
 
-    /// Which output of which product feeds which parameter of a later product.
+    /// Which output of which product feeds which parameter of a later product, when the
+    /// interface endpoints are in every subnet (the default); [`NetworkProducts::wiring`] gives
+    /// the wiring of a split network.
     pub const WIRING: [Wire; 6] = [
         Wire::same_name(VPC_PRODUCT, VPC_ID, GROUPS_PRODUCT),
         Wire::same_name(VPC_PRODUCT, VPC_CIDR, GROUPS_PRODUCT),
@@ -92,6 +96,43 @@ impl NetworkProducts {
             ENDPOINTS_PRODUCT,
         ),
     ];
+
+    /// Which output of which product feeds which parameter of a later product: the
+    /// [`WIRING`](Self::WIRING), except that when the interface endpoints are in
+    /// [selected subnets](SecureSageMakerNetwork::endpoint_subnets) the endpoints product takes
+    /// the VPC product's `EndpointSubnetIds` instead of its `SubnetIds`.
+    ///
+    /// ```
+    /// use airgap::net::SubnetSelection;
+    /// use airgap::patterns::sagemaker::{NetworkProducts, SecureSageMakerNetwork};
+    /// use airgap::template::Stack;
+    /// let all = SecureSageMakerNetwork::new("DataScience").split(&Stack::new("Net"))?;
+    /// assert_eq!(all.wiring(), NetworkProducts::WIRING);
+    /// let two = SecureSageMakerNetwork::new("DataScience")
+    ///     .endpoint_subnets(SubnetSelection::first_zones(2))
+    ///     .split(&Stack::new("Net"))?;
+    /// assert!(two.wiring().iter().any(|w| w.output == "EndpointSubnetIds" && w.to_product == "endpoints"));
+    /// assert!(!two.wiring().iter().any(|w| w.output == "SubnetIds" && w.to_product == "endpoints"));
+    /// # Ok::<(), airgap::Error>(())
+    /// ```
+    pub fn wiring(&self) -> &[Wire] {
+        &self.wiring
+    }
+
+    /// The wiring of a split network, with the endpoints in every subnet or in `selected` ones.
+    fn wiring_for(selected: bool) -> Vec<Wire> {
+        Self::WIRING
+            .into_iter()
+            .map(|wire| {
+                if selected && wire.to_product == ENDPOINTS_PRODUCT && wire.parameter == SUBNET_IDS
+                {
+                    Wire::same_name(VPC_PRODUCT, ENDPOINT_SUBNET_IDS, ENDPOINTS_PRODUCT)
+                } else {
+                    wire
+                }
+            })
+            .collect()
+    }
 
     /// The products with their short names, in launch order.
     pub fn in_launch_order(&self) -> [(&'static str, &Stack); 3] {
@@ -130,6 +171,11 @@ fn wired_parameter(name: &str) -> (Parameter, &'static str, &'static str) {
             "The private subnets, one per zone",
             "Subnets",
         ),
+        ENDPOINT_SUBNET_IDS => (
+            Parameter::list_of(AwsParameterType::SubnetId),
+            "The private subnets of the interface endpoints, at most one per zone",
+            "Endpoint subnets",
+        ),
         ROUTE_TABLE_IDS => (
             Parameter::comma_delimited_list(),
             "The subnets' route tables, comma separated",
@@ -144,20 +190,22 @@ fn wired_parameter(name: &str) -> (Parameter, &'static str, &'static str) {
     }
 }
 
-/// The parameters a product takes from earlier products, one per wire of
-/// [`NetworkProducts::WIRING`] into it, in that order.
+/// The parameters a product takes from earlier products, one per wire into it, in the order of
+/// the wiring.
 struct Wired(Vec<(&'static str, Expr)>);
 
 impl Wired {
-    /// Adds to `stack` the parameters of the wires into `product` that `wanted` keeps.
+    /// Adds to `stack` the parameters of the wires of `wiring` into `product` that `wanted`
+    /// keeps.
     fn add_to(
         stack: &mut Stack,
         construct: &str,
+        wiring: &[Wire],
         product: &str,
         wanted: impl Fn(&str) -> bool,
     ) -> Result<Wired> {
         let mut values = Vec::new();
-        for wire in NetworkProducts::WIRING {
+        for wire in wiring {
             if wire.to_product != product || !wanted(wire.parameter) {
                 continue;
             }
@@ -215,10 +263,12 @@ impl SecureSageMakerNetwork {
     /// ```
     pub fn split(self, base: &Stack) -> Result<NetworkProducts> {
         self.check()?;
+        let wiring = NetworkProducts::wiring_for(!self.endpoint_subnets.is_all());
         Ok(NetworkProducts {
             vpc: self.vpc_product(base)?,
-            security_groups: self.groups_product(base)?,
-            endpoints: self.endpoints_product(base)?,
+            security_groups: self.groups_product(base, &wiring)?,
+            endpoints: self.endpoints_product(base, &wiring)?,
+            wiring,
         })
     }
 
@@ -235,6 +285,7 @@ impl SecureSageMakerNetwork {
         self.add_project_parameters(&mut stack)?;
         let (vpc, flow_log) = self.add_vpc_part(&mut stack, &mut choices)?;
         add_vpc_outputs(&mut stack, &vpc, &flow_log, &choices)?;
+        add_endpoint_subnets_output(&mut stack, &c, &vpc, &self.endpoint_subnets)?;
         if let Some(prefix) = &self.ssm_prefix {
             add_vpc_ssm(&mut stack, &c, prefix, &vpc, &choices)?;
         }
@@ -242,7 +293,7 @@ impl SecureSageMakerNetwork {
     }
 
     /// Product 2: the workload and endpoint security groups, in the VPC of product 1.
-    fn groups_product(&self, base: &Stack) -> Result<Stack> {
+    fn groups_product(&self, base: &Stack, wiring: &[Wire]) -> Result<Stack> {
         let c = self.construct();
         let mut stack = base.sibling(format!("{}-{GROUPS_PRODUCT}", base.name())).description(format!(
             "{}: security groups of SageMaker workloads and VPC endpoints (product 2 of 3; launch after the VPC product)",
@@ -250,7 +301,7 @@ impl SecureSageMakerNetwork {
         ));
         self.add_project_parameters(&mut stack)?;
         // The VPC's block is needed only where the endpoints admit the whole VPC.
-        let wired = Wired::add_to(&mut stack, &c, GROUPS_PRODUCT, |p| {
+        let wired = Wired::add_to(&mut stack, &c, wiring, GROUPS_PRODUCT, |p| {
             p != VPC_CIDR || self.access == EndpointAccess::VpcCidr
         })?;
         let imported = VpcRef::imported(ImportedVpc {
@@ -269,27 +320,39 @@ impl SecureSageMakerNetwork {
     }
 
     /// Product 3: the gateway and interface endpoints, in the subnets and group of the others.
-    fn endpoints_product(&self, base: &Stack) -> Result<Stack> {
+    fn endpoints_product(&self, base: &Stack, wiring: &[Wire]) -> Result<Stack> {
         let c = self.construct();
         let mut stack = base.sibling(format!("{}-{ENDPOINTS_PRODUCT}", base.name())).description(format!(
             "{}: S3 gateway and interface endpoints with endpoint policies (product 3 of 3; launch after the security groups product)",
             self.name
         ));
         self.add_project_parameters(&mut stack)?;
-        let wired = Wired::add_to(&mut stack, &c, ENDPOINTS_PRODUCT, |_| true)?;
+        let wired = Wired::add_to(&mut stack, &c, wiring, ENDPOINTS_PRODUCT, |_| true)?;
+        // The subnets taken are those of the endpoints: every subnet, or the VPC product's
+        // selection of them.
+        let subnets = if self.endpoint_subnets.is_all() {
+            SUBNET_IDS
+        } else {
+            ENDPOINT_SUBNET_IDS
+        };
         let imported = VpcRef::imported(ImportedVpc {
             name: self.name.clone(),
             id: wired.require(&c, VPC_ID)?,
             cidr: None,
-            subnet_ids: wired.require(&c, SUBNET_IDS)?,
+            subnet_ids: wired.require(&c, subnets)?,
             route_table_ids: wired.require(&c, ROUTE_TABLE_IDS)?,
         });
         let group = SecurityGroupRef::imported(
             format!("{} Endpoints", self.name),
             wired.require(&c, ENDPOINT_SECURITY_GROUP_ID)?,
         );
-        let (s3, _, _) =
-            self.add_endpoints_part(&mut stack, &imported, &group, &mut Choices::default())?;
+        let (s3, _, _) = self.add_endpoints_part(
+            &mut stack,
+            &imported,
+            &group,
+            &SubnetSelection::all(),
+            &mut Choices::default(),
+        )?;
         add_endpoint_outputs(&mut stack, &s3)?;
         if let Some(prefix) = &self.ssm_prefix {
             add_endpoint_ssm(&mut stack, &c, prefix, &s3)?;
