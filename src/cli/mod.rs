@@ -105,7 +105,7 @@ the config file's values and add to its lists."
 /// instructions than `airgap synth` spends on anything but the network itself. The
 /// names and one-line descriptions of the commands stay eager, so `airgap --help` lists them.
 #[derive(Debug)]
-struct Deferred<T>(T);
+struct Deferred<T>(pub(crate) T);
 
 impl<T: clap::Args> clap::FromArgMatches for Deferred<T> {
     fn from_arg_matches(matches: &clap::ArgMatches) -> Result<Self, clap::Error> {

@@ -6,7 +6,7 @@ use airgap::iam::{Outcome as Decided, PolicyDocument, PolicyKind, Request};
 use airgap::template::Partition;
 
 use super::io::{label, read_input, write_stdout};
-use super::{Failure, Outcome};
+use super::{Deferred, Failure, Outcome};
 
 /// The subcommands of `airgap policy`.
 #[derive(Debug, clap::Args)]
@@ -36,9 +36,9 @@ pub struct Args {
 enum PolicyCommand {
     /// Check a policy: JSON shape, real action names and condition keys (with suggestions),
     /// the rules of its kind, and risky shapes (printed as findings).
-    Validate(ValidateArgs),
+    Validate(Deferred<ValidateArgs>),
     /// Evaluate one request against a policy, as AWS evaluates a single policy.
-    Simulate(Box<SimulateArgs>),
+    Simulate(Deferred<Box<SimulateArgs>>),
 }
 
 /// Where a policy is used.
@@ -181,8 +181,8 @@ fn read_policy(path: &std::path::Path) -> Result<PolicyDocument, Failure> {
 /// Runs `airgap policy ...`.
 pub fn run(args: Args) -> Result<Outcome, Failure> {
     match args.command {
-        PolicyCommand::Validate(a) => validate(a),
-        PolicyCommand::Simulate(a) => simulate(*a),
+        PolicyCommand::Validate(Deferred(a)) => validate(a),
+        PolicyCommand::Simulate(Deferred(a)) => simulate(*a),
     }
 }
 

@@ -366,10 +366,15 @@ impl Template {
 
     /// Pretty JSON with two-space indents and a final newline.
     pub fn to_json_pretty(&self) -> String {
-        let mut s = serde_json::to_string_pretty(self)
+        // Sized for the whole body up front: grown from serde_json's 128 bytes by doubling,
+        // the buffer touched about 2.5 times the body's size in fresh pages before it was
+        // done. Room left unwritten costs nothing but address space.
+        let guess = 4096 + 1024 * self.resources.len();
+        let mut out = Vec::with_capacity(guess);
+        serde_json::to_writer_pretty(&mut out, self)
             .expect("a template of JSON values always serializes");
-        s.push('\n');
-        s
+        out.push(b'\n');
+        String::from_utf8(out).expect("serde_json writes UTF-8")
     }
 
     /// Compact JSON, for bodies that must stay small.
