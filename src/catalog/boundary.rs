@@ -146,7 +146,7 @@ pub(super) fn boundary_policy(
     for ((service, any), actions) in by_service {
         let sid = format!(
             "{}{}",
-            heck::ToUpperCamelCase::to_upper_camel_case(service.as_str()),
+            crate::template::upper_camel_case(service.as_str()),
             if any {
                 "AnyResource"
             } else {

@@ -632,8 +632,10 @@ pub fn suggest_condition_key(key: &str) -> Option<String> {
 }
 
 fn template_key_match(known: &str, key: &str) -> bool {
-    // Most keys have no `${...}` part: the comparison below without building a pattern.
-    if !known.contains(['$', '*', '?']) {
+    // Most keys have no `${...}` part: the comparison below without building a pattern. Bytes,
+    // not chars: the catalog's keys are ASCII, and this runs for every known key of a service
+    // at every condition a policy names.
+    if !known.bytes().any(|b| matches!(b, b'$' | b'*' | b'?')) {
         return known.eq_ignore_ascii_case(key);
     }
     // Turn `${Anything}` into `*` and reuse the wildcard matcher; a template key whose filled

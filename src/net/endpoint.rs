@@ -363,16 +363,15 @@ fn allows_any_action_of(policy: &PolicyDocument, prefix: &str) -> bool {
 fn check_private_dns_unique(
     stack: &Stack,
     construct: &str,
-    vpc: &Expr,
-    service_name: &Expr,
+    vpc: &Value,
+    service_name: &Value,
 ) -> Result<()> {
-    let (vpc, service_name) = (vpc.to_value(), service_name.to_value());
     let clash = stack.template().resources.iter().find(|(_, r)| {
         r.resource_type == "AWS::EC2::VPCEndpoint"
             && r.properties.get("VpcEndpointType") == Some(&Value::from("Interface"))
             && r.properties.get("PrivateDnsEnabled") == Some(&Value::Bool(true))
-            && r.properties.get("VpcId") == Some(&vpc)
-            && r.properties.get("ServiceName") == Some(&service_name)
+            && r.properties.get("VpcId") == Some(vpc)
+            && r.properties.get("ServiceName") == Some(service_name)
     });
     match clash {
         None => Ok(()),
@@ -505,13 +504,14 @@ impl InterfaceEndpoint {
         let service_name = self
             .service
             .endpoint_service_name(EndpointType::Interface, stack);
+        let (service_name, vpc_id) = (service_name.to_value(), self.vpc.id().to_value());
         if self.private_dns {
-            check_private_dns_unique(stack, &c, &self.vpc.id(), &service_name)?;
+            check_private_dns_unique(stack, &c, &vpc_id, &service_name)?;
         }
         let mut resource = Resource::new("AWS::EC2::VPCEndpoint")
-            .property("ServiceName", service_name.to_value())
+            .property("ServiceName", service_name)
             .property("VpcEndpointType", "Interface")
-            .property("VpcId", self.vpc.id().to_value())
+            .property("VpcId", vpc_id)
             .property("SubnetIds", subnet_ids.to_value())
             .property(
                 "SecurityGroupIds",

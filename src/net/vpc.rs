@@ -721,8 +721,7 @@ impl Vpc {
 
 /// UpperCamelCase of a construct name, for logical IDs.
 pub(crate) fn camel(name: &str) -> String {
-    use heck::ToUpperCamelCase;
-    name.to_upper_camel_case()
+    crate::template::upper_camel_case(name)
         .chars()
         .filter(char::is_ascii_alphanumeric)
         .collect()

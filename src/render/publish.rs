@@ -3,7 +3,6 @@
 
 use std::path::Path;
 
-use heck::{ToKebabCase, ToUpperCamelCase};
 use minijinja::syntax::SyntaxConfig;
 use minijinja::{Environment, UndefinedBehavior, Value as JinjaValue};
 use serde::Serialize;
@@ -13,6 +12,7 @@ use super::RenderError;
 use crate::catalog::Release;
 use crate::catalog::package::{self, PackageSummary, WriteOptions};
 use crate::error::{Error, Result};
+use crate::template::{kebab_case, upper_camel_case};
 
 const TEMPLATE_NAME: &str = "publish.sh.j2";
 const TEMPLATE: &str = include_str!("../../templates/publish.sh.j2");
@@ -71,7 +71,7 @@ pub fn publish_script(manifest: &Value) -> Result<String> {
     let portfolio = &manifest["portfolio"];
     let display_name = portfolio["display_name"].as_str().unwrap_or("portfolio");
     let one_line = display_name.replace(['\n', '\r'], " ");
-    let stack_name = format!("{}-portfolio", display_name.to_upper_camel_case()).to_kebab_case();
+    let stack_name = kebab_case(&format!("{}-portfolio", upper_camel_case(display_name)));
     let principals = portfolio["principals"]
         .as_array()
         .into_iter()
@@ -82,7 +82,7 @@ pub fn publish_script(manifest: &Value) -> Result<String> {
             Principal {
                 var: format!("principal_{}", i + 1),
                 parameter,
-                option: format!("--{}", parameter.to_kebab_case()),
+                option: format!("--{}", kebab_case(parameter)),
                 env: &p["env"],
                 label: p["label"]
                     .as_str()

@@ -26,8 +26,7 @@ pub use studio::{StudioDomain, StudioDomainRef, UserProfiles};
 
 /// UpperCamelCase of a construct name, for logical IDs.
 pub(crate) fn camel(name: &str) -> String {
-    use heck::ToUpperCamelCase;
-    name.to_upper_camel_case()
+    crate::template::upper_camel_case(name)
         .chars()
         .filter(char::is_ascii_alphanumeric)
         .collect()

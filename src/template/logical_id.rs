@@ -1,7 +1,5 @@
 use std::fmt;
 
-use heck::ToUpperCamelCase;
-
 use crate::error::{Error, Location, Result};
 
 /// A CloudFormation logical ID: 1 to 255 ASCII letters and digits, unique in its template.
@@ -51,7 +49,7 @@ impl LogicalId {
     {
         let mut id = String::new();
         for part in parts {
-            let camel = part.as_ref().to_upper_camel_case();
+            let camel = super::upper_camel_case(part.as_ref());
             id.extend(camel.chars().filter(char::is_ascii_alphanumeric));
         }
         Self::new(id)

@@ -1,6 +1,7 @@
 //! The CloudFormation document model: templates, resources, parameters, outputs, intrinsic
 //! functions, logical IDs and quotas. It knows nothing of networks, IAM or SageMaker.
 
+mod case;
 mod condition;
 mod diff;
 mod document;
@@ -15,6 +16,8 @@ mod region_data;
 mod stack;
 mod text;
 mod yaml;
+
+pub(crate) use case::{kebab_case, upper_camel_case};
 
 pub use condition::ConditionRef;
 pub use diff::{

@@ -3,7 +3,6 @@ use std::mem::take;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use heck::ToKebabCase;
 use indexmap::IndexMap;
 use serde_json::{Value, json};
 
@@ -463,7 +462,7 @@ impl Stack {
 
     /// The `Name` tag value for a construct: the launched stack's name and the construct's.
     pub fn name_tag(&self, name: &str) -> Expr {
-        Expr::sub(format!("${{AWS::StackName}}-{}", name.to_kebab_case()))
+        Expr::sub(format!("${{AWS::StackName}}-{}", super::kebab_case(name)))
     }
 
     fn claim(&mut self, id: &LogicalId, construct: &str) -> Result<()> {

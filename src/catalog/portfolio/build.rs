@@ -1,6 +1,5 @@
 //! `Portfolio::build`: the checks, then one step per part of the portfolio template.
 
-use heck::ToUpperCamelCase;
 use indexmap::IndexMap;
 use serde_json::{Value, json};
 
@@ -19,7 +18,7 @@ use crate::iam::{
 };
 use crate::template::{
     Expr, LogicalId, Parameter, Pseudo, Resource, ResourceRef, Stack, StackOutput, Synthesized,
-    Template,
+    Template, upper_camel_case,
 };
 
 /// The resources every part of a product hangs from: the portfolio, the product and the
@@ -251,7 +250,7 @@ impl Portfolio {
         portfolio: &ResourceRef,
         p: &ProductRelease,
     ) -> Result<PolicyDocument> {
-        let base = p.name.to_upper_camel_case();
+        let base = upper_camel_case(&p.name);
         let pc = format!("Product '{}'", p.name);
         let mut product = Resource::new("AWS::ServiceCatalog::CloudFormationProduct")
             .property("Name", p.display_name.clone())

@@ -481,8 +481,7 @@ impl ServiceEndpoint<'_> {
 }
 
 pub(super) fn camel(s: &str) -> String {
-    use heck::ToUpperCamelCase;
-    s.to_upper_camel_case()
+    crate::template::upper_camel_case(s)
         .chars()
         .filter(char::is_ascii_alphanumeric)
         .collect()
