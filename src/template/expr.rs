@@ -1,4 +1,4 @@
-use serde_json::{Value, json};
+use serde_json::Value;
 
 /// CloudFormation's pseudo parameters, which every template can `Ref` without declaring them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -210,34 +210,55 @@ impl Expr {
 
     /// The JSON that CloudFormation reads.
     pub fn to_value(&self) -> Value {
+        let pair = |a: Value, b: Value| Value::Array(vec![a, b]);
         match self {
             Expr::Literal(v) => v.clone(),
             Expr::List(items) => Value::Array(items.iter().map(Expr::to_value).collect()),
-            Expr::Ref(id) => json!({ "Ref": id }),
-            Expr::GetAtt(id, attr) => json!({ "Fn::GetAtt": [id, attr] }),
-            Expr::Sub(s) => json!({ "Fn::Sub": s }),
-            Expr::Join(delim, items) => json!({
-                "Fn::Join": [delim, items.iter().map(Expr::to_value).collect::<Vec<_>>()]
-            }),
-            Expr::JoinList(delim, list) => json!({ "Fn::Join": [delim, list.to_value()] }),
-            Expr::Select(i, list) => json!({ "Fn::Select": [i, list.to_value()] }),
-            Expr::Split(delim, s) => json!({ "Fn::Split": [delim, s.to_value()] }),
-            Expr::GetAzs => json!({ "Fn::GetAZs": "" }),
+            Expr::Ref(id) => function("Ref", id.as_str().into()),
+            Expr::GetAtt(id, attr) => {
+                function("Fn::GetAtt", pair(id.as_str().into(), attr.as_str().into()))
+            }
+            Expr::Sub(s) => function("Fn::Sub", s.as_str().into()),
+            Expr::Join(delim, items) => function(
+                "Fn::Join",
+                pair(
+                    delim.as_str().into(),
+                    Value::Array(items.iter().map(Expr::to_value).collect()),
+                ),
+            ),
+            Expr::JoinList(delim, list) => {
+                function("Fn::Join", pair(delim.as_str().into(), list.to_value()))
+            }
+            Expr::Select(i, list) => function("Fn::Select", pair((*i).into(), list.to_value())),
+            Expr::Split(delim, s) => {
+                function("Fn::Split", pair(delim.as_str().into(), s.to_value()))
+            }
+            Expr::GetAzs => function("Fn::GetAZs", "".into()),
             Expr::Cidr {
                 block,
                 count,
                 cidr_bits,
-            } => json!({ "Fn::Cidr": [block.to_value(), count, cidr_bits] }),
-            Expr::ImportValue(name) => json!({ "Fn::ImportValue": name.to_value() }),
-            Expr::If(cond, a, b) => json!({ "Fn::If": [cond, a.to_value(), b.to_value()] }),
-            Expr::Equals(a, b) => json!({ "Fn::Equals": [a.to_value(), b.to_value()] }),
-            Expr::Not(c) => json!({ "Fn::Not": [c.to_value()] }),
-            Expr::And(cs) => {
-                json!({ "Fn::And": cs.iter().map(Expr::to_value).collect::<Vec<_>>() })
-            }
-            Expr::Or(cs) => json!({ "Fn::Or": cs.iter().map(Expr::to_value).collect::<Vec<_>>() }),
+            } => function(
+                "Fn::Cidr",
+                Value::Array(vec![block.to_value(), (*count).into(), (*cidr_bits).into()]),
+            ),
+            Expr::ImportValue(name) => function("Fn::ImportValue", name.to_value()),
+            Expr::If(cond, a, b) => function(
+                "Fn::If",
+                Value::Array(vec![cond.as_str().into(), a.to_value(), b.to_value()]),
+            ),
+            Expr::Equals(a, b) => function("Fn::Equals", pair(a.to_value(), b.to_value())),
+            Expr::Not(c) => function("Fn::Not", Value::Array(vec![c.to_value()])),
+            Expr::And(cs) => function(
+                "Fn::And",
+                Value::Array(cs.iter().map(Expr::to_value).collect()),
+            ),
+            Expr::Or(cs) => function(
+                "Fn::Or",
+                Value::Array(cs.iter().map(Expr::to_value).collect()),
+            ),
             Expr::Contains(list, value) => {
-                json!({ "Fn::Contains": [list.to_value(), value.to_value()] })
+                function("Fn::Contains", pair(list.to_value(), value.to_value()))
             }
         }
     }
@@ -249,6 +270,15 @@ impl Expr {
             _ => None,
         }
     }
+}
+
+/// `{name: argument}`, the one-key object of an intrinsic function. Made with room for its
+/// one entry: `json!` starts an empty map, which grows to four entries of over a hundred bytes
+/// each on its first insert, and a template holds hundreds of these.
+fn function(name: &str, argument: Value) -> Value {
+    let mut object = serde_json::Map::with_capacity(1);
+    object.insert(name.to_owned(), argument);
+    Value::Object(object)
 }
 
 impl From<&str> for Expr {

@@ -1,6 +1,6 @@
 //! Finishing a stack into a template: tags, the partition rule, references and quotas.
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::{PINNED_PARTITION_RULE, Stack, Synthesized, TagFormat, Warning};
 use crate::error::{Error, Result};
@@ -25,7 +25,7 @@ impl Stack {
                     );
                 let tags = match tagging.format {
                     TagFormat::List => {
-                        Value::Array(pairs.map(|(k, v)| json!({"Key": k, "Value": v})).collect())
+                        Value::Array(pairs.map(|(k, v)| tag(k, v)).collect())
                     }
                     TagFormat::Map => {
                         Value::Object(pairs.map(|(k, v)| (k.to_string(), v)).collect())
@@ -100,4 +100,13 @@ fn check_quota(
         warnings.push(Warning::QuotaNearlyUsed { quota, used, limit });
     }
     Ok(())
+}
+
+/// `{"Key": key, "Value": value}`, made with room for its two entries (`json!` would make
+/// room for four, and every tagged resource has one of these per tag).
+fn tag(key: &str, value: Value) -> Value {
+    let mut object = serde_json::Map::with_capacity(2);
+    object.insert("Key".to_owned(), key.into());
+    object.insert("Value".to_owned(), value);
+    Value::Object(object)
 }
