@@ -635,8 +635,18 @@ fn template_key_match(known: &str, key: &str) -> bool {
     // Most keys have no `${...}` part: the comparison below without building a pattern. Bytes,
     // not chars: the catalog's keys are ASCII, and this runs for every known key of a service
     // at every condition a policy names.
-    if !known.bytes().any(|b| matches!(b, b'$' | b'*' | b'?')) {
+    let Some(marks) = known.bytes().position(|b| matches!(b, b'$' | b'*' | b'?')) else {
         return known.eq_ignore_ascii_case(key);
+    };
+    // What comes before the first mark is literal: a key that does not start with it cannot
+    // match, and most keys a policy names are turned away here, before a pattern is built.
+    let literal = &known.as_bytes()[..marks];
+    if !key
+        .as_bytes()
+        .get(..marks)
+        .is_some_and(|start| start.eq_ignore_ascii_case(literal))
+    {
+        return false;
     }
     // Turn `${Anything}` into `*` and reuse the wildcard matcher; a template key whose filled
     // part is empty is no key at all.

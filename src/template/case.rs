@@ -16,14 +16,14 @@ pub(crate) fn kebab_case(s: &str) -> String {
     if !s.is_ascii() {
         return s.to_kebab_case();
     }
-    let mut out = String::with_capacity(s.len() + 8);
-    for (n, word) in ascii_words(s).enumerate() {
-        if n > 0 {
-            out.push('-');
+    let mut out = Vec::with_capacity(s.len() + 8);
+    ascii_words(s, |word| {
+        if !out.is_empty() {
+            out.push(b'-');
         }
-        out.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
-    }
-    out
+        out.extend(word.iter().map(u8::to_ascii_lowercase));
+    });
+    ascii_string(out)
 }
 
 /// `s` in `UpperCamelCase`: `data science` is `DataScience`, `vpc-endpoint` is
@@ -32,62 +32,69 @@ pub(crate) fn upper_camel_case(s: &str) -> String {
     if !s.is_ascii() {
         return s.to_upper_camel_case();
     }
-    let mut out = String::with_capacity(s.len());
-    for word in ascii_words(s) {
-        let mut bytes = word.bytes();
-        if let Some(first) = bytes.next() {
-            out.push(char::from(first.to_ascii_uppercase()));
+    let mut out = Vec::with_capacity(s.len());
+    ascii_words(s, |word| {
+        if let Some((first, rest)) = word.split_first() {
+            out.push(first.to_ascii_uppercase());
+            out.extend(rest.iter().map(u8::to_ascii_lowercase));
         }
-        out.extend(bytes.map(|b| char::from(b.to_ascii_lowercase())));
-    }
-    out
+    });
+    ascii_string(out)
 }
 
-/// The words of an ASCII name by `heck`'s rules: anything but a letter or digit separates
-/// words; within a run of letters and digits, a word ends before an upper-case letter that
-/// follows a lower-case one (`dataScience`), and before the last upper-case letter of a run
-/// that a lower-case letter follows (`VPCEndpoint`). Digits take the case of what came before.
-fn ascii_words(s: &str) -> impl Iterator<Item = &str> {
-    s.split(|c: char| !c.is_ascii_alphanumeric())
-        .flat_map(split_run)
+/// The bytes of an ASCII name, as the `String` they are.
+fn ascii_string(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_default()
 }
 
-/// One run of letters and digits, cut at its case boundaries.
-fn split_run(run: &str) -> impl Iterator<Item = &str> {
-    #[derive(Clone, Copy, PartialEq)]
-    enum Mode {
-        Boundary,
-        Lower,
-        Upper,
-    }
-    let b = run.as_bytes();
-    let mut cuts = Vec::new();
-    let mut mode = Mode::Boundary;
-    for i in 0..b.len().saturating_sub(1) {
-        let (c, next) = (b[i], b[i + 1]);
-        let next_mode = if c.is_ascii_lowercase() {
-            Mode::Lower
-        } else if c.is_ascii_uppercase() {
-            Mode::Upper
-        } else {
-            mode
-        };
-        if next_mode == Mode::Lower && next.is_ascii_uppercase() {
-            cuts.push(i + 1);
-            mode = Mode::Boundary;
-        } else if mode == Mode::Upper && c.is_ascii_uppercase() && next.is_ascii_lowercase() {
-            cuts.push(i);
-            mode = Mode::Boundary;
-        } else {
-            mode = next_mode;
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    Boundary,
+    Lower,
+    Upper,
+}
+
+/// Calls `word` with each word of an ASCII name, by `heck`'s rules: anything but a letter or
+/// digit separates words; within a run of letters and digits, a word ends before an upper-case
+/// letter that follows a lower-case one (`dataScience`), and before the last upper-case letter
+/// of a run that a lower-case letter follows (`VPCEndpoint`). Digits take the case of what
+/// came before them.
+fn ascii_words(s: &str, mut word: impl FnMut(&[u8])) {
+    let b = s.as_bytes();
+    let mut at = 0;
+    while at < b.len() {
+        if !b[at].is_ascii_alphanumeric() {
+            at += 1;
+            continue;
         }
+        let run_end = b[at..]
+            .iter()
+            .position(|c| !c.is_ascii_alphanumeric())
+            .map_or(b.len(), |n| at + n);
+        let run = &b[at..run_end];
+        let (mut start, mut mode) = (0, Mode::Boundary);
+        for i in 0..run.len() - 1 {
+            let (c, next) = (run[i], run[i + 1]);
+            let next_mode = if c.is_ascii_lowercase() {
+                Mode::Lower
+            } else if c.is_ascii_uppercase() {
+                Mode::Upper
+            } else {
+                mode
+            };
+            if next_mode == Mode::Lower && next.is_ascii_uppercase() {
+                word(&run[start..=i]);
+                (start, mode) = (i + 1, Mode::Boundary);
+            } else if mode == Mode::Upper && c.is_ascii_uppercase() && next.is_ascii_lowercase() {
+                word(&run[start..i]);
+                (start, mode) = (i, Mode::Boundary);
+            } else {
+                mode = next_mode;
+            }
+        }
+        word(&run[start..]);
+        at = run_end;
     }
-    let starts = std::iter::once(0).chain(cuts.clone());
-    let ends = cuts.into_iter().chain(std::iter::once(b.len()));
-    starts
-        .zip(ends)
-        .map(move |(start, end)| &run[start..end])
-        .filter(|word| !word.is_empty())
 }
 
 #[cfg(test)]

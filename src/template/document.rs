@@ -371,7 +371,7 @@ impl Template {
         // done. Room left unwritten costs nothing but address space.
         let guess = 4096 + 1024 * self.resources.len();
         let mut out = Vec::with_capacity(guess);
-        serde_json::to_writer_pretty(&mut out, self)
+        super::pretty::to_writer_pretty(&mut out, self)
             .expect("a template of JSON values always serializes");
         out.push(b'\n');
         String::from_utf8(out).expect("serde_json writes UTF-8")

@@ -10,6 +10,7 @@ mod foreach;
 mod intrinsic;
 mod logical_id;
 mod output;
+mod pretty;
 mod read;
 mod region;
 mod region_data;

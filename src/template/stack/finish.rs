@@ -24,9 +24,7 @@ impl Stack {
                             .map(|(k, v)| (k.as_str(), v.to_value())),
                     );
                 let tags = match tagging.format {
-                    TagFormat::List => {
-                        Value::Array(pairs.map(|(k, v)| tag(k, v)).collect())
-                    }
+                    TagFormat::List => Value::Array(pairs.map(|(k, v)| tag(k, v)).collect()),
                     TagFormat::Map => {
                         Value::Object(pairs.map(|(k, v)| (k.to_string(), v)).collect())
                     }
