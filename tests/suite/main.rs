@@ -36,6 +36,8 @@ mod fuzz_readers;
 mod iam_aws_rules;
 mod iam_differential;
 mod iam_eval_table;
+mod iam_eval_table_conditions;
+mod iam_eval_table_matching;
 mod iam_examples;
 mod iam_policies;
 mod iam_retired_actions;
