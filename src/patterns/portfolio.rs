@@ -25,6 +25,24 @@ const PART_PREFIX: &str = "network-";
 static PART_NAMES: LazyLock<[String; 3]> =
     LazyLock::new(|| NetworkProducts::LAUNCH_ORDER.map(|part| format!("{PART_PREFIX}{part}")));
 
+/// What the portfolio puts before a workload product's short name
+/// ([`WorkloadProducts::NAMES`]) to name its product: `workload-notebook`, ...
+const WORKLOAD_PREFIX: &str = "workload-";
+
+/// The workload products, named from their short names so that the names are spelled once.
+static WORKLOAD_NAMES: LazyLock<[String; 3]> =
+    LazyLock::new(|| WorkloadProducts::NAMES.map(|w| format!("{WORKLOAD_PREFIX}{w}")));
+
+/// The portfolio's name for the workload product whose short name is `short`, one of
+/// [`WorkloadProducts::NAMES`].
+fn workload_name(short: &str) -> &'static str {
+    let i = WorkloadProducts::NAMES
+        .iter()
+        .position(|w| *w == short)
+        .expect("workload products take their short names from WorkloadProducts::NAMES");
+    &WORKLOAD_NAMES[i]
+}
+
 /// A product a [`NetworkPortfolio`] can make, for [`NetworkPortfolio::stack_set_rollout`]: the
 /// whole network, one of its three composable parts, or a workload product.
 ///
@@ -74,9 +92,9 @@ impl NetworkProduct {
             NetworkProduct::Vpc => &PART_NAMES[0],
             NetworkProduct::SecurityGroups => &PART_NAMES[1],
             NetworkProduct::Endpoints => &PART_NAMES[2],
-            NetworkProduct::Notebook => "workload-notebook",
-            NetworkProduct::StudioDomain => "workload-studio-domain",
-            NetworkProduct::StudioUserProfile => "workload-studio-user-profile",
+            NetworkProduct::Notebook => &WORKLOAD_NAMES[0],
+            NetworkProduct::StudioDomain => &WORKLOAD_NAMES[1],
+            NetworkProduct::StudioUserProfile => &WORKLOAD_NAMES[2],
         }
     }
 }
@@ -351,12 +369,8 @@ impl NetworkPortfolio {
         if !self.workloads.is_empty() {
             let workloads = WorkloadProducts::new(&network, &self.base, &self.workloads)?;
             for (name, stack) in &workloads.products {
-                let product_name = format!("workload-{name}");
-                let after_name = if *name == "studio-user-profile" {
-                    "workload-studio-domain"
-                } else {
-                    WHOLE_PRODUCT
-                };
+                let after_name =
+                    WorkloadProducts::launched_after(name).map_or(WHOLE_PRODUCT, workload_name);
                 let after = products
                     .iter()
                     .find(|p| p.name() == after_name)
@@ -364,7 +378,7 @@ impl NetworkPortfolio {
                     .clone();
                 let product = self
                     .product(
-                        &product_name,
+                        workload_name(name),
                         format!("SageMaker {}", name.replace('-', " ")),
                         stack
                             .template()

@@ -81,6 +81,13 @@ fn offers(
     place
 }
 
+/// The notebook instance product's short name.
+const NOTEBOOK_PRODUCT: &str = "notebook";
+/// The Studio domain product's short name.
+const STUDIO_DOMAIN_PRODUCT: &str = "studio-domain";
+/// The Studio user profile product's short name.
+const STUDIO_USER_PROFILE_PRODUCT: &str = "studio-user-profile";
+
 /// The workload products of a network, each a stack launched after the network product.
 #[derive(Debug, Clone)]
 pub struct WorkloadProducts {
@@ -90,6 +97,21 @@ pub struct WorkloadProducts {
 }
 
 impl WorkloadProducts {
+    /// Every product's short name, in the order they are launched when every
+    /// [`WorkloadKind`] is chosen in the order of [`WorkloadKind::ALL`].
+    pub const NAMES: [&'static str; 3] = [
+        NOTEBOOK_PRODUCT,
+        STUDIO_DOMAIN_PRODUCT,
+        STUDIO_USER_PROFILE_PRODUCT,
+    ];
+
+    /// The short name of the workload product that `product` (a short name) is launched
+    /// after, or `None` when it is launched after the network: a user profile needs its
+    /// Studio domain.
+    pub(crate) fn launched_after(product: &str) -> Option<&'static str> {
+        (product == STUDIO_USER_PROFILE_PRODUCT).then_some(STUDIO_DOMAIN_PRODUCT)
+    }
+
     /// The products for `kinds`, made as siblings of `base`. Refuses a kind the network lacks
     /// endpoints for (`SageMakerError::MissingEndpoints`, listing them).
     ///
@@ -122,7 +144,7 @@ impl WorkloadProducts {
         for kind in kinds {
             match kind {
                 WorkloadKind::Notebook => {
-                    let mut stack = base.sibling(format!("{name}-notebook")).description(
+                    let mut stack = base.sibling(format!("{name}-{NOTEBOOK_PRODUCT}")).description(
                         "SageMaker notebook instance inside the private network: no internet access, no root access, encrypted volume (launch after the network product)",
                     );
                     let place = network_parameters(network, *kind, &mut stack)?;
@@ -133,10 +155,10 @@ impl WorkloadProducts {
                         nb.instance.get_att("NotebookInstanceName"),
                     )
                     .add_to(&mut stack)?;
-                    products.push(("notebook", stack));
+                    products.push((NOTEBOOK_PRODUCT, stack));
                 }
                 WorkloadKind::Studio => {
-                    let mut stack = base.sibling(format!("{name}-studio-domain")).description(
+                    let mut stack = base.sibling(format!("{name}-{STUDIO_DOMAIN_PRODUCT}")).description(
                         "SageMaker Studio domain in VpcOnly mode inside the private network (launch after the network product)",
                     );
                     let place = network_parameters(network, *kind, &mut stack)?;
@@ -149,14 +171,14 @@ impl WorkloadProducts {
                         studio.domain.get_att("DomainId"),
                     )
                     .add_to(&mut stack)?;
-                    products.push(("studio-domain", stack));
-                    let mut users = base.sibling(format!("{name}-studio-user-profile")).description(
+                    products.push((STUDIO_DOMAIN_PRODUCT, stack));
+                    let mut users = base.sibling(format!("{name}-{STUDIO_USER_PROFILE_PRODUCT}")).description(
                         "A user profile of the SageMaker Studio domain; it inherits the domain's network settings (launch after the Studio domain product)",
                     );
                     UserProfiles::new(network.name())
                         .user_per_launch()
                         .add_to(&mut users)?;
-                    products.push(("studio-user-profile", users));
+                    products.push((STUDIO_USER_PROFILE_PRODUCT, users));
                 }
             }
         }
