@@ -173,7 +173,7 @@ pub struct RouteTableInfo {
 
 /// A VPC endpoint of the template.
 #[derive(Debug, Clone, PartialEq)]
-pub struct EndpointInfo {
+pub struct EndpointInfo<'t> {
     /// Logical ID.
     pub id: String,
     /// The service, short: `sagemaker.api`, `s3`, or the service name as written.
@@ -199,12 +199,12 @@ pub struct EndpointInfo {
     pub foreign_security_groups: bool,
     /// Route tables (gateway endpoints).
     pub route_tables: Vec<String>,
-    /// The endpoint policy, parsed where it was written as a JSON string; `None` means
-    /// CloudFormation's default full-access policy.
-    pub policy: Option<Value>,
+    /// The endpoint policy, borrowed from the template, or parsed where it was written as a
+    /// JSON string; `None` means CloudFormation's default full-access policy.
+    pub policy: Option<Cow<'t, Value>>,
 }
 
-impl EndpointInfo {
+impl EndpointInfo<'_> {
     /// Whether this is an interface endpoint.
     pub fn is_interface(&self) -> bool {
         self.kind == "Interface"
@@ -221,7 +221,7 @@ impl EndpointInfo {
 /// # Ok::<(), airgap::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-pub struct Network {
+pub struct Network<'t> {
     /// VPCs.
     pub vpcs: Vec<VpcInfo>,
     /// Subnets, in template order.
@@ -229,7 +229,7 @@ pub struct Network {
     /// Route tables.
     pub route_tables: Vec<RouteTableInfo>,
     /// VPC endpoints.
-    pub endpoints: Vec<EndpointInfo>,
+    pub endpoints: Vec<EndpointInfo<'t>>,
 }
 
 fn props(r: &Resource) -> &IndexMap<String, Value> {
@@ -268,14 +268,9 @@ pub(crate) fn is_aws_service(v: Option<&Value>) -> bool {
         && !s.contains(".vpce.")
 }
 
-/// A policy value as a JSON document: written inline, or as a JSON string (possibly inside
-/// `Fn::Sub`, as hand-written templates often do).
-pub(crate) fn policy_value(v: &Value) -> Option<Value> {
-    policy_in(v).map(Cow::into_owned)
-}
-
-/// [`policy_value`], borrowed from `v` where it is written as JSON (the checks read every policy
-/// of every synthesis, and need not copy them to read them).
+/// A policy value as a JSON document: written inline (borrowed from `v`: the checks read every
+/// policy of every synthesis, and need not copy them to read them), or as a JSON string
+/// (possibly inside `Fn::Sub`, as hand-written templates often do).
 pub(crate) fn policy_in(v: &Value) -> Option<Cow<'_, Value>> {
     match v {
         Value::Object(m) if m.contains_key("Statement") => Some(Cow::Borrowed(v)),
@@ -303,9 +298,9 @@ fn zone(v: Option<&Value>) -> (String, bool) {
     }
 }
 
-impl Network {
+impl<'t> Network<'t> {
     /// Reads the network of `t`.
-    pub fn of(t: &Template) -> Network {
+    pub fn of(t: &'t Template) -> Network<'t> {
         let vpcs = t
             .resources_of_type("AWS::EC2::VPC")
             .map(|(id, r)| VpcInfo {
@@ -349,7 +344,7 @@ impl Network {
                 }
             })
             .collect();
-        let endpoints: Vec<EndpointInfo> = t
+        let endpoints: Vec<EndpointInfo<'t>> = t
             .resources_of_type("AWS::EC2::VPCEndpoint")
             .map(|(id, r)| {
                 let p = props(r);
@@ -384,7 +379,7 @@ impl Network {
                     foreign_security_groups: listed > security_groups.len(),
                     security_groups,
                     route_tables: ref_list(p.get("RouteTableIds")),
-                    policy: p.get("PolicyDocument").and_then(policy_value),
+                    policy: p.get("PolicyDocument").and_then(policy_in),
                 }
             })
             .collect();

@@ -309,7 +309,7 @@ fn endpoints(network: &Network) -> Vec<EndpointRow> {
             private_dns: e.private_dns,
             zones: e.zones,
             groups: e.security_groups.clone(),
-            policy: describe_policy(e.policy.as_ref()),
+            policy: describe_policy(e.policy.as_deref()),
         })
         .collect()
 }

@@ -88,9 +88,11 @@ fn strings(v: Option<&Value>) -> Vec<String> {
 
 /// Whether the statement's `Action` covers `action` (IAM matches actions case-insensitively).
 fn allows_action(s: &Value, action: &str) -> bool {
-    strings(s.get("Action"))
-        .iter()
-        .any(|p| wildcard_match(p, action, true))
+    // Asked for every action of every guard, so the usual plain strings are read in place.
+    one_or_many(s.get("Action")).into_iter().any(|p| match p {
+        Value::String(p) => wildcard_match(p, action, true),
+        other => wildcard_match(&display(other), action, true),
+    })
 }
 
 /// Whether the statement's `Resource` can name what `action` acts on (a statement for

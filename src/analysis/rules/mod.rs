@@ -366,8 +366,12 @@ fn all_ports(rule: &serde_json::Map<String, Value>) -> bool {
     (from == "0" || from == "-1") && (to == "65535" || to == "-1")
 }
 
-/// Security group rules of the template: (owning group or rule resource, rule, is egress).
-fn sg_rules(t: &Template) -> Vec<(String, String, serde_json::Map<String, Value>, bool)> {
+/// A security group rule of the template: the group or rule resource it is written in, the
+/// group it belongs to, the rule, and whether it is egress.
+type SgRule = (String, String, serde_json::Map<String, Value>, bool);
+
+/// Security group rules of the template.
+fn sg_rules(t: &Template) -> Vec<SgRule> {
     let mut out = Vec::new();
     for (id, r) in t.resources_of_type("AWS::EC2::SecurityGroup") {
         for (key, egress) in [
@@ -522,11 +526,10 @@ fn split_default_routes(c: &mut Ctx) {
     }
 }
 
-fn security_groups(c: &mut Ctx) {
+fn security_groups(c: &mut Ctx, rules: &[SgRule]) {
     let t = c.t;
-    let rules = sg_rules(t);
     egress::default_egress(c);
-    for (at, group, rule, egress) in &rules {
+    for (at, group, rule, egress) in rules {
         if is_no_traffic_rule(rule) {
             continue;
         }
@@ -569,13 +572,12 @@ fn security_groups(c: &mut Ctx) {
     }
 }
 
-fn endpoints(c: &mut Ctx, network: &Network) {
+fn endpoints(c: &mut Ctx, network: &Network, rules: &[SgRule]) {
     let t = c.t;
     let vpc_net = |vpc: Option<&String>| -> Option<IpNet> {
         let r = t.resources.get(vpc?)?;
         cidr::network(&resolve_str(t, r.properties.get("CidrBlock")?)?)
     };
-    let rules = sg_rules(t);
     for e in &network.endpoints {
         if e.is_interface() {
             if !e.private_dns && e.aws_service {
@@ -861,11 +863,12 @@ pub fn check_with(t: &Template, policy: &SuppressionPolicy) -> Vec<Finding> {
         policy,
         out: Vec::new(),
     };
-    // Read once for the two checks that ask about it.
+    // Read once for the checks that ask about them.
     let network = Network::of(t);
+    let rules = sg_rules(t);
     internet(&mut c, &network);
-    security_groups(&mut c);
-    endpoints(&mut c, &network);
+    security_groups(&mut c, &rules);
+    endpoints(&mut c, &network, &rules);
     logging(&mut c);
     sagemaker(&mut c);
     policies(&mut c);
