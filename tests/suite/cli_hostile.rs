@@ -6,31 +6,9 @@
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
+
+use crate::cli_run::{airgap, run_in};
 use std::time::{Duration, Instant};
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn airgap() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_airgap"))
-}
-
-fn run_in(dir: &Path, args: &[&str]) -> Run {
-    let out = airgap()
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("run airgap");
-    Run {
-        // `None` means killed by a signal (an abort): never acceptable.
-        code: out.status.code().expect("exited, not killed by a signal"),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
 
 fn write(dir: &Path, name: &str, body: &str) {
     std::fs::write(dir.join(name), body).unwrap();

@@ -2,14 +2,10 @@
 //! caller, as a session of a role with a path, with a multivalued key of one value; and it
 //! refuses what `validate` refuses, with exit code 2.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
+use crate::cli_run::{Run, run};
 
 fn policy_file(name: &str, body: &str) -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli_policy");
@@ -19,18 +15,11 @@ fn policy_file(name: &str, body: &str) -> PathBuf {
     path
 }
 
-fn simulate(policy: &PathBuf, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_airgap"))
-        .args(["policy", "simulate", "--policy"])
-        .arg(policy)
-        .args(args)
-        .output()
-        .expect("run airgap");
-    Run {
-        code: out.status.code().expect("exited"),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    }
+fn simulate(policy: &Path, args: &[&str]) -> Run {
+    let policy = policy.to_str().expect("a UTF-8 scratch path");
+    let mut all = vec!["policy", "simulate", "--policy", policy];
+    all.extend_from_slice(args);
+    run(&all)
 }
 
 const GET: [&str; 4] = [

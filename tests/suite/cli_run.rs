@@ -13,7 +13,8 @@ pub struct Run {
     pub stderr: String,
 }
 
-fn airgap() -> Command {
+/// The built `airgap`, with colour left to its own terminal check.
+pub fn airgap() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_airgap"));
     c.env_remove("NO_COLOR");
     c
