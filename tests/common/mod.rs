@@ -1,5 +1,5 @@
 //! Helpers shared by the integration tests: the external validators every emitted template
-//! goes through.
+//! goes through, and the few inputs and readings many modules use.
 //!
 //! The validators are Python tools. Where one is missing the check is skipped with a loud note
 //! on stderr, unless `AIRGAP_REQUIRE_TOOLS` is set (CI sets it), in which case a missing tool
@@ -363,4 +363,30 @@ pub fn checkov_failures_all(folder: &str, templates: &[(String, String)]) -> Opt
             })
             .collect(),
     )
+}
+
+/// The seed's S3 endpoint policy (read access to one bucket's objects), built with the typed
+/// API as `examples/sagemaker_vpc.rs` builds it.
+pub fn seed_s3_policy() -> airgap::iam::PolicyDocument {
+    use airgap::iam::{Arn, PolicyDocument, Statement};
+    PolicyDocument::new().statement(
+        Statement::allow()
+            .sid("Access-to-specific-bucket-only")
+            .any_principal()
+            .action("s3:GetObject")
+            .resources([
+                Arn::s3_bucket("my_secure_bucket").expect("a valid bucket name"),
+                Arn::s3_objects("my_secure_bucket").expect("a valid bucket name"),
+            ]),
+    )
+}
+
+/// How many resources of type `ty` a template (as JSON) holds.
+pub fn count_of_type(t: &serde_json::Value, ty: &str) -> usize {
+    t["Resources"]
+        .as_object()
+        .expect("a template has Resources")
+        .values()
+        .filter(|r| r["Type"] == ty)
+        .count()
 }

@@ -82,12 +82,7 @@ pub fn json(text: &str) -> Value {
 }
 
 pub fn count(t: &Value, ty: &str) -> usize {
-    t["Resources"]
-        .as_object()
-        .unwrap()
-        .values()
-        .filter(|r| r["Type"] == ty)
-        .count()
+    crate::common::count_of_type(t, ty)
 }
 
 #[track_caller]

@@ -8,7 +8,6 @@ use crate::common;
 use std::process::Command;
 
 use airgap::Error;
-use airgap::iam::{Arn, PolicyDocument, Statement};
 use airgap::net::{SubnetSelection, Vpc};
 use airgap::patterns::config::NetworkConfig;
 use airgap::patterns::portfolio::NetworkPortfolio;
@@ -22,16 +21,7 @@ fn two_of_three() -> String {
     let mut stack = Stack::new("SageMakerSecureNetwork")
         .description("Private network for Amazon SageMaker: no internet path, VPC endpoints with policies, flow logs")
         .tag("Project", "data-science");
-    let bucket_only = PolicyDocument::new().statement(
-        Statement::allow()
-            .sid("Access-to-specific-bucket-only")
-            .any_principal()
-            .action("s3:GetObject")
-            .resources([
-                Arn::s3_bucket("my_secure_bucket").unwrap(),
-                Arn::s3_objects("my_secure_bucket").unwrap(),
-            ]),
-    );
+    let bucket_only = common::seed_s3_policy();
     SecureSageMakerNetwork::new("DataScience")
         .cidr("10.0.0.0/16")
         .zones(3)

@@ -2,7 +2,7 @@
 
 use crate::iam_eval_table::{Case, case, get, policy};
 
-use airgap::iam::{Arn, Outcome, PolicyDocument, Request, Statement, presets};
+use airgap::iam::{Outcome, PolicyDocument, Request, presets};
 use airgap::template::Partition;
 use serde_json::json;
 
@@ -11,16 +11,7 @@ fn seed_parsed() -> PolicyDocument {
 }
 
 fn seed_typed() -> PolicyDocument {
-    PolicyDocument::new().statement(
-        Statement::allow()
-            .sid("Access-to-specific-bucket-only")
-            .any_principal()
-            .action("s3:GetObject")
-            .resources([
-                Arn::s3_bucket("my_secure_bucket").unwrap(),
-                Arn::s3_objects("my_secure_bucket").unwrap(),
-            ]),
-    )
+    crate::common::seed_s3_policy()
 }
 
 const READER: &str = "arn:aws:iam::111122223333:role/Reader";

@@ -17,14 +17,7 @@ fn template() -> Value {
 #[test]
 fn the_example_holds_the_network_the_workloads_and_the_guardrail() {
     let t = template();
-    let count = |ty: &str| {
-        t["Resources"]
-            .as_object()
-            .unwrap()
-            .values()
-            .filter(|r| r["Type"] == ty)
-            .count()
-    };
+    let count = |ty: &str| crate::common::count_of_type(&t, ty);
     assert_eq!(count("AWS::SageMaker::NotebookInstance"), 1);
     assert_eq!(count("AWS::SageMaker::Domain"), 1);
     assert_eq!(count("AWS::SageMaker::UserProfile"), 2);
