@@ -173,11 +173,9 @@ pub(super) fn compare(op: Op, policy: &[Tok], value: &str) -> std::result::Resul
         | Op::NumericLessThanEquals
         | Op::NumericGreaterThan
         | Op::NumericGreaterThanEquals => {
-            let p: f64 = text
-                .trim()
-                .parse()
-                .map_err(|_| format!("`{text}` is not a number for {}", op.name()))?;
-            let Ok(v) = value.trim().parse::<f64>() else {
+            let p = parse_number(&text)
+                .ok_or_else(|| format!("`{text}` is not a number for {}", op.name()))?;
+            let Some(v) = parse_number(value) else {
                 return Ok(false);
             };
             ordered(op, v.partial_cmp(&p))
@@ -262,10 +260,30 @@ pub(super) fn arn_like(policy: &[Tok], value: &str) -> bool {
     p.iter().zip(v).all(|(pp, vv)| match_tokens(pp, vv, false))
 }
 
+/// A number as IAM's numeric operators take it: "an integer or decimal value" (IAM User Guide,
+/// "Numeric condition operators"), so an optional sign, digits and an optional fraction.
+/// Rust's float syntax is wider: it also reads `inf`, `NaN` and `1e3`, which are neither, and
+/// which would otherwise make conditions hold that IAM does not consider numeric.
+fn parse_number(s: &str) -> Option<f64> {
+    let s = s.trim();
+    let unsigned = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+    let digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
+    let decimal = !(whole.is_empty() && fraction.is_empty()) && digits(whole) && digits(fraction);
+    decimal.then(|| s.parse().ok()).flatten()
+}
+
+/// A field of a time of day or an offset: digits only.
+fn parse_digits(s: &str) -> Option<f64> {
+    (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| s.parse().ok())
+        .flatten()
+}
+
 /// Seconds since the epoch of an ISO 8601 date or date-time, or of epoch seconds.
 fn parse_date(s: &str) -> Option<f64> {
     let s = s.trim();
-    if let Ok(n) = s.parse::<f64>() {
+    if let Some(n) = parse_number(s) {
         return Some(n);
     }
     let (date, time) = match s.split_once(['T', 't', ' ']) {
@@ -287,16 +305,22 @@ fn parse_date(s: &str) -> Option<f64> {
             let (c, o) = t.split_at(i);
             let sign = if o.starts_with('-') { -1.0 } else { 1.0 };
             let mut hm = o[1..].split(':');
-            let h: f64 = hm.next()?.parse().ok()?;
-            let mi: f64 = hm.next().unwrap_or("0").parse().ok()?;
+            let h = parse_digits(hm.next()?)?;
+            let mi = parse_digits(hm.next().unwrap_or("0"))?;
             (c, sign * (h * 3600.0 + mi * 60.0))
         } else {
             (t, 0.0)
         };
         let mut c = clock.split(':');
-        let h: f64 = c.next()?.parse().ok()?;
-        let mi: f64 = c.next()?.parse().ok()?;
-        let se: f64 = c.next().unwrap_or("0").parse().ok()?;
+        let h = parse_digits(c.next()?)?;
+        let mi = parse_digits(c.next()?)?;
+        // Seconds alone may carry a fraction (`12:00:00.5`).
+        let se = c.next().map_or(Some(0.0), |se| {
+            let (whole, fraction) = se.split_once('.').unwrap_or((se, "0"));
+            parse_digits(whole)?;
+            parse_digits(fraction)?;
+            se.parse().ok()
+        })?;
         // A leap second (`:60`) is ISO 8601; anything past it is no time of day.
         if c.next().is_some()
             || !(0.0..24.0).contains(&h)
@@ -364,5 +388,45 @@ mod tests {
         assert_eq!(parse_date("2020-02-29"), Some(1_582_934_400.0));
         assert_eq!(parse_date("2000-02-29"), Some(951_782_400.0));
         assert_eq!(parse_date("1900-02-29"), None);
+    }
+
+    #[test]
+    fn numbers_are_integers_or_decimals_not_rust_floats() {
+        for (text, n) in [
+            ("10", 10.0),
+            ("-5", -5.0),
+            ("+7", 7.0),
+            ("1000.5", 1000.5),
+            (" 3600 ", 3600.0),
+            ("00010", 10.0),
+            (".5", 0.5),
+            ("5.", 5.0),
+        ] {
+            assert_eq!(parse_number(text), Some(n), "{text}");
+        }
+        for bad in [
+            "inf", "-inf", "Infinity", "NaN", "nan", "1e3", "1E3", "0x10", "1_000", "", ".", "+",
+            "1.2.3", "ten",
+        ] {
+            assert_eq!(parse_number(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn epoch_seconds_and_clock_fields_take_no_float_syntax() {
+        assert_eq!(parse_date("1000.5"), Some(1000.5));
+        assert_eq!(parse_date("2020-01-01T00:00:00.5Z"), Some(1_577_836_800.5));
+        for bad in [
+            "inf",
+            "NaN",
+            "1e3",
+            "2020-01-01T1e1:00:00Z",
+            "2020-01-01T10:00:1e1Z",
+            "2020-01-01T10:00:00+1e0:00",
+            "2020-01-01T+1:00:00Z",
+            "2020-01-01T10:00:00.Z",
+        ] {
+            assert_eq!(parse_date(bad), None, "{bad}");
+        }
     }
 }

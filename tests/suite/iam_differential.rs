@@ -608,7 +608,7 @@ fn oracle_dir() -> PathBuf {
 }
 
 /// The oracle's answers, one per line given; `None` when node or the package is missing.
-fn run_oracle(lines: &[String]) -> Option<Vec<Value>> {
+pub(super) fn run_oracle(lines: &[String]) -> Option<Vec<Value>> {
     let dir = oracle_dir();
     let installed = dir
         .join("node_modules/@cloud-copilot/iam-simulate")

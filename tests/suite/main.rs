@@ -39,6 +39,7 @@ mod iam_eval_table;
 mod iam_eval_table_conditions;
 mod iam_eval_table_matching;
 mod iam_examples;
+mod iam_number_syntax;
 mod iam_policies;
 mod iam_retired_actions;
 mod iam_wildcard_props;

@@ -1,0 +1,125 @@
+//! What IAM's numeric and date operators take as a number, judged by the IAM User Guide and by
+//! the independent evaluator (`@cloud-copilot/iam-simulate`, through the differential test's
+//! runner).
+//!
+//! "Numeric condition operators let you construct Condition elements that restrict access
+//! based on comparing a key to an integer or decimal value." (IAM User Guide, IAM JSON policy
+//! elements: Condition operators, "Numeric condition operators".) And for dates: "You must
+//! specify date/time values with one of the W3C implementations of the ISO 8601 date formats or
+//! in epoch (UNIX) time." (the same page, "Date condition operators".)
+//!
+//! `inf`, `Infinity`, `NaN` and `1e3` are none of these. airgap once read them with Rust's float
+//! syntax, so `NumericLessThan: "inf"` held for every request and an Allow under it allowed,
+//! where the oracle denies. Both judges now agree that such a condition grants nothing.
+
+use airgap::iam::{Outcome, PolicyDocument, Request};
+use serde_json::{Value, json};
+
+use super::iam_differential::run_oracle;
+
+const KEY: &str = "aws:MultiFactorAuthAge";
+const NOT_NUMBERS: [&str; 5] = ["inf", "Infinity", "NaN", "1e3", "0x10"];
+
+fn allow_when(operator: &str, key: &str, value: &str) -> Value {
+    json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": "*",
+            "Action": "s3:GetObject",
+            "Resource": "*",
+            "Condition": {operator: {key: value}},
+        }],
+    })
+}
+
+fn request(key: &str, value: &str) -> Request {
+    Request::new("s3:GetObject", "arn:aws:s3:::bucket/key")
+        .anonymous()
+        .context(key, value)
+}
+
+fn oracle_line(policy: &Value, key: &str, value: &str) -> String {
+    json!({
+        "policy": policy,
+        "action": "s3:GetObject",
+        "resource": "arn:aws:s3:::bucket/key",
+        "resourceAccount": "999988887777",
+        "caller": {"anonymous": true},
+        "context": {key: value},
+    })
+    .to_string()
+}
+
+#[test]
+fn a_policy_value_that_is_not_an_integer_or_decimal_grants_nothing() {
+    let mut cases = Vec::new();
+    for bad in NOT_NUMBERS {
+        cases.push(("NumericLessThan", KEY, bad, "5"));
+        cases.push(("DateGreaterThan", "aws:EpochTime", bad, "5"));
+    }
+    for (operator, key, bad, _) in &cases {
+        let policy = PolicyDocument::from_value(&allow_when(operator, key, bad)).unwrap();
+        let err = policy
+            .evaluate(&request(key, "5"))
+            .expect_err("a value that is no number cannot be compared");
+        let message = err.to_string();
+        assert!(
+            message.contains(&format!("`{bad}` is not a")),
+            "{operator} {bad}: {message}"
+        );
+    }
+    let lines: Vec<String> = cases
+        .iter()
+        .map(|(operator, key, bad, request)| {
+            oracle_line(&allow_when(operator, key, bad), key, request)
+        })
+        .collect();
+    let Some(answers) = run_oracle(&lines) else {
+        return;
+    };
+    for ((operator, _, bad, _), answer) in cases.iter().zip(answers) {
+        assert_eq!(
+            answer["result"], "ImplicitlyDenied",
+            "the oracle does not allow under {operator} `{bad}` either"
+        );
+    }
+}
+
+#[test]
+fn a_request_value_that_is_not_a_number_does_not_satisfy_a_numeric_condition() {
+    let policy = allow_when("NumericLessThan", KEY, "1000");
+    let doc = PolicyDocument::from_value(&policy).unwrap();
+    assert_eq!(
+        doc.evaluate(&request(KEY, "5")).unwrap().outcome(),
+        Outcome::Allow,
+        "an integer is compared"
+    );
+    assert_eq!(
+        doc.evaluate(&request(KEY, "999.5")).unwrap().outcome(),
+        Outcome::Allow,
+        "a decimal is compared"
+    );
+    for bad in NOT_NUMBERS {
+        assert_eq!(
+            doc.evaluate(&request(KEY, bad)).unwrap().outcome(),
+            Outcome::ImplicitDeny,
+            "`{bad}` is no number"
+        );
+    }
+    // The oracle agrees on `inf`, `Infinity` and `NaN`. It reads request values with
+    // JavaScript's `Number`, which also takes `1e3` and `0x10`; the documentation's "integer or
+    // decimal value" does not, and airgap follows the documentation (a stricter answer: the
+    // condition does not hold).
+    let agreed = ["inf", "Infinity", "NaN"];
+    let lines: Vec<String> = agreed
+        .iter()
+        .map(|bad| oracle_line(&policy, KEY, bad))
+        .collect();
+    let Some(answers) = run_oracle(&lines) else {
+        return;
+    };
+    for (bad, answer) in agreed.iter().zip(answers) {
+        assert_eq!(answer["result"], "ImplicitlyDenied", "`{bad}`");
+    }
+}
