@@ -198,10 +198,8 @@ pub(super) fn compare(op: Op, policy: &[Tok], value: &str) -> std::result::Resul
         }
         Op::BinaryEquals => text == value,
         Op::IpAddress => {
-            let net: IpNet = text
-                .parse::<IpNet>()
-                .or_else(|_| text.parse::<IpAddr>().map(IpNet::from))
-                .map_err(|_| format!("`{text}` is not an IP address or CIDR block"))?;
+            let net = parse_cidr(&text)
+                .ok_or_else(|| format!("`{text}` is not an IP address or CIDR block"))?;
             value.parse::<IpAddr>().is_ok_and(|ip| net.contains(&ip))
         }
         Op::ArnEquals | Op::ArnLike => arn_like(policy, value),
@@ -271,6 +269,29 @@ fn parse_number(s: &str) -> Option<f64> {
     let digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
     let decimal = !(whole.is_empty() && fraction.is_empty()) && digits(whole) && digits(fraction);
     decimal.then(|| s.parse().ok()).flatten()
+}
+
+/// An IP address or CIDR block as IAM's IP operators take it: "the standard CIDR format (for
+/// example, 203.0.113.0/24 or 2001:DB8:1234:5678::/64)" (IAM User Guide, "IP address condition
+/// operators"). The address is read as the standard library reads one, which refuses leading
+/// zeros (`010.0.0.0`: octal to some readers, decimal to others); `ipnet`'s own reader takes
+/// them in a block, but not in a bare address, so the two forms would disagree.
+fn parse_cidr(text: &str) -> Option<IpNet> {
+    let (address, prefix) = match text.split_once('/') {
+        Some((address, prefix)) => (address, Some(prefix)),
+        None => (text, None),
+    };
+    let address: IpAddr = address.parse().ok()?;
+    let Some(prefix) = prefix else {
+        return Some(IpNet::from(address));
+    };
+    let canonical = !prefix.is_empty()
+        && prefix.bytes().all(|b| b.is_ascii_digit())
+        && (prefix == "0" || !prefix.starts_with('0'));
+    if !canonical {
+        return None;
+    }
+    IpNet::new(address, prefix.parse().ok()?).ok()
 }
 
 /// A field of a time of day or an offset: digits only.
@@ -409,6 +430,33 @@ mod tests {
             "1.2.3", "ten",
         ] {
             assert_eq!(parse_number(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn cidr_blocks_are_standard() {
+        for (text, net) in [
+            ("203.0.113.0/24", "203.0.113.0/24"),
+            ("10.0.0.1/8", "10.0.0.1/8"),
+            ("10.0.0.1", "10.0.0.1/32"),
+            ("0.0.0.0/0", "0.0.0.0/0"),
+            ("2001:DB8:1234:5678::/64", "2001:db8:1234:5678::/64"),
+            ("::1", "::1/128"),
+        ] {
+            assert_eq!(parse_cidr(text), net.parse().ok(), "{text}");
+        }
+        for bad in [
+            "010.0.0.0/8",
+            "10.0.0.0/08",
+            "10.0.0.0/33",
+            "10.0.0.0/",
+            "10.0.0.0/+8",
+            "010.0.0.1",
+            " 10.0.0.0/8",
+            "10.0.0.0/8 ",
+            "10.0.0/8",
+        ] {
+            assert_eq!(parse_cidr(bad), None, "{bad}");
         }
     }
 

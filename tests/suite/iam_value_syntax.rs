@@ -1,5 +1,5 @@
-//! What IAM's numeric and date operators take as a number, judged by the IAM User Guide and by
-//! the independent evaluator (`@cloud-copilot/iam-simulate`, through the differential test's
+//! What IAM's numeric, date and IP operators take as a value, judged by the IAM User Guide and
+//! by the independent evaluator (`@cloud-copilot/iam-simulate`, through the differential test's
 //! runner).
 //!
 //! "Numeric condition operators let you construct Condition elements that restrict access
@@ -11,6 +11,12 @@
 //! `inf`, `Infinity`, `NaN` and `1e3` are none of these. airgap once read them with Rust's float
 //! syntax, so `NumericLessThan: "inf"` held for every request and an Allow under it allowed,
 //! where the oracle denies. Both judges now agree that such a condition grants nothing.
+//!
+//! For IP operators "The value must be in the standard CIDR format (for example, 203.0.113.0/24
+//! or 2001:DB8:1234:5678::/64)" (the same page, "IP address condition operators").
+//! `010.0.0.0/8` is not: a leading zero is octal to some readers and decimal to others. airgap
+//! read it as 10.0.0.0/8 (the `ipnet` crate's reader takes leading zeros in a block, though the
+//! standard library refuses them in a bare address) and allowed; the oracle denies.
 
 use airgap::iam::{Outcome, PolicyDocument, Request};
 use serde_json::{Value, json};
@@ -120,6 +126,39 @@ fn a_request_value_that_is_not_a_number_does_not_satisfy_a_numeric_condition() {
         return;
     };
     for (bad, answer) in agreed.iter().zip(answers) {
+        assert_eq!(answer["result"], "ImplicitlyDenied", "`{bad}`");
+    }
+}
+
+#[test]
+fn an_ip_block_that_is_not_standard_cidr_grants_nothing() {
+    let key = "aws:SourceIp";
+    let standard = allow_when("IpAddress", key, "10.0.0.0/8");
+    let doc = PolicyDocument::from_value(&standard).unwrap();
+    assert_eq!(
+        doc.evaluate(&request(key, "10.2.3.4")).unwrap().outcome(),
+        Outcome::Allow
+    );
+    let not_standard = ["010.0.0.0/8", "10.0.0.0/08", "10.0.0.0/33"];
+    for bad in not_standard {
+        let policy = PolicyDocument::from_value(&allow_when("IpAddress", key, bad)).unwrap();
+        let err = policy
+            .evaluate(&request(key, "10.2.3.4"))
+            .expect_err("not a CIDR block");
+        assert!(
+            err.to_string()
+                .contains(&format!("`{bad}` is not an IP address or CIDR block")),
+            "{bad}: {err}"
+        );
+    }
+    let lines: Vec<String> = not_standard
+        .iter()
+        .map(|bad| oracle_line(&allow_when("IpAddress", key, bad), key, "10.2.3.4"))
+        .collect();
+    let Some(answers) = run_oracle(&lines) else {
+        return;
+    };
+    for (bad, answer) in not_standard.iter().zip(answers) {
         assert_eq!(answer["result"], "ImplicitlyDenied", "`{bad}`");
     }
 }
