@@ -162,3 +162,43 @@ fn an_ip_block_that_is_not_standard_cidr_grants_nothing() {
         assert_eq!(answer["result"], "ImplicitlyDenied", "`{bad}`");
     }
 }
+
+/// Two answers where the oracle and the documentation disagree, and airgap follows the
+/// documentation. The oracle's answers are asserted too, so a new oracle version that changes
+/// them shows up here.
+#[test]
+fn where_the_oracle_and_the_documentation_disagree_airgap_follows_the_documentation() {
+    // "The value must be in the standard CIDR format": `0.0.0.0/0` is every IPv4 address. The
+    // oracle (0.1.173) matches no address against it.
+    let everywhere = allow_when("IpAddress", "aws:SourceIp", "0.0.0.0/0");
+    // "You must specify date/time values with one of the W3C implementations of the ISO 8601
+    // date formats or in epoch (UNIX) time": an epoch value in the policy is a date, also
+    // against `aws:CurrentTime`. The oracle (0.1.173) matches it against no ISO 8601 request
+    // value.
+    let before_2030 = allow_when("DateLessThan", "aws:CurrentTime", "1893456000");
+    let cases = [
+        (&everywhere, "aws:SourceIp", "10.0.0.1"),
+        (&before_2030, "aws:CurrentTime", "2020-01-01T00:00:00Z"),
+    ];
+    for (policy, key, value) in cases {
+        let doc = PolicyDocument::from_value(policy).unwrap();
+        assert_eq!(
+            doc.evaluate(&request(key, value)).unwrap().outcome(),
+            Outcome::Allow,
+            "{policy} with {key} = {value}"
+        );
+    }
+    let lines: Vec<String> = cases
+        .iter()
+        .map(|(policy, key, value)| oracle_line(policy, key, value))
+        .collect();
+    let Some(answers) = run_oracle(&lines) else {
+        return;
+    };
+    for ((policy, _, _), answer) in cases.iter().zip(answers) {
+        assert_eq!(
+            answer["result"], "ImplicitlyDenied",
+            "the pinned oracle's answer to {policy} changed: see whether it now follows the documentation"
+        );
+    }
+}
