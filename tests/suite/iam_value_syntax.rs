@@ -57,6 +57,25 @@ fn oracle_line(policy: &Value, key: &str, value: &str) -> String {
     .to_string()
 }
 
+/// Asks the oracle about each (policy, key, request value) and checks that it answers
+/// `expected` to every one; does nothing when the oracle is not installed (and
+/// `AIRGAP_REQUIRE_TOOLS` is not set).
+fn assert_oracle_answers(cases: &[(Value, &str, &str)], expected: &str, why: &str) {
+    let lines: Vec<String> = cases
+        .iter()
+        .map(|(policy, key, value)| oracle_line(policy, key, value))
+        .collect();
+    let Some(answers) = run_oracle(&lines) else {
+        return;
+    };
+    for ((policy, key, value), answer) in cases.iter().zip(answers) {
+        assert_eq!(
+            answer["result"], expected,
+            "{why}: {policy} with {key} = {value}"
+        );
+    }
+}
+
 #[test]
 fn a_policy_value_that_is_not_an_integer_or_decimal_grants_nothing() {
     let mut cases = Vec::new();
@@ -75,21 +94,15 @@ fn a_policy_value_that_is_not_an_integer_or_decimal_grants_nothing() {
             "{operator} {bad}: {message}"
         );
     }
-    let lines: Vec<String> = cases
+    let asked: Vec<(Value, &str, &str)> = cases
         .iter()
-        .map(|(operator, key, bad, request)| {
-            oracle_line(&allow_when(operator, key, bad), key, request)
-        })
+        .map(|(operator, key, bad, value)| (allow_when(operator, key, bad), *key, *value))
         .collect();
-    let Some(answers) = run_oracle(&lines) else {
-        return;
-    };
-    for ((operator, _, bad, _), answer) in cases.iter().zip(answers) {
-        assert_eq!(
-            answer["result"], "ImplicitlyDenied",
-            "the oracle does not allow under {operator} `{bad}` either"
-        );
-    }
+    assert_oracle_answers(
+        &asked,
+        "ImplicitlyDenied",
+        "the oracle does not allow either",
+    );
 }
 
 #[test]
@@ -118,16 +131,11 @@ fn a_request_value_that_is_not_a_number_does_not_satisfy_a_numeric_condition() {
     // decimal value" does not, and airgap follows the documentation (a stricter answer: the
     // condition does not hold).
     let agreed = ["inf", "Infinity", "NaN"];
-    let lines: Vec<String> = agreed
+    let asked: Vec<(Value, &str, &str)> = agreed
         .iter()
-        .map(|bad| oracle_line(&policy, KEY, bad))
+        .map(|bad| (policy.clone(), KEY, *bad))
         .collect();
-    let Some(answers) = run_oracle(&lines) else {
-        return;
-    };
-    for (bad, answer) in agreed.iter().zip(answers) {
-        assert_eq!(answer["result"], "ImplicitlyDenied", "`{bad}`");
-    }
+    assert_oracle_answers(&asked, "ImplicitlyDenied", "no number");
 }
 
 #[test]
@@ -151,16 +159,11 @@ fn an_ip_block_that_is_not_standard_cidr_grants_nothing() {
             "{bad}: {err}"
         );
     }
-    let lines: Vec<String> = not_standard
+    let asked: Vec<(Value, &str, &str)> = not_standard
         .iter()
-        .map(|bad| oracle_line(&allow_when("IpAddress", key, bad), key, "10.2.3.4"))
+        .map(|bad| (allow_when("IpAddress", key, bad), key, "10.2.3.4"))
         .collect();
-    let Some(answers) = run_oracle(&lines) else {
-        return;
-    };
-    for (bad, answer) in not_standard.iter().zip(answers) {
-        assert_eq!(answer["result"], "ImplicitlyDenied", "`{bad}`");
-    }
+    assert_oracle_answers(&asked, "ImplicitlyDenied", "not standard CIDR");
 }
 
 /// Two answers where the oracle and the documentation disagree, and airgap follows the
@@ -177,10 +180,10 @@ fn where_the_oracle_and_the_documentation_disagree_airgap_follows_the_documentat
     // value.
     let before_2030 = allow_when("DateLessThan", "aws:CurrentTime", "1893456000");
     let cases = [
-        (&everywhere, "aws:SourceIp", "10.0.0.1"),
-        (&before_2030, "aws:CurrentTime", "2020-01-01T00:00:00Z"),
+        (everywhere, "aws:SourceIp", "10.0.0.1"),
+        (before_2030, "aws:CurrentTime", "2020-01-01T00:00:00Z"),
     ];
-    for (policy, key, value) in cases {
+    for (policy, key, value) in &cases {
         let doc = PolicyDocument::from_value(policy).unwrap();
         assert_eq!(
             doc.evaluate(&request(key, value)).unwrap().outcome(),
@@ -188,17 +191,9 @@ fn where_the_oracle_and_the_documentation_disagree_airgap_follows_the_documentat
             "{policy} with {key} = {value}"
         );
     }
-    let lines: Vec<String> = cases
-        .iter()
-        .map(|(policy, key, value)| oracle_line(policy, key, value))
-        .collect();
-    let Some(answers) = run_oracle(&lines) else {
-        return;
-    };
-    for ((policy, _, _), answer) in cases.iter().zip(answers) {
-        assert_eq!(
-            answer["result"], "ImplicitlyDenied",
-            "the pinned oracle's answer to {policy} changed: see whether it now follows the documentation"
-        );
-    }
+    assert_oracle_answers(
+        &cases,
+        "ImplicitlyDenied",
+        "the pinned oracle's answer changed: see whether it now follows the documentation",
+    );
 }
