@@ -35,7 +35,8 @@ pub struct Args {
 #[derive(Debug, clap::Subcommand)]
 enum PolicyCommand {
     /// Check a policy: JSON shape, real action names and condition keys (with suggestions),
-    /// the rules of its kind, and risky shapes (printed as findings).
+    /// condition values of their operator's type, the rules of its kind, and risky shapes
+    /// (printed as findings).
     Validate(Deferred<ValidateArgs>),
     /// Evaluate one request against a policy, as AWS evaluates a single policy.
     Simulate(Deferred<Box<SimulateArgs>>),

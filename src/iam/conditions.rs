@@ -258,6 +258,43 @@ pub(super) fn arn_like(policy: &[Tok], value: &str) -> bool {
     p.iter().zip(v).all(|(pp, vv)| match_tokens(pp, vv, false))
 }
 
+/// Why a literal condition value cannot be of the data type `op` compares, if it cannot. IAM
+/// Access Analyzer reports this as an error ("Invalid condition data type": "The value in the
+/// condition key-value pair must match the data type of the condition key and condition
+/// operator"); the evaluator could only refuse the statement later. A value with a policy
+/// variable (`${aws:username}`) is filled in per request and is not judged here.
+pub(super) fn data_type_mismatch(op: Op, value: &serde_json::Value) -> Option<&'static str> {
+    let text = match value {
+        serde_json::Value::String(s) if s.contains("${") => return None,
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Number(n) => n.to_string(),
+        serde_json::Value::Bool(b) => b.to_string(),
+        _ => return None,
+    };
+    let (op, _) = positive(op);
+    match op {
+        Op::NumericEquals
+        | Op::NumericLessThan
+        | Op::NumericLessThanEquals
+        | Op::NumericGreaterThan
+        | Op::NumericGreaterThanEquals => parse_number(&text)
+            .is_none()
+            .then_some("an integer or decimal value"),
+        Op::DateEquals
+        | Op::DateLessThan
+        | Op::DateLessThanEquals
+        | Op::DateGreaterThan
+        | Op::DateGreaterThanEquals => parse_date(&text)
+            .is_none()
+            .then_some("an ISO 8601 date or date-time, or epoch seconds"),
+        Op::Bool | Op::Null => parse_bool(&text).is_none().then_some("`true` or `false`"),
+        Op::IpAddress => parse_cidr(&text)
+            .is_none()
+            .then_some("an IP address or a block in standard CIDR format"),
+        _ => None,
+    }
+}
+
 /// A number as IAM's numeric operators take it: "an integer or decimal value" (IAM User Guide,
 /// "Numeric condition operators"), so an optional sign, digits and an optional fraction.
 /// Rust's float syntax is wider: it also reads `inf`, `NaN` and `1e3`, which are neither, and

@@ -5,6 +5,7 @@ use serde_json::{Map, Value, json};
 
 use super::catalog;
 use super::condition::Condition;
+use super::conditions;
 use super::error::IamError;
 use super::names::{Action, Arn};
 use crate::error::{Error, Location, Result};
@@ -395,6 +396,24 @@ impl Statement {
                     suggestion: catalog::suggest_condition_key(c.key.as_str()),
                 }
                 .into());
+            }
+            for v in &c.values {
+                let Expr::Literal(value) = v else { continue };
+                if let Some(expected) = conditions::data_type_mismatch(c.operator, value) {
+                    let shown = value
+                        .as_str()
+                        .map_or_else(|| value.to_string(), str::to_string);
+                    return Err(Error::parse(
+                        field("Condition"),
+                        "condition value",
+                        shown,
+                        format!(
+                            "{} on `{}` compares {expected}",
+                            c.operator_name(),
+                            c.key.as_str()
+                        ),
+                    ));
+                }
             }
         }
         let has_resource = self.any_resource

@@ -18,7 +18,7 @@
 //! read it as 10.0.0.0/8 (the `ipnet` crate's reader takes leading zeros in a block, though the
 //! standard library refuses them in a bare address) and allowed; the oracle denies.
 
-use airgap::iam::{Outcome, PolicyDocument, Request};
+use airgap::iam::{Outcome, PolicyDocument, PolicyKind, Request};
 use serde_json::{Value, json};
 
 use super::iam_differential::run_oracle;
@@ -90,7 +90,7 @@ fn a_policy_value_that_is_not_an_integer_or_decimal_grants_nothing() {
             .expect_err("a value that is no number cannot be compared");
         let message = err.to_string();
         assert!(
-            message.contains(&format!("`{bad}` is not a")),
+            message.contains(&format!("`{bad}` is not a valid condition value")),
             "{operator} {bad}: {message}"
         );
     }
@@ -155,9 +155,10 @@ fn an_ip_block_that_is_not_standard_cidr_grants_nothing() {
             .expect_err("not a CIDR block");
         assert!(
             err.to_string()
-                .contains(&format!("`{bad}` is not an IP address or CIDR block")),
+                .contains(&format!("`{bad}` is not a valid condition value")),
             "{bad}: {err}"
         );
+        assert!(err.to_string().contains("standard CIDR format"), "{err}");
     }
     let asked: Vec<(Value, &str, &str)> = not_standard
         .iter()
@@ -196,4 +197,95 @@ fn where_the_oracle_and_the_documentation_disagree_airgap_follows_the_documentat
         "ImplicitlyDenied",
         "the pinned oracle's answer changed: see whether it now follows the documentation",
     );
+}
+
+/// IAM Access Analyzer reports a condition value of the wrong data type as an error: "Error –
+/// Invalid condition data type ... The value in the condition key-value pair must match the data
+/// type of the condition key and condition operator" (IAM User Guide, IAM Access Analyzer policy
+/// check reference). `airgap policy validate` and every builder refuse such a value too, saying
+/// what the operator compares, instead of accepting a policy the evaluator cannot read.
+#[test]
+fn validation_refuses_a_condition_value_of_the_wrong_data_type() {
+    let wrong = [
+        (
+            "NumericLessThan",
+            KEY,
+            json!("ten"),
+            "an integer or decimal value",
+        ),
+        (
+            "NumericNotEquals",
+            KEY,
+            json!("1e3"),
+            "an integer or decimal value",
+        ),
+        (
+            "DateGreaterThan",
+            "aws:CurrentTime",
+            json!("2020-02-31"),
+            "an ISO 8601 date",
+        ),
+        (
+            "Bool",
+            "aws:SecureTransport",
+            json!("yes"),
+            "`true` or `false`",
+        ),
+        (
+            "Null",
+            "aws:TokenIssueTime",
+            json!("maybe"),
+            "`true` or `false`",
+        ),
+        (
+            "NotIpAddress",
+            "aws:SourceIp",
+            json!("10.0.0.0/33"),
+            "an IP address or a block in standard CIDR format",
+        ),
+    ];
+    for (operator, key, value, expected) in wrong {
+        let policy = json!({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
+            "Condition": {operator: {key: value}},
+        }]});
+        let err = PolicyDocument::from_value(&policy)
+            .and_then(|doc| doc.validate(PolicyKind::Identity, "policy"))
+            .expect_err(operator);
+        let message = err.to_string();
+        assert!(message.contains("Condition"), "{message}");
+        assert!(
+            message.contains(&format!("{operator} on `{key}` compares {expected}")),
+            "{message}"
+        );
+    }
+    let right = [
+        ("NumericLessThan", KEY, json!(3600)),
+        ("NumericLessThan", KEY, json!("3600.5")),
+        (
+            "DateGreaterThan",
+            "aws:CurrentTime",
+            json!("2020-02-29T12:00:00Z"),
+        ),
+        ("DateGreaterThan", "aws:EpochTime", json!("1577836800")),
+        ("Bool", "aws:SecureTransport", json!(true)),
+        ("Bool", "aws:SecureTransport", json!("False")),
+        ("IpAddress", "aws:SourceIp", json!("203.0.113.0/24")),
+        (
+            "IpAddress",
+            "aws:SourceIp",
+            json!("2001:DB8:1234:5678::/64"),
+        ),
+        // A policy variable is filled in per request: not judged until then.
+        ("NumericLessThan", KEY, json!("${aws:PrincipalTag/max-age}")),
+    ];
+    for (operator, key, value) in right {
+        let policy = json!({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
+            "Condition": {operator: {key: value}},
+        }]});
+        PolicyDocument::from_value(&policy)
+            .and_then(|doc| doc.validate(PolicyKind::Identity, "policy"))
+            .unwrap_or_else(|e| panic!("{operator} {value}: {e}"));
+    }
 }
