@@ -295,6 +295,17 @@ pub(super) fn data_type_mismatch(op: Op, value: &serde_json::Value) -> Option<&'
     }
 }
 
+/// [`data_type_mismatch`] for a condition as a template writes it: the operator's name
+/// (`ForAnyValue:NumericLessThanIfExists`) and one of its values. `None` for an operator name
+/// that is no operator (other checks say so) and for values that are not literals.
+pub(crate) fn value_type_mismatch(
+    operator: &str,
+    value: &serde_json::Value,
+) -> Option<&'static str> {
+    let (_, op, _) = super::parse::operator(operator)?;
+    data_type_mismatch(op, value)
+}
+
 /// A number as IAM's numeric operators take it: "an integer or decimal value" (IAM User Guide,
 /// "Numeric condition operators"), so an optional sign, digits and an optional fraction.
 /// Rust's float syntax is wider: it also reads `inf`, `NaN` and `1e3`, which are neither, and

@@ -18,6 +18,7 @@ mod values;
 mod wildcard;
 
 pub use condition::{Condition, ConditionKey, ConditionOperator, SetQualifier};
+pub(crate) use conditions::value_type_mismatch;
 pub use error::IamError;
 pub use eval::{Decision, Outcome, StatementRef};
 pub use lint::{Finding, FindingKind, retired_action};

@@ -18,7 +18,9 @@
 //! read it as 10.0.0.0/8 (the `ipnet` crate's reader takes leading zeros in a block, though the
 //! standard library refuses them in a bare address) and allowed; the oracle denies.
 
+use airgap::analysis::{Severity, check, rule};
 use airgap::iam::{Outcome, PolicyDocument, PolicyKind, Request};
+use airgap::template::Template;
 use serde_json::{Value, json};
 
 use super::iam_differential::run_oracle;
@@ -288,4 +290,60 @@ fn validation_refuses_a_condition_value_of_the_wrong_data_type() {
             .and_then(|doc| doc.validate(PolicyKind::Identity, "policy"))
             .unwrap_or_else(|e| panic!("{operator} {value}: {e}"));
     }
+}
+
+/// `airgap check` holds the policies of any template to the same types (AG-IAM-008): a
+/// hand-written bucket policy with `NumericLessThan: "ten"` is an error-level finding that says
+/// where, and intrinsic functions and policy variables, known only at launch or per request,
+/// are left alone.
+#[test]
+fn check_flags_condition_values_of_the_wrong_type_in_any_template() {
+    let template = |condition: Value| {
+        let t = json!({
+            "Resources": {
+                "Data": {"Type": "AWS::S3::Bucket"},
+                "DataPolicy": {
+                    "Type": "AWS::S3::BucketPolicy",
+                    "Properties": {
+                        "Bucket": {"Ref": "Data"},
+                        "PolicyDocument": {"Version": "2012-10-17", "Statement": [{
+                            "Effect": "Deny",
+                            "Principal": "*",
+                            "Action": "s3:*",
+                            "Resource": {"Fn::Sub": "${Data.Arn}/*"},
+                            "Condition": condition,
+                        }]},
+                    },
+                },
+            },
+        });
+        Template::from_json(&t.to_string()).unwrap()
+    };
+    let findings = |t: &Template| -> Vec<String> {
+        check(t)
+            .into_iter()
+            .filter(|f| f.rule.id == "AG-IAM-008")
+            .map(|f| format!("{}: {}", f.resource, f.message))
+            .collect()
+    };
+    let wrong = template(json!({
+        "NumericLessThan": {KEY: "ten"},
+        "ForAnyValue:IpAddressIfExists": {"aws:SourceIp": ["10.0.0.0/8", "010.1.0.0/16"]},
+    }));
+    assert_eq!(
+        findings(&wrong),
+        [
+            "DataPolicy: PolicyDocument: NumericLessThan on `aws:MultiFactorAuthAge` has `ten`, which is not an integer or decimal value",
+            "DataPolicy: PolicyDocument: ForAnyValue:IpAddressIfExists on `aws:SourceIp` has `010.1.0.0/16`, which is not an IP address or a block in standard CIDR format",
+        ]
+    );
+    assert_eq!(rule("AG-IAM-008").unwrap().severity, Severity::Error);
+    let right = template(json!({
+        "NumericLessThan": {KEY: [3600, "7200"]},
+        "Bool": {"aws:SecureTransport": false},
+        "DateGreaterThan": {"aws:CurrentTime": {"Ref": "AWS::NoValue"}},
+        "StringEquals": {"aws:PrincipalTag/team": "ten"},
+        "NumericGreaterThan": {"s3:max-keys": "${aws:PrincipalTag/limit}"},
+    }));
+    assert!(findings(&right).is_empty(), "{:?}", findings(&right));
 }

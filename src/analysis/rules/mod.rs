@@ -15,18 +15,15 @@ use serde_json::{Value, json};
 
 use super::cidr;
 use super::model::{Network, branches, display, ref_target, resolve_str, truthy};
-use super::policy::{
-    any_principal, has_condition, one_or_many, policy_documents_where, statements,
-};
+use super::policy::{has_condition, one_or_many, statements};
 use super::reach::is_no_traffic_rule;
-use crate::iam::catalog::{ActionStatus, action_status, check_action};
-use crate::iam::retired_action;
 use crate::net::Service;
 use crate::template::{Resource, Template};
 
 mod compute;
 mod egress;
 mod identity;
+mod policies;
 mod sagemaker_network;
 #[cfg(test)]
 mod schema_paths;
@@ -226,6 +223,9 @@ rules! {
     IAM_ADMIN = "AG-IAM-007", Policies, Error, "Administrator access",
         "an identity policy allowing * on * gives every permission, including those that change the network",
         "grant the actions the role needs";
+    IAM_CONDITION_TYPE = "AG-IAM-008", Policies, Error, "Condition value of the wrong type",
+        "a condition value its operator cannot read (NumericLessThan \"ten\", Bool \"yes\", IpAddress \"010.0.0.0/8\") makes a condition IAM Access Analyzer reports as an error and an evaluator cannot decide",
+        "write numbers as integers or decimals, dates as ISO 8601 or epoch seconds, booleans as true or false, IP values in standard CIDR format";
     KMS_ROTATION = "AG-KMS-001", Encryption, Error, "KMS key without rotation",
         "a symmetric key without automatic rotation encrypts everything, for as long as it lives, under one key material; rotation (yearly by default) bounds how much data each protects",
         "set EnableKeyRotation: true";
@@ -734,98 +734,6 @@ fn sagemaker(c: &mut Ctx) {
     }
 }
 
-/// Longer than any IAM action (`service:Action`; the longest are under 100 characters).
-const MAX_ACTION_LEN: usize = 256;
-
-fn policies(c: &mut Ctx) {
-    for doc in policy_documents_where(c.t, |_| true) {
-        for s in statements(&doc.document) {
-            for key in ["Action", "NotAction"] {
-                for action in one_or_many(s.get(key))
-                    .into_iter()
-                    .filter_map(Value::as_str)
-                {
-                    // No IAM action name comes near this length; the nearest-name search
-                    // would cost time in proportion to it, so a longer one is simply unknown.
-                    if action.len() > MAX_ACTION_LEN {
-                        let shown: String = action.chars().take(60).collect();
-                        c.find(
-                            IAM_UNKNOWN_ACTION,
-                            doc.resource,
-                            format!(
-                                "{} names `{shown}...`, {} characters long: no IAM action is longer than {MAX_ACTION_LEN}",
-                                doc.property,
-                                action.chars().count()
-                            ),
-                        );
-                        continue;
-                    }
-                    // The common case, a current action named in full, in one lookup
-                    // instead of the two below (every policy of every synthesis comes here).
-                    let current = !action.contains(['*', '?'])
-                        && action_status(action)
-                            .is_some_and(|(_, _, status)| status != ActionStatus::Retired);
-                    if current {
-                        continue;
-                    }
-                    if let Some(why) = retired_action(action) {
-                        c.find(
-                            IAM_UNKNOWN_ACTION,
-                            doc.resource,
-                            format!("{}: {why}", doc.property),
-                        );
-                    } else if let Err(unknown) = check_action(action) {
-                        let hint = unknown
-                            .suggestion
-                            .map(|n| format!("; did you mean `{n}`?"))
-                            .unwrap_or_default();
-                        c.find(
-                            IAM_UNKNOWN_ACTION,
-                            doc.resource,
-                            format!(
-                                "{} names `{action}`: {}{hint}",
-                                doc.property, unknown.reason
-                            ),
-                        );
-                    }
-                }
-            }
-            if s.get("Effect").and_then(Value::as_str) != Some("Allow") {
-                continue;
-            }
-            let negated = s
-                .get("Condition")
-                .and_then(Value::as_object)
-                .is_some_and(|ops| {
-                    ops.iter().any(|(op, keys)| {
-                        op.starts_with("StringNot")
-                            && keys.as_object().is_some_and(|k| {
-                                k.keys()
-                                    .any(|key| key.eq_ignore_ascii_case("aws:SourceVpce"))
-                            })
-                    })
-                });
-            if negated {
-                c.find(
-                    IAM_NOT_SOURCE_VPCE,
-                    doc.resource,
-                    format!(
-                        "{} allows when aws:SourceVpce is NOT the endpoint",
-                        doc.property
-                    ),
-                );
-            }
-            if !doc.endpoint_policy && any_principal(s) && !has_condition(s) {
-                c.find(
-                    IAM_ANY_PRINCIPAL,
-                    doc.resource,
-                    format!("{} allows any principal without a condition", doc.property),
-                );
-            }
-        }
-    }
-}
-
 /// Runs every rule over `t`, honouring every suppression the template holds (for templates the
 /// caller wrote; see [`check_with`] for others). Findings come in rule order, then template
 /// order; suppressed ones are included, with their reason.
@@ -871,7 +779,7 @@ pub fn check_with(t: &Template, policy: &SuppressionPolicy) -> Vec<Finding> {
     endpoints(&mut c, &network, &rules);
     logging(&mut c);
     sagemaker(&mut c);
-    policies(&mut c);
+    policies::policies(&mut c);
     compute::launch_configurations(&mut c);
     compute::outside_subnets(&mut c);
     storage::kms_keys(&mut c);
