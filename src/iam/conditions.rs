@@ -362,7 +362,13 @@ fn parse_date(s: &str) -> Option<f64> {
     let mut d = date.split('-');
     let y: i64 = d.next()?.parse().ok()?;
     let m: i64 = d.next()?.parse().ok()?;
-    let day: i64 = d.next()?.parse().ok()?;
+    // The W3C profile of ISO 8601 that the guide names also has a year and month alone
+    // (`2019-12`, its first day); a time needs the whole date.
+    let day: i64 = match d.next() {
+        Some(day) => day.parse().ok()?,
+        None if time.is_none() => 1,
+        None => return None,
+    };
     if d.next().is_some() || !(1..=12).contains(&m) || !(1..=days_in_month(y, m)).contains(&day) {
         return None;
     }
@@ -437,6 +443,11 @@ mod tests {
             Some(1_577_836_800.0)
         );
         assert_eq!(parse_date("1577836800"), Some(1_577_836_800.0));
+        // W3C's "YYYY-MM": the month's first day. A bare year is read as epoch seconds, as the
+        // independent evaluator reads it too.
+        assert_eq!(parse_date("2020-01"), parse_date("2020-01-01"));
+        assert_eq!(parse_date("2020-01T10:00Z"), None);
+        assert_eq!(parse_date("2020"), Some(2020.0));
         assert_eq!(parse_date("yesterday"), None);
     }
 

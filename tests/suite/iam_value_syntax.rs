@@ -270,6 +270,9 @@ fn validation_refuses_a_condition_value_of_the_wrong_data_type() {
             json!("2020-02-29T12:00:00Z"),
         ),
         ("DateGreaterThan", "aws:EpochTime", json!("1577836800")),
+        // "one of the W3C implementations of the ISO 8601 date formats": year and month alone
+        // is one of them.
+        ("DateGreaterThan", "aws:CurrentTime", json!("2019-12")),
         ("Bool", "aws:SecureTransport", json!(true)),
         ("Bool", "aws:SecureTransport", json!("False")),
         ("IpAddress", "aws:SourceIp", json!("203.0.113.0/24")),
