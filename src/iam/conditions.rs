@@ -312,8 +312,12 @@ pub(crate) fn value_type_mismatch(
 /// which would otherwise make conditions hold that IAM does not consider numeric.
 fn parse_number(s: &str) -> Option<f64> {
     let s = s.trim();
-    let unsigned = s.strip_prefix(['+', '-']).unwrap_or(s);
-    let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+    parse_decimal(s.strip_prefix(['+', '-']).unwrap_or(s)).and(s.parse().ok())
+}
+
+/// Digits with an optional fraction and no sign (`12`, `12.5`, `.5`, `12.`).
+fn parse_decimal(s: &str) -> Option<f64> {
+    let (whole, fraction) = s.split_once('.').unwrap_or((s, ""));
     let digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
     let decimal = !(whole.is_empty() && fraction.is_empty()) && digits(whole) && digits(fraction);
     decimal.then(|| s.parse().ok()).flatten()
@@ -389,12 +393,11 @@ fn parse_date(s: &str) -> Option<f64> {
         let mut c = clock.split(':');
         let h = parse_digits(c.next()?)?;
         let mi = parse_digits(c.next()?)?;
-        // Seconds alone may carry a fraction (`12:00:00.5`).
+        // Seconds alone may carry a fraction (`12:00:00.5`), with digits on both sides of the
+        // point.
         let se = c.next().map_or(Some(0.0), |se| {
-            let (whole, fraction) = se.split_once('.').unwrap_or((se, "0"));
-            parse_digits(whole)?;
-            parse_digits(fraction)?;
-            se.parse().ok()
+            let both_sides = !se.starts_with('.') && !se.ends_with('.');
+            parse_decimal(se).filter(|_| both_sides)
         })?;
         // A leap second (`:60`) is ISO 8601; anything past it is no time of day.
         if c.next().is_some()

@@ -4,6 +4,7 @@
 use serde_json::Value;
 
 use super::{Ctx, IAM_ANY_PRINCIPAL, IAM_CONDITION_TYPE, IAM_NOT_SOURCE_VPCE, IAM_UNKNOWN_ACTION};
+use crate::analysis::model::display;
 use crate::analysis::policy::{
     FoundPolicy, any_principal, has_condition, one_or_many, policy_documents_where, statements,
 };
@@ -115,15 +116,13 @@ fn condition_types(c: &mut Ctx, doc: &FoundPolicy<'_>, statement: &Value) {
         for (key, values) in keys.as_object().into_iter().flatten() {
             for value in one_or_many(Some(values)) {
                 if let Some(expected) = value_type_mismatch(operator, value) {
-                    let shown = value
-                        .as_str()
-                        .map_or_else(|| value.to_string(), str::to_string);
                     c.find(
                         IAM_CONDITION_TYPE,
                         doc.resource,
                         format!(
-                            "{}: {operator} on `{key}` has `{shown}`, which is not {expected}",
-                            doc.property
+                            "{}: {operator} on `{key}` has `{}`, which is not {expected}",
+                            doc.property,
+                            display(value)
                         ),
                     );
                 }
