@@ -228,8 +228,11 @@ fn ordered(op: Op, ord: Option<std::cmp::Ordering>) -> bool {
     }
 }
 
+/// `true` or `false` in any case, as the oracle also reads them. Nothing around them: " true"
+/// is neither to IAM's documentation ("comparing a key to true or false") nor to the oracle,
+/// and a reader that trimmed it would answer for AWS where AWS documents nothing.
 fn parse_bool(s: &str) -> Option<bool> {
-    match s.trim().to_ascii_lowercase().as_str() {
+    match s.to_ascii_lowercase().as_str() {
         "true" => Some(true),
         "false" => Some(false),
         _ => None,
@@ -272,26 +275,46 @@ pub(super) fn data_type_mismatch(op: Op, value: &serde_json::Value) -> Option<&'
         _ => return None,
     };
     let (op, _) = positive(op);
-    match op {
+    // What the operator reads, how to say it, and how to say it of a value that is one with
+    // the spaces around it taken away (in a message, the spaces are easy to miss).
+    type Reader = fn(&str) -> bool;
+    let (reads, what, unpadded): (Reader, &'static str, &'static str) = match op {
         Op::NumericEquals
         | Op::NumericLessThan
         | Op::NumericLessThanEquals
         | Op::NumericGreaterThan
-        | Op::NumericGreaterThanEquals => parse_number(&text)
-            .is_none()
-            .then_some("an integer or decimal value"),
+        | Op::NumericGreaterThanEquals => (
+            |s| parse_number(s).is_some(),
+            "an integer or decimal value",
+            "an integer or decimal value, with no spaces around it",
+        ),
         Op::DateEquals
         | Op::DateLessThan
         | Op::DateLessThanEquals
         | Op::DateGreaterThan
-        | Op::DateGreaterThanEquals => parse_date(&text)
-            .is_none()
-            .then_some("an ISO 8601 date or date-time, or epoch seconds"),
-        Op::Bool | Op::Null => parse_bool(&text).is_none().then_some("`true` or `false`"),
-        Op::IpAddress => parse_cidr(&text)
-            .is_none()
-            .then_some("an IP address or a block in standard CIDR format"),
-        _ => None,
+        | Op::DateGreaterThanEquals => (
+            |s| parse_date(s).is_some(),
+            "an ISO 8601 date or date-time, or epoch seconds",
+            "an ISO 8601 date or date-time, or epoch seconds, with no spaces around it",
+        ),
+        Op::Bool | Op::Null => (
+            |s| parse_bool(s).is_some(),
+            "`true` or `false`",
+            "`true` or `false`, with no spaces around it",
+        ),
+        Op::IpAddress => (
+            |s| parse_cidr(s).is_some(),
+            "an IP address or a block in standard CIDR format",
+            "an IP address or a block in standard CIDR format, with no spaces around it",
+        ),
+        _ => return None,
+    };
+    if reads(&text) {
+        None
+    } else if text.trim() != text && reads(text.trim()) {
+        Some(unpadded)
+    } else {
+        Some(what)
     }
 }
 
@@ -309,9 +332,9 @@ pub(crate) fn value_type_mismatch(
 /// A number as IAM's numeric operators take it: "an integer or decimal value" (IAM User Guide,
 /// "Numeric condition operators"), so an optional sign, digits and an optional fraction.
 /// Rust's float syntax is wider: it also reads `inf`, `NaN` and `1e3`, which are neither, and
-/// which would otherwise make conditions hold that IAM does not consider numeric.
+/// which would otherwise make conditions hold that IAM does not consider numeric. Nor is a
+/// value with spaces around it, which JavaScript's `Number` (the oracle's reader) trims.
 fn parse_number(s: &str) -> Option<f64> {
-    let s = s.trim();
     parse_decimal(s.strip_prefix(['+', '-']).unwrap_or(s)).and(s.parse().ok())
 }
 
@@ -353,9 +376,9 @@ fn parse_digits(s: &str) -> Option<f64> {
         .flatten()
 }
 
-/// Seconds since the epoch of an ISO 8601 date or date-time, or of epoch seconds.
+/// Seconds since the epoch of an ISO 8601 date or date-time, or of epoch seconds, with nothing
+/// around it: a W3C date format has no spaces.
 fn parse_date(s: &str) -> Option<f64> {
-    let s = s.trim();
     if let Some(n) = parse_number(s) {
         return Some(n);
     }
@@ -480,7 +503,6 @@ mod tests {
             ("-5", -5.0),
             ("+7", 7.0),
             ("1000.5", 1000.5),
-            (" 3600 ", 3600.0),
             ("00010", 10.0),
             (".5", 0.5),
             ("5.", 5.0),
@@ -489,7 +511,7 @@ mod tests {
         }
         for bad in [
             "inf", "-inf", "Infinity", "NaN", "nan", "1e3", "1E3", "0x10", "1_000", "", ".", "+",
-            "1.2.3", "ten",
+            "1.2.3", "ten", " 3600", "3600 ", "\t10",
         ] {
             assert_eq!(parse_number(bad), None, "{bad}");
         }
@@ -519,6 +541,22 @@ mod tests {
             "10.0.0/8",
         ] {
             assert_eq!(parse_cidr(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn typed_values_take_nothing_around_them() {
+        assert_eq!(parse_bool("TRUE"), Some(true));
+        for padded in [" true", "true ", "false\n", "\ttrue"] {
+            assert_eq!(parse_bool(padded), None, "{padded:?}");
+        }
+        for padded in [
+            " 2020-01-01",
+            "2020-01-01 ",
+            " 1577836800",
+            "2020-01-01T00:00:00Z\n",
+        ] {
+            assert_eq!(parse_date(padded), None, "{padded:?}");
         }
     }
 

@@ -169,6 +169,111 @@ fn an_ip_block_that_is_not_standard_cidr_grants_nothing() {
     assert_oracle_answers(&asked, "ImplicitlyDenied", "not standard CIDR");
 }
 
+/// A Bool, date, number or IP value with spaces around it is no value of its type: not `true`
+/// or `false` ("comparing a key to true or false"), not "one of the W3C implementations of the
+/// ISO 8601 date formats", not "an integer or decimal value", not "the standard CIDR format".
+/// airgap once trimmed Bool, date and number values, so `Bool: " true"` matched where the
+/// oracle matches nothing: a Deny under it would have been reported as denying when the oracle
+/// (and, as far as anything documents, AWS) never applies it. Now a padded policy value is
+/// refused by validation and by the evaluator, and a padded request value satisfies nothing.
+#[test]
+fn a_typed_value_with_spaces_around_it_is_no_value_of_its_type() {
+    let padded_policy = [
+        ("Bool", "aws:SecureTransport", " true", "true"),
+        ("Bool", "aws:SecureTransport", "true ", "true"),
+        ("Null", "aws:SourceIp", " false", "10.0.0.1"),
+        (
+            "DateLessThan",
+            "aws:CurrentTime",
+            " 2030-01-01T00:00:00Z",
+            "2020-01-01T00:00:00Z",
+        ),
+        (
+            "DateLessThan",
+            "aws:CurrentTime",
+            "2030-01-01T00:00:00Z ",
+            "2020-01-01T00:00:00Z",
+        ),
+        ("DateLessThan", "aws:EpochTime", " 1893456000", "1600000000"),
+        ("IpAddress", "aws:SourceIp", " 10.0.0.0/8", "10.1.2.3"),
+        ("NumericLessThan", KEY, " 10", "5"),
+    ];
+    for (operator, key, padded, value) in padded_policy {
+        let policy = allow_when(operator, key, padded);
+        let doc = PolicyDocument::from_value(&policy).unwrap();
+        let err = doc
+            .validate(PolicyKind::Resource, "policy")
+            .expect_err("a padded value is of no type");
+        let message = err.to_string();
+        assert!(
+            message.contains(&format!("`{padded}` is not a valid condition value"))
+                && message.ends_with("with no spaces around it"),
+            "{operator} {padded:?}: {message}"
+        );
+        assert!(
+            doc.evaluate(&request(key, value)).is_err(),
+            "{operator} {padded:?}: the evaluator cannot read it either"
+        );
+    }
+    let padded_request = [
+        ("Bool", "aws:SecureTransport", "true", " true"),
+        (
+            "DateLessThan",
+            "aws:CurrentTime",
+            "2030-01-01T00:00:00Z",
+            " 2020-01-01T00:00:00Z",
+        ),
+        ("DateLessThan", "aws:EpochTime", "1893456000", " 1600000000"),
+        ("IpAddress", "aws:SourceIp", "10.0.0.0/8", " 10.1.2.3"),
+        ("NumericLessThan", KEY, "10", " 5"),
+    ];
+    for (operator, key, policy, padded) in padded_request {
+        let doc = PolicyDocument::from_value(&allow_when(operator, key, policy)).unwrap();
+        assert_eq!(
+            doc.evaluate(&request(key, padded.trim()))
+                .unwrap()
+                .outcome(),
+            Outcome::Allow,
+            "{operator}: the same value unpadded matches"
+        );
+        assert_eq!(
+            doc.evaluate(&request(key, padded)).unwrap().outcome(),
+            Outcome::ImplicitDeny,
+            "{operator} {padded:?}"
+        );
+    }
+    // The oracle agrees on every Bool, Null, date and IP case.
+    let agreed: Vec<(Value, &str, &str)> = padded_policy
+        .iter()
+        .chain(&padded_request)
+        .filter(|(operator, ..)| !operator.starts_with("Numeric"))
+        .map(|(operator, key, policy, value)| (allow_when(operator, key, policy), *key, *value))
+        .collect();
+    assert_oracle_answers(
+        &agreed,
+        "ImplicitlyDenied",
+        "a padded value matches nothing",
+    );
+    // It reads numbers with JavaScript's `Number`, which trims them, and a date-only value
+    // with a trailing space as the date. The documentation's "integer or decimal value" and
+    // "W3C implementations of the ISO 8601 date formats" have no spaces; airgap follows it,
+    // refusing the policy value and not matching the request value.
+    let oracle_trims = [
+        (allow_when("NumericLessThan", KEY, " 10"), KEY, "5"),
+        (allow_when("NumericLessThan", KEY, "10"), KEY, " 5"),
+        (
+            allow_when("DateLessThan", "aws:CurrentTime", "2030-01-01 "),
+            "aws:CurrentTime",
+            "2020-01-01T00:00:00Z",
+        ),
+    ];
+    assert_oracle_answers(
+        &oracle_trims,
+        "Allowed",
+        "the pinned oracle's answer changed: see whether it still trims",
+    );
+}
+
 /// Two answers where the oracle and the documentation disagree, and airgap follows the
 /// documentation. The oracle's answers are asserted too, so a new oracle version that changes
 /// them shows up here.
@@ -332,12 +437,14 @@ fn check_flags_condition_values_of_the_wrong_type_in_any_template() {
     let wrong = template(json!({
         "NumericLessThan": {KEY: "ten"},
         "ForAnyValue:IpAddressIfExists": {"aws:SourceIp": ["10.0.0.0/8", "010.1.0.0/16"]},
+        "Bool": {"aws:SecureTransport": "false "},
     }));
     assert_eq!(
         findings(&wrong),
         [
             "DataPolicy: PolicyDocument: NumericLessThan on `aws:MultiFactorAuthAge` has `ten`, which is not an integer or decimal value",
             "DataPolicy: PolicyDocument: ForAnyValue:IpAddressIfExists on `aws:SourceIp` has `010.1.0.0/16`, which is not an IP address or a block in standard CIDR format",
+            "DataPolicy: PolicyDocument: Bool on `aws:SecureTransport` has `false `, which is not `true` or `false`, with no spaces around it",
         ]
     );
     assert_eq!(rule("AG-IAM-008").unwrap().severity, Severity::Error);
