@@ -1,4 +1,5 @@
-//! The error of the analysis layer: synthesis refused because a privacy check failed.
+//! The errors of the analysis layer: synthesis refused because a privacy check failed, and a
+//! reachability too large to work out.
 
 use crate::error::{Error, LayerError};
 
@@ -35,6 +36,50 @@ pub struct CheckError {
 
 impl From<CheckError> for Error {
     fn from(e: CheckError) -> Self {
+        Error::Layer(LayerError::new(e))
+    }
+}
+
+/// A template's reachability matrix is too large to work out within airgap's bounds: more
+/// pairs that can talk than [`MAX_PAIRS`](crate::analysis::MAX_PAIRS), or more comparisons of
+/// an egress rule with an ingress rule than
+/// [`MAX_COMPARISONS`](crate::analysis::MAX_COMPARISONS).
+///
+/// The matrix lists every pair that can talk, so it grows with the square of the groups, and
+/// each pair costs the product of their rules: a 200 KB template can ask for a million pairs.
+/// `airgap reach` and `airgap report` read templates from pull requests, where time and
+/// memory must stay bounded, so they stop with this error instead.
+/// [`Reachability::matrix`](crate::analysis::Reachability::matrix) returns it inside a
+/// [`crate::Error`] ([`Error::Layer`]); [`Error::downcast_ref`] gives it back.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the template's reachability is too large to work out: more than {} {what}, far more than in a network a review can follow; airgap stops rather than spend unbounded time and memory on it",
+    thousands(*.limit)
+)]
+#[non_exhaustive]
+pub struct ReachTooLarge {
+    /// What there is too much of: `pairs that can talk` or `comparisons of an egress rule
+    /// with an ingress rule`.
+    pub what: &'static str,
+    /// The bound that was passed.
+    pub limit: usize,
+}
+
+/// `100000` as `100,000`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
+}
+
+impl From<ReachTooLarge> for Error {
+    fn from(e: ReachTooLarge) -> Self {
         Error::Layer(LayerError::new(e))
     }
 }

@@ -26,12 +26,12 @@ mod rules;
 mod synth;
 mod workloads;
 
-pub use error::CheckError;
+pub use error::{CheckError, ReachTooLarge};
 pub use model::{EndpointInfo, Network, RouteInfo, RouteTableInfo, SubnetInfo, VpcInfo};
 pub use policy::{PolicyStatement, describe_policy, policy_documents};
 pub use reach::{
-    Allowed, Approximation, DefaultEgress, Grant, Party, ReachEntry, Reachability, RuleSource,
-    Traffic,
+    Allowed, Approximation, DefaultEgress, Grant, MAX_COMPARISONS, MAX_PAIRS, Party, ReachEntry,
+    Reachability, RuleSource, Traffic,
 };
 pub use rules::{
     Category, Finding, RULES, Rule, Severity, SuppressionFormat, SuppressionPolicy, check,

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use airgap::analysis::Reachability;
 
 use super::check::read_template;
-use super::io::write_output;
+use super::io::{label, write_output};
 use super::{Failure, Outcome};
 
 /// The flags of `airgap reach`.
@@ -34,9 +34,14 @@ pub struct Args {
 /// Reads the template and writes its reachability.
 pub fn run(args: Args) -> Result<Outcome, Failure> {
     let template = read_template(&args.file)?;
-    let mut text = serde_json::to_string_pretty(&Reachability::of(&template).to_value())
-        .expect("a JSON value always serializes");
-    text.push('\n');
-    write_output(args.out.as_deref(), text.as_bytes())?;
+    let mut text = Vec::new();
+    Reachability::of(&template)
+        .write_json_pretty(&mut text)
+        .map_err(|error| Failure::Library {
+            source: Some(label(&args.file)),
+            error: Box::new(error),
+        })?;
+    text.push(b'\n');
+    write_output(args.out.as_deref(), &text)?;
     Ok(Outcome::Success)
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use airgap::render::{DEFAULT_ENDPOINT_HOURLY_USD, ReportOptions, review_report};
 
 use super::check::{SuppressionArgs, read_template};
-use super::io::write_output;
+use super::io::{label, write_output};
 use super::{Failure, Outcome};
 
 /// The flags of `airgap report`.
@@ -60,7 +60,10 @@ pub fn run(args: Args) -> Result<Outcome, Failure> {
     if let Some(t) = &args.title {
         options = options.title(t.clone());
     }
-    let report = review_report(&template, &options)?;
+    let report = review_report(&template, &options).map_err(|error| Failure::Library {
+        source: Some(label(&args.file)),
+        error: Box::new(error),
+    })?;
     write_output(args.out.as_deref(), report.as_bytes())?;
     Ok(Outcome::Success)
 }

@@ -5,7 +5,8 @@ use std::collections::HashSet;
 
 use serde::Serialize;
 
-use crate::analysis::{Network, Party, Reachability};
+use crate::analysis::{Network, Party, ReachEntry, Reachability};
+use crate::error::Result;
 use crate::template::Template;
 
 /// Everything `diagram.mmd.j2` reads.
@@ -113,14 +114,25 @@ fn party_node(p: &Party) -> String {
 
 impl Diagram {
     /// The boxes and arrows of `t`'s network.
-    pub(super) fn of(t: &Template) -> Diagram {
+    pub(super) fn of(t: &Template) -> Result<Diagram> {
         let network = Network::of(t);
         let reach = Reachability::of(t);
-        let (externals, edges) = flows(&reach);
+        let matrix = reach.matrix()?;
+        Ok(Diagram::with(t, &network, &reach, &matrix))
+    }
+
+    /// [`Diagram::of`] from the network, reachability and matrix already read from `t`.
+    pub(super) fn with(
+        t: &Template,
+        network: &Network,
+        reach: &Reachability,
+        matrix: &[ReachEntry],
+    ) -> Diagram {
+        let (externals, edges) = flows(matrix);
         Diagram {
-            vpcs: vpcs(&network),
-            groups: groups(t, &network, &reach),
-            loose_endpoints: loose_endpoints(&network),
+            vpcs: vpcs(network),
+            groups: groups(t, network, reach),
+            loose_endpoints: loose_endpoints(network),
             externals,
             edges,
         }
@@ -217,11 +229,11 @@ fn vpcs(network: &Network) -> Vec<VpcBox> {
 }
 
 /// The address blocks outside the VPC that flows reach, and an arrow for each flow.
-fn flows(reach: &Reachability) -> (Vec<Node>, Vec<Edge>) {
+fn flows(matrix: &[ReachEntry]) -> (Vec<Node>, Vec<Edge>) {
     let mut externals: Vec<Node> = Vec::new();
     let mut external_nodes: HashSet<String> = HashSet::new();
     let mut edges = Vec::new();
-    for entry in reach.matrix() {
+    for entry in matrix {
         // An endpoint sits inside its group's box: the arrow to the group says it all.
         if matches!(entry.to, Party::Endpoint(_)) || matches!(entry.from, Party::Endpoint(_)) {
             continue;

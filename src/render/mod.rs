@@ -23,7 +23,7 @@ use minijinja::{Environment, UndefinedBehavior};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::analysis::SuppressionPolicy;
+use crate::analysis::{Network, Reachability, SuppressionPolicy};
 use crate::error::{Error, Result};
 use crate::template::Template;
 pub use error::RenderError;
@@ -125,7 +125,7 @@ fn render(name: &'static str, context: &impl Serialize) -> Result<String> {
 /// # Ok::<(), airgap::Error>(())
 /// ```
 pub fn mermaid_diagram(t: &Template) -> Result<String> {
-    render("diagram.mmd.j2", &diagram::Diagram::of(t))
+    render("diagram.mmd.j2", &diagram::Diagram::of(t)?)
 }
 
 /// Makes every string fit in a Markdown table cell: one line, no unescaped `|`.
@@ -161,12 +161,17 @@ fn table_safe(v: &mut Value) {
 /// # Ok::<(), airgap::Error>(())
 /// ```
 pub fn review_report(t: &Template, options: &ReportOptions) -> Result<String> {
-    let review = review::Review::of(t, options);
+    // Read once for the review and its diagram: the matrix is the costly part.
+    let network = Network::of(t);
+    let reach = Reachability::of(t);
+    let matrix = reach.matrix()?;
+    let review = review::Review::with(t, options, &network, &reach, &matrix);
     let mut context =
         serde_json::to_value(&review).map_err(|e| RenderError::new("review.md.j2", e))?;
     table_safe(&mut context);
     // The diagram goes in after `table_safe`: it is a block of lines, not a table cell.
-    context["diagram"] = Value::String(mermaid_diagram(t)?);
+    let diagram = diagram::Diagram::with(t, &network, &reach, &matrix);
+    context["diagram"] = Value::String(render("diagram.mmd.j2", &diagram)?);
     render("review.md.j2", &context)
 }
 
@@ -180,7 +185,7 @@ mod tests {
             "Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    Properties: {CidrBlock: 10.0.0.0/16}\n",
         )
         .unwrap();
-        let context = review::Review::of(&t, &ReportOptions::default());
+        let context = review::Review::of(&t, &ReportOptions::default()).unwrap();
         let mut env = environment().unwrap();
         env.add_template("right", "{{ cost.monthly }} {{ summary.routes }}")
             .unwrap();

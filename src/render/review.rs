@@ -5,7 +5,8 @@ use serde::Serialize;
 
 use super::{HOURS_PER_MONTH, ReportOptions};
 use crate::analysis::{
-    Category, Finding, Network, Party, Reachability, check_with, describe_policy, workloads,
+    Category, Finding, Network, Party, ReachEntry, Reachability, check_with, describe_policy,
+    workloads,
 };
 use crate::template::Template;
 
@@ -161,9 +162,22 @@ struct FindingRow {
 
 impl Review {
     /// Gathers the report's facts about `t`.
-    pub(super) fn of(t: &Template, options: &ReportOptions) -> Review {
+    #[cfg(test)]
+    pub(super) fn of(t: &Template, options: &ReportOptions) -> crate::error::Result<Review> {
         let network = Network::of(t);
         let reach = Reachability::of(t);
+        let matrix = reach.matrix()?;
+        Ok(Review::with(t, options, &network, &reach, &matrix))
+    }
+
+    /// [`Review::of`] from the network, reachability and matrix already read from `t`.
+    pub(super) fn with(
+        t: &Template,
+        options: &ReportOptions,
+        network: &Network,
+        reach: &Reachability,
+        matrix: &[ReachEntry],
+    ) -> Review {
         let findings = check_with(t, &options.suppressions);
         let workload_report = workloads(t);
         Review {
@@ -172,12 +186,12 @@ impl Review {
                 .clone()
                 .or_else(|| t.description.clone())
                 .unwrap_or_else(|| "CloudFormation template".into()),
-            summary: summary(&network, &findings),
+            summary: summary(network, &findings),
             blocking: findings.iter().filter(|f| f.is_blocking()).count(),
             parameters: parameters(t),
-            zones: zones(&network),
-            route_tables: route_tables(&network),
-            endpoints: endpoints(&network),
+            zones: zones(network),
+            route_tables: route_tables(network),
+            endpoints: endpoints(network),
             workloads: workload_report
                 .workloads
                 .into_iter()
@@ -196,8 +210,8 @@ impl Review {
                 .into_iter()
                 .map(guardrail_row)
                 .collect(),
-            cost: cost(&network, options.endpoint_hourly_usd),
-            matrix: matrix(&reach),
+            cost: cost(network, options.endpoint_hourly_usd),
+            matrix: matrix_rows(reach, matrix),
             default_egress: reach
                 .groups()
                 .filter(|g| reach.has_default_egress(g))
@@ -335,10 +349,9 @@ fn cost(network: &Network, hourly: f64) -> Cost {
     }
 }
 
-fn matrix(reach: &Reachability) -> Vec<ReachRow> {
-    reach
-        .matrix()
-        .into_iter()
+fn matrix_rows(reach: &Reachability, matrix: &[ReachEntry]) -> Vec<ReachRow> {
+    matrix
+        .iter()
         .map(|e| ReachRow {
             from: e.from.to_string(),
             from_inside_only: inside_only(reach, &e.from),

@@ -240,3 +240,77 @@ fn a_100_000_character_action_is_refused_at_once() {
     // Both took milliseconds; the nearest-name search over 100,000 characters took seconds.
     assert!(started.elapsed() < Duration::from_secs(5));
 }
+
+/// `groups` security groups in one VPC, each with the ingress `rules(i)` gives.
+fn groups_template(groups: usize, ingress: impl Fn(usize) -> serde_json::Value) -> String {
+    let mut resources = serde_json::Map::new();
+    resources.insert(
+        "Vpc".into(),
+        serde_json::json!({"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.0.0.0/16"}}),
+    );
+    for i in 0..groups {
+        resources.insert(
+            format!("Group{i}"),
+            serde_json::json!({"Type": "AWS::EC2::SecurityGroup", "Properties": {
+                "GroupDescription": "g", "VpcId": {"Ref": "Vpc"}, "SecurityGroupIngress": ingress(i),
+            }}),
+        );
+    }
+    serde_json::json!({ "Resources": resources }).to_string()
+}
+
+/// The reachability matrix lists every pair that can talk, so it grows with the square of the
+/// groups, and each pair costs the product of their rules. A 200 KB template of 1,000 groups
+/// that each admit the VPC's block asks for a million pairs (a gigabyte of JSON, and over ten
+/// gigabytes of memory before the bound); two groups of 5,000 rules ask for 25 million rule
+/// comparisons for their one pair. `reach` and `report` refuse both at once, with exit 2 and
+/// no file written, instead of working them out.
+#[test]
+fn a_reachability_too_large_to_work_out_is_refused_not_worked_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let https_from_the_vpc = |_| serde_json::json!([{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "CidrIp": "10.0.0.0/8"}]);
+    write(
+        dir.path(),
+        "mesh.json",
+        &groups_template(1_000, https_from_the_vpc),
+    );
+    let many_ports = |i| {
+        if i == 0 {
+            return serde_json::json!([]);
+        }
+        (0..5_000)
+            .map(|p| serde_json::json!({"IpProtocol": "tcp", "FromPort": p, "ToPort": p + 1, "SourceSecurityGroupId": {"Ref": "Group0"}}))
+            .collect()
+    };
+    let mut rules: serde_json::Value =
+        serde_json::from_str(&groups_template(2, many_ports)).unwrap();
+    rules["Resources"]["Group0"]["Properties"]["SecurityGroupEgress"] = (0..5_000)
+        .map(|p| serde_json::json!({"IpProtocol": "tcp", "FromPort": p, "ToPort": p + 1, "DestinationSecurityGroupId": {"Ref": "Group1"}}))
+        .collect();
+    write(dir.path(), "rules.json", &rules.to_string());
+    for (file, too_many) in [
+        ("mesh.json", "more than 100,000 pairs that can talk"),
+        (
+            "rules.json",
+            "more than 20,000,000 comparisons of an egress rule",
+        ),
+    ] {
+        for cmd in ["reach", "report"] {
+            let started = Instant::now();
+            let r = run_in(dir.path(), &[cmd, file, "--out", "out.txt"]);
+            assert_eq!(r.code, 2, "{cmd} {file}: {}", r.stderr);
+            assert!(
+                r.stderr
+                    .contains(&format!("{file}: the template's reachability is too large"))
+                    && r.stderr.contains(too_many),
+                "{cmd} {file}: {}",
+                r.stderr
+            );
+            assert!(!dir.path().join("out.txt").exists(), "{cmd} {file} wrote");
+            assert!(started.elapsed() < Duration::from_secs(60), "{cmd} {file}");
+        }
+        // The privacy checks do not need the matrix, and still run.
+        let r = run_in(dir.path(), &["check", file]);
+        assert!(r.code < 2, "check {file}: {}", r.stderr);
+    }
+}

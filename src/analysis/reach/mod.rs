@@ -27,7 +27,9 @@ use indexmap::IndexMap;
 
 use self::blocks::{Block, Resolver, prefix_lists, vpc_blocks};
 use self::read::{Group, Peer, Reader, Rule};
+use super::error::ReachTooLarge;
 use super::model::Network;
+use crate::error::Result;
 use crate::template::Template;
 
 pub use self::read::RuleSource;
@@ -58,6 +60,37 @@ impl fmt::Display for Party {
             Party::PrefixList(p) => write!(f, "prefix list {p}"),
         }
     }
+}
+
+/// The most pairs that can talk [`Reachability::matrix`] lists before it stops with
+/// [`ReachTooLarge`]: the pairs of 316 groups that all reach each other. A network a review can
+/// follow has a few thousand; the matrix grows with the square of the groups, so a small
+/// hostile template could otherwise ask for millions.
+pub const MAX_PAIRS: usize = 100_000;
+
+/// The most comparisons of an egress rule with an ingress rule [`Reachability::matrix`] makes
+/// before it stops with [`ReachTooLarge`]. Each pair costs the product of the two sides'
+/// rules that cover it; AWS allows at most 1,000 rules a group, and two groups of 5,000 (a
+/// template of 800 KB) would cost 25 million comparisons for their one pair.
+pub const MAX_COMPARISONS: usize = 20_000_000;
+
+/// The pairs of a matrix, each with its grants.
+type Pairs = Vec<(Party, Party, Vec<Grant>)>;
+
+/// What a matrix may spend: pairs listed and rule comparisons made.
+#[derive(Debug, Clone, Copy)]
+struct Budget {
+    max_pairs: usize,
+    max_comparisons: usize,
+}
+
+/// Adds `n` to what has been `spent` of `limit`, or says there is too much of `what`.
+fn spend(spent: &mut usize, n: usize, limit: usize, what: &'static str) -> Result<()> {
+    *spent = spent.saturating_add(n);
+    if *spent > limit {
+        return Err(ReachTooLarge { what, limit }.into());
+    }
+    Ok(())
 }
 
 /// Whether a group keeps the allow-all egress AWS adds to a new group.
@@ -389,15 +422,27 @@ impl Reachability {
 
     /// Why `from` may send to `to`: every pair of an egress rule of `from` and an ingress rule of
     /// `to` that admit each other, with what both allow.
+    ///
+    /// Its cost is the product of the rules of the two sides that cover each other, which
+    /// nothing bounds in a template that is not launched; [`matrix`](Self::matrix) is bounded.
     pub fn grants(&self, from: &Party, to: &Party) -> Vec<Grant> {
         if !self.routable(from) || !self.routable(to) {
             return Vec::new();
         }
-        self.grants_between(from, to)
+        // Unbounded: it cannot fail.
+        self.grants_between(from, to, &mut 0, usize::MAX)
+            .unwrap_or_default()
     }
 
-    /// [`grants`](Self::grants) for two parties already known to be routable.
-    fn grants_between(&self, from: &Party, to: &Party) -> Vec<Grant> {
+    /// [`grants`](Self::grants) for two parties already known to be routable, adding the rule
+    /// comparisons to those `compared` so far, of at most `limit`.
+    fn grants_between(
+        &self,
+        from: &Party,
+        to: &Party,
+        compared: &mut usize,
+        limit: usize,
+    ) -> Result<Vec<Grant>> {
         let out: Vec<(Allowed, Option<&Rule>)> = match from {
             Party::Group(_) | Party::Endpoint(_) => self
                 .groups_of(from)
@@ -419,34 +464,39 @@ impl Reachability {
                 .collect(),
             _ => vec![(Allowed::ALL, None)],
         };
+        spend(
+            compared,
+            out.len().saturating_mul(into.len()),
+            limit,
+            "comparisons of an egress rule with an ingress rule",
+        )?;
         let mut grants: Vec<Grant> = Vec::new();
         for (o, orule) in &out {
             for (i, irule) in &into {
                 if let Some(allowed) = o.intersect(i) {
-                    let g = Grant {
+                    grants.push(Grant {
                         allowed,
                         egress: orule.map(|r| r.source.clone()),
                         ingress: irule.map(|r| r.source.clone()),
-                    };
-                    if !grants.contains(&g) {
-                        grants.push(g);
-                    }
+                    });
                 }
             }
         }
+        // Sorted, then each once: a search of the list for every grant was quadratic in them.
         grants.sort();
-        grants
+        grants.dedup();
+        Ok(grants)
     }
 
     /// The protocols and ports `from` may send to `to`: allowed out of `from` and into `to`.
     pub fn allowed(&self, from: &Party, to: &Party) -> Vec<Allowed> {
-        let mut result: Vec<Allowed> = Vec::new();
-        for g in self.grants(from, to) {
-            if !result.contains(&g.allowed) {
-                result.push(g.allowed);
-            }
-        }
-        result.sort();
+        // Grants are sorted by what they allow first.
+        let mut result: Vec<Allowed> = self
+            .grants(from, to)
+            .into_iter()
+            .map(|g| g.allowed)
+            .collect();
+        result.dedup();
         result
     }
 
@@ -456,8 +506,31 @@ impl Reachability {
     }
 
     /// Whether `from` may send `traffic` to `to`.
+    ///
+    /// What two rules both allow admits `traffic` exactly when each of them does, so this asks
+    /// for one egress rule and one ingress rule that admit it, never for their combinations:
+    /// its cost is the sum of the two sides' rules, not their product.
     pub fn allows(&self, from: &Party, to: &Party, traffic: Traffic) -> bool {
-        self.allowed(from, to).iter().any(|a| a.admits(traffic))
+        if !self.routable(from) || !self.routable(to) {
+            return false;
+        }
+        let sent = match from {
+            Party::Group(_) | Party::Endpoint(_) => self
+                .groups_of(from)
+                .iter()
+                .flat_map(|g| self.egress_of(g))
+                .any(|r| r.allowed.admits(traffic) && self.covers(&r.peer, to)),
+            _ => true,
+        };
+        sent && match to {
+            Party::Group(_) | Party::Endpoint(_) => self
+                .groups_of(to)
+                .iter()
+                .filter_map(|g| self.groups.get(*g))
+                .flat_map(|g| g.ingress.iter())
+                .any(|r| r.allowed.admits(traffic) && self.covers(&r.peer, from)),
+            _ => true,
+        }
     }
 
     /// The security groups, by logical ID.
@@ -487,24 +560,59 @@ impl Reachability {
     /// and prefix lists named in ingress rules; receivers are the groups, the interface
     /// endpoints, and the blocks and prefix lists named in egress rules (`0.0.0.0/0` and `::/0`
     /// where a group keeps the default egress). Pairs that may send nothing are left out.
-    pub fn matrix(&self) -> Vec<ReachEntry> {
-        self.pairs()
-            .into_iter()
-            .map(|(from, to, grants)| {
-                let mut allowed: Vec<Allowed> = Vec::new();
-                for g in grants {
-                    if !allowed.contains(&g.allowed) {
-                        allowed.push(g.allowed);
-                    }
-                }
-                allowed.sort();
-                ReachEntry { from, to, allowed }
-            })
-            .collect()
+    ///
+    /// # Errors
+    ///
+    /// [`ReachTooLarge`] when there are more than [`MAX_PAIRS`] such pairs or working them out
+    /// takes more than [`MAX_COMPARISONS`] rule comparisons: the matrix grows with the square
+    /// of the groups, and a template that is read, not launched, bounds nothing.
+    pub fn matrix(&self) -> Result<Vec<ReachEntry>> {
+        self.matrix_within(MAX_PAIRS, MAX_COMPARISONS)
     }
 
-    /// The pairs of [`matrix`](Self::matrix), each with its grants.
-    fn pairs(&self) -> Vec<(Party, Party, Vec<Grant>)> {
-        pairs::pairs(self).0
+    /// [`matrix`](Self::matrix) with other bounds: at most `max_pairs` pairs and
+    /// `max_comparisons` rule comparisons.
+    ///
+    /// ```
+    /// use airgap::analysis::{Reachability, ReachTooLarge};
+    /// use airgap::template::Template;
+    /// let t = Template::from_yaml(r#"
+    /// Resources:
+    ///   A: {Type: AWS::EC2::SecurityGroup, Properties: {GroupDescription: a}}
+    ///   B: {Type: AWS::EC2::SecurityGroup, Properties: {GroupDescription: b,
+    ///       SecurityGroupIngress: [{IpProtocol: tcp, FromPort: 443, ToPort: 443, SourceSecurityGroupId: !Ref A}]}}
+    /// "#)?;
+    /// let reach = Reachability::of(&t);
+    /// // A to B; each to 0.0.0.0/0 and ::/0 by the default egress.
+    /// assert_eq!(reach.matrix_within(10, 1_000)?.len(), 5);
+    /// let err = reach.matrix_within(4, 1_000).unwrap_err();
+    /// let too_large: &ReachTooLarge = err.downcast_ref().expect("bounded");
+    /// assert_eq!((too_large.what, too_large.limit), ("pairs that can talk", 4));
+    /// # Ok::<(), airgap::Error>(())
+    /// ```
+    pub fn matrix_within(
+        &self,
+        max_pairs: usize,
+        max_comparisons: usize,
+    ) -> Result<Vec<ReachEntry>> {
+        Ok(self
+            .pairs(max_pairs, max_comparisons)?
+            .into_iter()
+            .map(|(from, to, grants)| {
+                // Grants are sorted by what they allow first.
+                let mut allowed: Vec<Allowed> = grants.into_iter().map(|g| g.allowed).collect();
+                allowed.dedup();
+                ReachEntry { from, to, allowed }
+            })
+            .collect())
+    }
+
+    /// The pairs of [`matrix`](Self::matrix), each with its grants, within the bounds.
+    fn pairs(&self, max_pairs: usize, max_comparisons: usize) -> Result<Pairs> {
+        let budget = Budget {
+            max_pairs,
+            max_comparisons,
+        };
+        Ok(pairs::pairs(self, budget)?.0)
     }
 }

@@ -19,7 +19,9 @@ use ipnet::IpNet;
 
 use super::blocks::{Block, Family};
 use super::read::Peer;
-use super::{Grant, Party, Reachability};
+use super::{Budget, Pairs, Party, Reachability};
+use crate::analysis::ReachTooLarge;
+use crate::error::Result;
 
 /// What address rules see of a block: an unknown block could be any block of its family, so
 /// its text does not matter.
@@ -200,8 +202,8 @@ impl<'p> Side<'p> {
 }
 
 /// The pairs of the matrix with their grants, and the work it took: the pairs tried, and the
-/// classes tried against address rules.
-pub(super) fn pairs(reach: &Reachability) -> (Vec<(Party, Party, Vec<Grant>)>, usize) {
+/// classes tried against address rules. Stops with `ReachTooLarge` past the budget.
+pub(super) fn pairs(reach: &Reachability, budget: Budget) -> Result<(Pairs, usize)> {
     // A block or prefix list that no address of the VPCs and no route leads to talks to
     // nobody.
     let (senders, receivers) = parties(reach);
@@ -252,6 +254,7 @@ pub(super) fn pairs(reach: &Reachability) -> (Vec<(Party, Party, Vec<Grant>)>, u
 
     let mut out = Vec::new();
     let mut tried = 0;
+    let mut compared = 0;
     let mut candidates: Vec<usize> = Vec::new();
     let mut named: Vec<&[usize]> = Vec::new();
     let mut classes: Vec<usize> = Vec::new();
@@ -308,13 +311,21 @@ pub(super) fn pairs(reach: &Reachability) -> (Vec<(Party, Party, Vec<Grant>)>, u
                 continue;
             }
             tried += 1;
-            let grants = reach.grants_between(from, to);
+            let grants = reach.grants_between(from, to, &mut compared, budget.max_comparisons)?;
             if !grants.is_empty() {
+                if out.len() == budget.max_pairs {
+                    let limit = budget.max_pairs;
+                    return Err(ReachTooLarge {
+                        what: "pairs that can talk",
+                        limit,
+                    }
+                    .into());
+                }
                 out.push((from.clone(), to.clone(), grants));
             }
         }
     }
-    (out, tried + send.tried + recv.tried)
+    Ok((out, tried + send.tried + recv.tried))
 }
 
 /// The senders (the groups, then the blocks and prefix lists named in ingress rules) and the

@@ -4,7 +4,7 @@
 use serde_json::{Map, Value, json};
 
 use super::super::read::Peer;
-use super::super::{Grant, Party, Reachability};
+use super::super::{Allowed, Budget, Grant, Party, Reachability, Traffic};
 use super::pairs;
 use crate::template::Template;
 
@@ -228,9 +228,90 @@ fn the_indexed_pairs_are_every_pair_that_can_talk() {
     for case in 0..400 {
         let t = random_template(&mut rng);
         let reach = Reachability::of(&t);
-        let (indexed, _) = pairs(&reach);
+        let (indexed, _) = pairs(&reach, UNBOUNDED).unwrap();
         assert_eq!(indexed, every_pair(&reach), "case {case}");
     }
+}
+
+const UNBOUNDED: Budget = Budget {
+    max_pairs: usize::MAX,
+    max_comparisons: usize::MAX,
+};
+
+/// `allows` asks for one egress and one ingress rule that admit the traffic, not for what the
+/// two allow together: the same answer, since what both allow admits a packet exactly when
+/// each does. Checked against the answer from the grants, on every pair of random templates.
+#[test]
+fn allows_answers_as_the_grants_do() {
+    let traffic = [
+        Traffic::tcp(443),
+        Traffic::tcp(22),
+        Traffic::tcp(0),
+        Traffic::tcp(65535),
+        Traffic::udp(53),
+        Traffic::icmp(8, 0),
+        Traffic::icmp(3, 4),
+        Traffic::protocol(47),
+    ];
+    let mut rng = Rng(77);
+    for case in 0..200 {
+        let t = random_template(&mut rng);
+        let reach = Reachability::of(&t);
+        let (senders, receivers) = super::parties(&reach);
+        for from in &senders {
+            for to in &receivers {
+                let allowed: Vec<Allowed> = reach.allowed(from, to);
+                for &t in &traffic {
+                    assert_eq!(
+                        reach.allows(from, to, t),
+                        allowed.iter().any(|a| a.admits(t)),
+                        "case {case}: {from} to {to}, {t:?}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The matrix stops at its bounds with an error, never with a shorter list.
+#[test]
+fn the_matrix_stops_at_its_bounds() {
+    let mut rng = Rng(5);
+    let mut seen = 0;
+    for _ in 0..100 {
+        let t = random_template(&mut rng);
+        let reach = Reachability::of(&t);
+        let (all, _) = pairs(&reach, UNBOUNDED).unwrap();
+        if all.len() < 2 {
+            continue;
+        }
+        seen += 1;
+        let exact = Budget {
+            max_pairs: all.len(),
+            max_comparisons: usize::MAX,
+        };
+        assert_eq!(pairs(&reach, exact).unwrap().0, all);
+        let short = Budget {
+            max_pairs: all.len() - 1,
+            max_comparisons: usize::MAX,
+        };
+        let err = pairs(&reach, short).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains(&format!("more than {} pairs that can talk", all.len() - 1)),
+            "{err}"
+        );
+        let no_comparisons = Budget {
+            max_pairs: usize::MAX,
+            max_comparisons: 0,
+        };
+        let err = pairs(&reach, no_comparisons).unwrap_err();
+        assert!(
+            err.to_string().contains("comparisons of an egress rule"),
+            "{err}"
+        );
+    }
+    assert!(seen > 20, "{seen} templates with pairs");
 }
 
 /// `groups` groups in one VPC; `rules(i, next, previous)` gives the properties of group `i`.
@@ -258,7 +339,7 @@ fn https(key: &str, peer: Value) -> Value {
 /// How many pairs the matrix tries, and how many it keeps.
 fn work(t: &Template) -> (usize, usize) {
     let reach = Reachability::of(t);
-    let (kept, tried) = pairs(&reach);
+    let (kept, tried) = pairs(&reach, UNBOUNDED).unwrap();
     (tried, kept.len())
 }
 
