@@ -22,4 +22,7 @@ pub mod render;
 pub mod sagemaker;
 pub mod template;
 
+#[cfg(test)]
+mod testing;
+
 pub use error::{Error, IoError, LayerError, Location, Result};

@@ -5,10 +5,10 @@ use std::path::PathBuf;
 use airgap::render::diff::{blocking_risks, markdown, text};
 use airgap::template::diff;
 
-use airgap::template::Template;
+use airgap::template::{Template, quota};
 
 use super::io::{colour_on, label, read_input, write_output};
-use super::{Failure, Outcome};
+use super::{Failure, Outcome, Ui};
 
 /// How the diff is printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -65,7 +65,7 @@ fn parse(path: &std::path::Path, text: &str) -> Result<Template, Failure> {
 }
 
 /// Compares the two templates and prints what an update does.
-pub fn run(args: Args) -> Result<Outcome, Failure> {
+pub fn run(args: Args, ui: &Ui) -> Result<Outcome, Failure> {
     if args.old.as_os_str() == "-" && args.new.as_os_str() == "-" {
         return Err(Failure::Usage(
             "only one of OLD and NEW can be stdin (`-`)".into(),
@@ -74,6 +74,16 @@ pub fn run(args: Args) -> Result<Outcome, Failure> {
     let old = parse(&args.old, &read_input(&args.old)?)?;
     let new_text = read_input(&args.new)?;
     let new = parse(&args.new, &new_text)?;
+    for (path, t) in [(&args.old, &old), (&args.new, &new)] {
+        if t.resources.len() > quota::RESOURCES {
+            ui.warning(&format!(
+                "{} has {} resources, more than the {} CloudFormation accepts in one template: no stack update goes from or to it, and renamed resources were not looked for",
+                label(path),
+                t.resources.len(),
+                quota::RESOURCES
+            ));
+        }
+    }
     let d = diff(&old, &new);
     let color = args.out.is_none() && colour_on(&std::io::stdout());
     let out = match args.format {

@@ -161,7 +161,7 @@ pub fn run() -> ExitCode {
     let dispatched = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match cli.command {
         Command::Synth(Deferred(args)) => synth::run(*args, &ui),
         Command::Check(Deferred(args)) => check::run(args),
-        Command::Diff(Deferred(args)) => diff::run(args),
+        Command::Diff(Deferred(args)) => diff::run(args, &ui),
         Command::Report(Deferred(args)) => report::run(args),
         Command::Reach(Deferred(args)) => reach::run(args),
         Command::Package(Deferred(args)) => package::run(*args),

@@ -31,6 +31,8 @@ use std::process::{Command, Stdio};
 use airgap::iam::{Outcome, PolicyDocument, Request};
 use serde_json::{Map, Value, json};
 
+use super::common::Rng;
+
 const SEED: u64 = 0x00a1_59a9_2026_1206;
 const CASES: usize = 1500;
 const RESOURCE_ACCOUNT: &str = "999988887777";
@@ -76,28 +78,6 @@ struct KnownDifference {
 
 // ---------------------------------------------------------------------------------------------
 // The seeded generator.
-
-/// SplitMix64: small, seeded, the same on every machine.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-}
 
 const ME: &str = "111122223333";
 const PARTNER: &str = "444455556666";

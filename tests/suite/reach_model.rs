@@ -28,6 +28,8 @@ use airgap::analysis::{Party, Reachability, Traffic};
 use airgap::template::Template;
 use serde_json::{Map, Value, json};
 
+use super::common::Rng;
+
 /// Why airgap may show more reach than AWS gives a particular launch. Each is a deliberate
 /// overstatement, so that the review never hides a path.
 #[derive(Debug, Clone, Copy)]
@@ -49,28 +51,6 @@ const OVERSTATEMENTS: [Overstatement; 3] = [
 ];
 
 // ---------------------------------------------------------------- a seeded generator
-
-/// SplitMix64: small, seeded, and the same on every machine.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
-        items[self.below(items.len())]
-    }
-}
 
 const VPC_BLOCKS: [&str; 3] = ["10.0.0.0/16", "10.1.0.0/16", "172.16.0.0/16"];
 const SECONDARY_BLOCKS: [&str; 2] = ["100.64.0.0/16", "10.2.0.0/16"];
@@ -176,7 +156,7 @@ struct Spec {
 }
 
 fn port_range(rng: &mut Rng) -> (i64, i64) {
-    let (a, b) = (rng.pick(&PORTS), rng.pick(&PORTS));
+    let (a, b) = (*rng.pick(&PORTS), *rng.pick(&PORTS));
     (a.min(b), a.max(b))
 }
 
@@ -184,8 +164,8 @@ fn protocol(rng: &mut Rng) -> Protocol {
     let icmp_type_code = |rng: &mut Rng| match rng.below(4) {
         0 => (-1, -1),
         1 => (8, -1),
-        2 => (3, rng.pick(&[-1, 1, 4])),
-        _ => (rng.pick(&[0, 4, 128]), 0),
+        2 => (3, *rng.pick(&[-1, 1, 4])),
+        _ => (*rng.pick(&[0, 4, 128]), 0),
     };
     match rng.below(9) {
         0 => Protocol::All,
@@ -205,7 +185,7 @@ fn protocol(rng: &mut Rng) -> Protocol {
         6 => Protocol::Icmpv6(rng.chance(50).then(|| icmp_type_code(rng))),
         _ => {
             let (f, t) = port_range(rng);
-            Protocol::Other(rng.pick(&[47, 50]), f, t)
+            Protocol::Other(*rng.pick(&[47, 50]), f, t)
         }
     }
 }
@@ -228,7 +208,7 @@ fn peer(rng: &mut Rng, groups: usize, primary: &str) -> Peer {
             let written = match rng.below(6) {
                 0 => Written::Sub,
                 1 => Written::Parameter {
-                    default: rng.pick(&RULE_V4),
+                    default: RULE_V4[rng.below(RULE_V4.len())],
                 },
                 _ => Written::Literal,
             };
@@ -241,13 +221,13 @@ fn peer(rng: &mut Rng, groups: usize, primary: &str) -> Peer {
                 Written::SelectCidr {
                     index: rng.below(4),
                     count: 4,
-                    bits: rng.pick(&[8, 12]),
+                    bits: *rng.pick(&[8, 12]),
                 },
             ),
         },
         7 => Peer::V6(rng.pick(&RULE_V6).to_string()),
         8 => Peer::DefinedList,
-        _ => Peer::ListParameter(vec![rng.pick(&["52.216.0.0/15", "10.0.9.0/24"])]),
+        _ => Peer::ListParameter(vec![*rng.pick(&["52.216.0.0/15", "10.0.9.0/24"])]),
     }
 }
 
@@ -262,7 +242,7 @@ fn rules(rng: &mut Rng, groups: usize, primary: &str, most: usize) -> Vec<RuleSp
 }
 
 fn spec(rng: &mut Rng) -> Spec {
-    let primary = rng.pick(&VPC_BLOCKS);
+    let primary = *rng.pick(&VPC_BLOCKS);
     let n = 2 + rng.below(3);
     let groups = (0..n)
         .map(|_| GroupSpec {
@@ -279,9 +259,9 @@ fn spec(rng: &mut Rng) -> Spec {
     Spec {
         primary,
         primary_from_parameter: rng.chance(10),
-        secondary: rng.chance(30).then(|| rng.pick(&SECONDARY_BLOCKS)),
-        ipv6: rng.chance(35).then(|| rng.pick(&AMAZON_IPV6)),
-        list: vec![rng.pick(&["10.0.7.0/24", "192.168.4.0/24", "100.64.1.0/24"])],
+        secondary: rng.chance(30).then(|| *rng.pick(&SECONDARY_BLOCKS)),
+        ipv6: rng.chance(35).then(|| *rng.pick(&AMAZON_IPV6)),
+        list: vec![*rng.pick(&["10.0.7.0/24", "192.168.4.0/24", "100.64.1.0/24"])],
         groups,
         endpoint: rng
             .chance(50)

@@ -163,22 +163,30 @@ fn sub_names(s: &str, out: &mut Vec<String>) {
     }
 }
 
+/// A resource's properties as one JSON object.
+pub(crate) fn properties(r: &Resource) -> Value {
+    Value::Object(r.properties.clone().into_iter().collect())
+}
+
+/// A resource's properties as compact JSON text, to be read with IDs replaced.
+pub(crate) fn properties_text(r: &Resource) -> String {
+    serde_json::to_string(&properties(r)).unwrap_or_default()
+}
+
 /// The share (0 to 1) of leaf values two resources have in common, the old logical ID read as
-/// the new one. When the two IDs differ in a prefix only (`DataScienceVpc`, `ResearchVpc`: a
-/// renamed construct), the prefix is read as the new one throughout, so references to the
+/// the new one: `old_text` is the old resource's [`properties_text`], `new_props` the new one's
+/// [`properties`]. When the two IDs differ in a prefix only (`DataScienceVpc`, `ResearchVpc`:
+/// a renamed construct), the prefix is read as the new one throughout, so references to the
 /// construct's other resources and `Name` tags that carry its name line up too.
-pub(crate) fn similarity(old: &Resource, new: &Resource, from: &str, to: &str) -> f64 {
-    let old_props = Value::Object(old.properties.clone().into_iter().collect());
-    let new_props = Value::Object(new.properties.clone().into_iter().collect());
-    let text = serde_json::to_string(&old_props).unwrap_or_default();
+pub(crate) fn similarity(old_text: &str, new_props: &Value, from: &str, to: &str) -> f64 {
     let common = common_suffix(from, to);
     let (old_prefix, new_prefix) = (&from[..from.len() - common], &to[..to.len() - common]);
-    let mut readings = vec![text.replace(from, to)];
+    let mut readings = vec![old_text.replace(from, to)];
     if old_prefix.len() >= 3 {
         // Names derived from the construct's name (`Name` tags, group names) are often its
         // kebab or snake case: read those as renamed too.
         use heck::{ToKebabCase, ToSnakeCase};
-        let renamed = text
+        let renamed = old_text
             .replace(old_prefix, new_prefix)
             .replace(&old_prefix.to_kebab_case(), &new_prefix.to_kebab_case())
             .replace(&old_prefix.to_snake_case(), &new_prefix.to_snake_case());
@@ -187,7 +195,7 @@ pub(crate) fn similarity(old: &Resource, new: &Resource, from: &str, to: &str) -
     readings
         .iter()
         .filter_map(|t| serde_json::from_str::<Value>(t).ok())
-        .map(|renamed| share_alike(&renamed, &new_props))
+        .map(|renamed| share_alike(&renamed, new_props))
         .fold(0.0, f64::max)
 }
 

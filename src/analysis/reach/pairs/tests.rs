@@ -7,6 +7,7 @@ use super::super::read::Peer;
 use super::super::{Allowed, Budget, Grant, Party, Reachability, Traffic};
 use super::pairs;
 use crate::template::Template;
+use crate::testing::Rng;
 
 /// The matrix as it was first written: every sender against every receiver.
 fn every_pair(reach: &Reachability) -> Vec<(Party, Party, Vec<Grant>)> {
@@ -49,27 +50,6 @@ fn every_pair(reach: &Reachability) -> Vec<(Party, Party, Vec<Grant>)> {
         }
     }
     out
-}
-
-/// SplitMix64: seeded, the same on every machine.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
 }
 
 const BLOCKS: [&str; 9] = [
