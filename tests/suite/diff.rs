@@ -168,6 +168,36 @@ fn a_new_cidr_block_replaces_the_vpc_and_everything_in_it_and_exits_1() {
     });
 }
 
+/// A resource the update adds is created, whatever it refers to: "Replacement" is for a resource
+/// that exists ("CloudFormation recreates the resource ... then deletes the old resource"), and a
+/// new one has no old resource. The diff once reported a subnet added to a replaced VPC as
+/// replaced, its old one deleted, and counted it as a risk.
+#[test]
+fn a_subnet_added_to_a_replaced_vpc_is_created_not_replaced() {
+    let old = standard();
+    let new = network(|n| n.cidr("10.1.0.0/16").zones(4));
+    each_format("added-to-replaced", &old, &new, &[], |v| {
+        assert_eq!(action(v, "DataScienceVpc"), Some(ResourceAction::Replaced));
+        assert_eq!(
+            action(v, "DataSciencePrivateSubnet4"),
+            Some(ResourceAction::Added)
+        );
+        let added = v
+            .library
+            .resources
+            .iter()
+            .find(|r| r.logical_id == "DataSciencePrivateSubnet4")
+            .unwrap();
+        assert!(added.causes.is_empty(), "{:?}", added.causes);
+        assert!(added.fate.is_none());
+        assert!(
+            !risk_ids(v).contains(&"DataSciencePrivateSubnet4".to_string()),
+            "{:?}",
+            risk_ids(v)
+        );
+    });
+}
+
 #[test]
 fn every_risk_allowed_by_id_exits_0_and_is_shown_as_allowed() {
     let old = standard();
