@@ -194,6 +194,10 @@ impl PolicyDocument {
 /// none of the statement's actions carries.
 fn condition_findings(s: &Statement) -> Vec<(FindingKind, String)> {
     let mut out = Vec::new();
+    if s.conditions.is_empty() {
+        // Nothing to say, and the actions' patterns need not be expanded.
+        return out;
+    }
     // Each action pattern with the real actions it stands for (a NotAction statement names
     // "everything else", which carries every key some action does: nothing to say there).
     let patterns: Vec<(&String, Vec<catalog::ActionInfo>)> = s
