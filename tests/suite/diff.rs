@@ -198,6 +198,41 @@ fn a_subnet_added_to_a_replaced_vpc_is_created_not_replaced() {
     });
 }
 
+/// If the VPC is replaced, its subnets are too (their `VpcId` is create-only and gets the new
+/// VPC's ID); so if it may be, they may be. A VPC whose block comes from a parameter with a new
+/// default may be replaced, and its subnet, which holds the instances, endpoints and notebooks,
+/// was left out of the report.
+#[test]
+fn what_refers_to_a_vpc_that_may_be_replaced_may_be_replaced_too() {
+    let by_parameter = |default: &str| {
+        yaml(&format!(
+            "Parameters:\n  Block: {{Type: String, Default: {default}}}\nResources:\n  Vpc: {{Type: AWS::EC2::VPC, Properties: {{CidrBlock: !Ref Block}}}}\n  Sub: {{Type: AWS::EC2::Subnet, Properties: {{VpcId: !Ref Vpc, CidrBlock: 10.0.0.0/24}}}}\n"
+        ))
+    };
+    each_format(
+        "may-replace-spreads",
+        &by_parameter("10.0.0.0/16"),
+        &by_parameter("10.1.0.0/16"),
+        &[],
+        |v| {
+            assert_eq!(action(v, "Vpc"), Some(ResourceAction::MayReplace));
+            assert_eq!(action(v, "Sub"), Some(ResourceAction::MayReplace));
+            let sub = v
+                .library
+                .resources
+                .iter()
+                .find(|r| r.logical_id == "Sub")
+                .unwrap();
+            assert_eq!(
+                sub.causes,
+                ["VpcId is create-only and refers to Vpc, which may be replaced"]
+            );
+            assert_eq!(risk_ids(v), ["Vpc", "Sub"]);
+            assert_eq!(v.code, 1);
+        },
+    );
+}
+
 #[test]
 fn every_risk_allowed_by_id_exits_0_and_is_shown_as_allowed() {
     let old = standard();
