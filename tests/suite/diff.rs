@@ -233,6 +233,27 @@ fn what_refers_to_a_vpc_that_may_be_replaced_may_be_replaced_too() {
     );
 }
 
+/// CloudFormation does not change a resource's type in place: the old resource is deleted and a
+/// new one made. Whether that loses data is a question of the old type; the diff asked the new
+/// one, so a bucket turned into a managed policy under the same logical ID was no risk, exit 0.
+#[test]
+fn a_bucket_whose_logical_id_now_names_another_type_is_a_risk() {
+    let old = yaml("Resources:\n  Data: {Type: AWS::S3::Bucket}\n");
+    let new = yaml(
+        "Resources:\n  Data: {Type: AWS::IAM::ManagedPolicy, Properties: {PolicyDocument: {Version: '2012-10-17', Statement: [{Effect: Allow, Action: 's3:GetObject', Resource: '*'}]}}}\n",
+    );
+    each_format("type-changed", &old, &new, &[], |v| {
+        assert_eq!(action(v, "Data"), Some(ResourceAction::Replaced));
+        assert_eq!(risk_ids(v), ["Data"]);
+        assert!(
+            v.library.risks()[0].message.contains("holds objects"),
+            "{}",
+            v.library.risks()[0].message
+        );
+        assert_eq!(v.code, 1);
+    });
+}
+
 #[test]
 fn every_risk_allowed_by_id_exits_0_and_is_shown_as_allowed() {
     let old = standard();

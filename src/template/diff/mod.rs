@@ -524,6 +524,8 @@ fn type_changed(c: &mut ResourceChange, old: &Resource, new: &Resource) {
         replaces: Some("the type changes".into()),
     });
     c.fate = Some(Fate::of(new.update_replace_policy, &old.resource_type, old));
+    // What is deleted is the old resource: whether that loses data is a question of its type.
+    c.stateful = table::stateful(&old.resource_type);
 }
 
 fn escalate(c: &mut ResourceChange, action: ResourceAction, why: String) {
