@@ -107,7 +107,7 @@ fn read_resource(id: &str, v: Value) -> Result<Resource> {
                 match val.as_str().and_then(deletion_policy) {
                     Some(p) if k == "DeletionPolicy" => r.deletion_policy = Some(p),
                     Some(p) => r.update_replace_policy = Some(p),
-                    // `RetainExceptOnDelete` or an intrinsic: keep it as written.
+                    // `RetainExceptOnCreate` or an intrinsic: keep it as written.
                     None => {
                         r.other.insert(k, val);
                     }
@@ -388,12 +388,12 @@ mod tests {
     fn unknown_sections_and_attributes_survive_a_round_trip() {
         let text = r#"{"AWSTemplateFormatVersion": "2010-09-09", "Transform": "AWS::Serverless-2016-10-31",
             "Resources": {"W": {"Type": "AWS::CloudFormation::WaitCondition", "CreationPolicy": {"ResourceSignal": {"Count": 1}},
-            "DeletionPolicy": "RetainExceptOnDelete", "DependsOn": "X"}, "X": {"Type": "AWS::SNS::Topic"}}}"#;
+            "DeletionPolicy": "RetainExceptOnCreate", "DependsOn": "X"}, "X": {"Type": "AWS::SNS::Topic"}}}"#;
         let t = Template::from_json(text).unwrap();
         assert_eq!(t.other["Transform"], "AWS::Serverless-2016-10-31");
         let w = &t.resources["W"];
         assert_eq!(w.depends_on, ["X"]);
-        assert_eq!(w.other["DeletionPolicy"], "RetainExceptOnDelete");
+        assert_eq!(w.other["DeletionPolicy"], "RetainExceptOnCreate");
         let again = Template::from_value(&t.to_value()).unwrap();
         assert_eq!(again, t);
     }

@@ -254,6 +254,50 @@ fn a_bucket_whose_logical_id_now_names_another_type_is_a_risk() {
     });
 }
 
+/// What an update does to the old resource follows two documented defaults that differ:
+/// - removed, the `DeletionPolicy`: "If a resource has no DeletionPolicy attribute, AWS
+///   CloudFormation deletes the resource by default", except "The default policy is Snapshot for
+///   AWS::RDS::DBCluster resources and for AWS::RDS::DBInstance resources that don't specify the
+///   DBClusterIdentifier property"; and `RetainExceptOnCreate` "behaves like Retain for stack
+///   operations, except for the stack operation that initially created the resource";
+/// - replaced, the `UpdateReplacePolicy`: "By default, CloudFormation then deletes the old
+///   resource", the DeletionPolicy "doesn't apply to resources whose physical instance is
+///   replaced during stack update operations".
+///
+/// A replaced database was said to leave a snapshot, by the removal default; and a bucket
+/// removed under `RetainExceptOnCreate` to be deleted.
+#[test]
+fn removal_and_replacement_each_follow_their_own_default() {
+    let fate = |old: &str, new: &str, id: &str| {
+        diff(&yaml(old), &yaml(new))
+            .resources
+            .iter()
+            .find(|r| r.logical_id == id)
+            .and_then(|r| r.fate)
+            .map(|f| f.as_str())
+    };
+    let db = |class: &str, extra: &str| {
+        format!(
+            "Resources:\n  Db:\n    Type: AWS::RDS::DBInstance\n{extra}    Properties: {{DBInstanceClass: {class}, Engine: postgres, DBInstanceIdentifier: {class}}}\n"
+        )
+    };
+    let nothing = "Resources:\n  Other: {Type: AWS::SNS::Topic}\n";
+    assert_eq!(fate(&db("a", ""), nothing, "Db"), Some("snapshot"));
+    // `DBInstanceIdentifier` is create-only: a new one replaces the database.
+    assert_eq!(fate(&db("a", ""), &db("b", ""), "Db"), Some("deleted"));
+    assert_eq!(
+        fate(
+            &db("a", "    UpdateReplacePolicy: Snapshot\n"),
+            &db("b", "    UpdateReplacePolicy: Snapshot\n"),
+            "Db"
+        ),
+        Some("snapshot")
+    );
+    let bucket =
+        "Resources:\n  Data: {Type: AWS::S3::Bucket, DeletionPolicy: RetainExceptOnCreate}\n";
+    assert_eq!(fate(bucket, nothing, "Data"), Some("retained"));
+}
+
 #[test]
 fn every_risk_allowed_by_id_exits_0_and_is_shown_as_allowed() {
     let old = standard();

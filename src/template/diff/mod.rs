@@ -73,20 +73,43 @@ pub enum Fate {
 }
 
 impl Fate {
-    fn of(policy: Option<DeletionPolicy>, resource_type: &str, props: &Resource) -> Fate {
+    /// The fate of a resource the update removes, by its `DeletionPolicy`: "If a resource has
+    /// no DeletionPolicy attribute, AWS CloudFormation deletes the resource by default", with
+    /// one exception: "The default policy is Snapshot for AWS::RDS::DBCluster resources and for
+    /// AWS::RDS::DBInstance resources that don't specify the DBClusterIdentifier property."
+    ///
+    /// `RetainExceptOnCreate` "behaves like Retain for stack operations, except for the stack
+    /// operation that initially created the resource": an update that removes the resource
+    /// retains it. (The template model keeps that policy as written, among the attributes it
+    /// does not model.)
+    fn on_removal(policy: Option<DeletionPolicy>, resource_type: &str, r: &Resource) -> Fate {
+        let written = r.other.get("DeletionPolicy").and_then(Value::as_str);
         match policy {
-            Some(DeletionPolicy::Retain) => Fate::Retained,
-            Some(DeletionPolicy::Snapshot) => Fate::Snapshot,
-            Some(DeletionPolicy::Delete) => Fate::Deleted,
-            // CloudFormation's default is Delete, except for DB clusters and DB instances not in
-            // a cluster, which default to Snapshot.
+            Some(policy) => Fate::by(policy),
+            None if written == Some("RetainExceptOnCreate") => Fate::Retained,
             None if resource_type == "AWS::RDS::DBCluster"
                 || (resource_type == "AWS::RDS::DBInstance"
-                    && !props.properties.contains_key("DBClusterIdentifier")) =>
+                    && !r.properties.contains_key("DBClusterIdentifier")) =>
             {
                 Fate::Snapshot
             }
             None => Fate::Deleted,
+        }
+    }
+
+    /// The fate of the old resource when the update replaces it, by the `UpdateReplacePolicy`:
+    /// "By default, CloudFormation then deletes the old resource." The `DeletionPolicy` and its
+    /// Snapshot default for databases do not count: it "doesn't apply to resources whose
+    /// physical instance is replaced during stack update operations".
+    fn on_replacement(policy: Option<DeletionPolicy>) -> Fate {
+        policy.map_or(Fate::Deleted, Fate::by)
+    }
+
+    fn by(policy: DeletionPolicy) -> Fate {
+        match policy {
+            DeletionPolicy::Retain => Fate::Retained,
+            DeletionPolicy::Snapshot => Fate::Snapshot,
+            DeletionPolicy::Delete => Fate::Deleted,
         }
     }
 
@@ -366,7 +389,7 @@ fn added(id: &str, r: &Resource) -> ResourceChange {
 
 fn removed(id: &str, r: &Resource) -> ResourceChange {
     let mut c = base(id, r, ResourceAction::Removed);
-    c.fate = Some(Fate::of(r.deletion_policy, &r.resource_type, r));
+    c.fate = Some(Fate::on_removal(r.deletion_policy, &r.resource_type, r));
     c
 }
 
@@ -494,7 +517,7 @@ fn compare(
         }
     }
     if c.action != ResourceAction::Modified {
-        c.fate = Some(Fate::of(new.update_replace_policy, &old.resource_type, old));
+        c.fate = Some(Fate::on_replacement(new.update_replace_policy));
     }
     let mut via: BTreeSet<String> = BTreeSet::new();
     for v in new.properties.values() {
@@ -523,7 +546,7 @@ fn type_changed(c: &mut ResourceChange, old: &Resource, new: &Resource) {
         new: Some(new.resource_type.clone().into()),
         replaces: Some("the type changes".into()),
     });
-    c.fate = Some(Fate::of(new.update_replace_policy, &old.resource_type, old));
+    c.fate = Some(Fate::on_replacement(new.update_replace_policy));
     // What is deleted is the old resource: whether that loses data is a question of its type.
     c.stateful = table::stateful(&old.resource_type);
 }
@@ -665,7 +688,7 @@ impl<'t> Links<'t> {
                             escalate(c, level, why);
                         }
                     }
-                    c.fate = Some(Fate::of(r.update_replace_policy, &r.resource_type, r));
+                    c.fate = Some(Fate::on_replacement(r.update_replace_policy));
                     if reached(c.action) {
                         now_up.push(id.to_string());
                     }
@@ -895,7 +918,7 @@ mod tests {
                     if !c.causes.contains(&why) {
                         escalate(c, level, why);
                     }
-                    c.fate = Some(Fate::of(r.update_replace_policy, &r.resource_type, r));
+                    c.fate = Some(Fate::on_replacement(r.update_replace_policy));
                 }
                 if !grew {
                     break;
