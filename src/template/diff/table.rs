@@ -127,6 +127,16 @@ mod tests {
         assert!(create_only_source().starts_with("cfn-lint "));
     }
 
+    /// A misspelt type would never match a resource and quietly make nothing a risk: every
+    /// stateful type is one CloudFormation's resource schemas (the create-only table) know.
+    #[test]
+    fn every_stateful_type_is_a_real_type() {
+        for row in stateful_rows() {
+            let ty = row.split('\t').next().unwrap();
+            assert!(lookup(create_only_rows(), ty).is_some(), "{ty}");
+        }
+    }
+
     #[test]
     fn stateful_types_say_why() {
         assert_eq!(stateful("AWS::S3::Bucket"), Some("holds objects"));
