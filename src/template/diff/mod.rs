@@ -861,25 +861,9 @@ mod tests {
     /// hold the worklist to the same answers (with added resources left alone, and "may be
     /// replaced" spread after "replaced", as both now do).
     fn cascade_by_rounds(new: &Template, changes: &mut Vec<ResourceChange>) {
-        let added: BTreeSet<String> = changes
-            .iter()
-            .filter(|c| c.action == ResourceAction::Added)
-            .map(|c| c.logical_id.clone())
-            .collect();
-        let mut links: Vec<(&str, String, String)> = Vec::new();
-        for (id, r) in new.resources.iter().filter(|(id, _)| !added.contains(*id)) {
-            for (pattern, _) in table::create_only(&r.resource_type).paths() {
-                let segments: Vec<&str> = pattern.split('/').collect();
-                let Some(top) = r.properties.get(segments[0]) else {
-                    continue;
-                };
-                for v in values_at(top, &segments[1..]).into_iter().flatten() {
-                    for target in references(v) {
-                        links.push((id, segments.join("."), target));
-                    }
-                }
-            }
-        }
+        // The references themselves are read as `cascade` reads them: what differs is how the
+        // replacement spreads along them.
+        let links = Links::of(new, changes).all;
         for (level, words) in [
             (ResourceAction::Replaced, "is replaced"),
             (ResourceAction::MayReplace, "may be replaced"),
