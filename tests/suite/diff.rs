@@ -231,6 +231,26 @@ fn what_refers_to_a_vpc_that_may_be_replaced_may_be_replaced_too() {
             assert_eq!(v.code, 1);
         },
     );
+    // An export of the subnet's ID may change with it, and an importing stack would block the
+    // update: said as what may happen, not as what will.
+    let exported = |default: &str| {
+        yaml(&format!(
+            "Parameters:\n  Block: {{Type: String, Default: {default}}}\nResources:\n  Vpc: {{Type: AWS::EC2::VPC, Properties: {{CidrBlock: !Ref Block}}}}\n  Sub: {{Type: AWS::EC2::Subnet, Properties: {{VpcId: !Ref Vpc, CidrBlock: 10.0.0.0/24}}}}\nOutputs:\n  SubnetId: {{Value: !Ref Sub, Export: {{Name: net-subnet}}}}\n"
+        ))
+    };
+    let d = diff(&exported("10.0.0.0/16"), &exported("10.1.0.0/16"));
+    let export = d
+        .risks()
+        .into_iter()
+        .find(|r| r.kind == "export-changed")
+        .expect("the export is a risk");
+    assert!(
+        export
+            .message
+            .contains("net-subnet (output SubnetId) may change (Sub may be replaced)"),
+        "{}",
+        export.message
+    );
 }
 
 /// CloudFormation does not change a resource's type in place: the old resource is deleted and a

@@ -357,7 +357,12 @@ pub fn diff(old: &Template, new: &Template) -> TemplateDiff {
         .filter(|c| c.action != ResourceAction::Modified && c.action != ResourceAction::Added)
         .map(|c| c.logical_id.as_str())
         .collect();
-    let outputs = outputs::outputs(old, new, &replaced);
+    let may_replace: BTreeSet<&str> = changes
+        .iter()
+        .filter(|c| c.action == ResourceAction::MayReplace)
+        .map(|c| c.logical_id.as_str())
+        .collect();
+    let outputs = outputs::outputs(old, new, &replaced, &may_replace);
     let sections = outputs::sections(old, new);
     TemplateDiff {
         resources: changes,

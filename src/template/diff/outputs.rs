@@ -79,8 +79,12 @@ pub struct OutputChange {
     pub new_export: Option<String>,
     /// Whether the value changes: its expression, or a resource it refers to is replaced.
     pub value_changes: bool,
-    /// The replaced resources the value refers to.
+    /// The replaced resources the value refers to (those that only may be replaced too).
     pub via_replaced: Vec<String>,
+    /// Of `via_replaced`, those that only may be replaced: the value then may change.
+    pub via_may_replace: Vec<String>,
+    /// Whether the value's expression itself differs.
+    pub expression_changes: bool,
 }
 
 impl OutputChange {
@@ -97,15 +101,38 @@ impl OutputChange {
                 ),
             )
         } else if self.value_changes {
-            let why = if self.via_replaced.is_empty() {
+            let (sure, may): (Vec<&String>, Vec<&String>) = self
+                .via_replaced
+                .iter()
+                .partition(|r| !self.via_may_replace.contains(r));
+            let join = |ids: &[&String]| {
+                ids.iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let mut whys = Vec::new();
+            if !sure.is_empty() {
+                whys.push(format!("{} is replaced", join(&sure)));
+            }
+            if !may.is_empty() {
+                whys.push(format!("{} may be replaced", join(&may)));
+            }
+            let why = if whys.is_empty() {
                 String::new()
             } else {
-                format!(" ({} is replaced)", self.via_replaced.join(", "))
+                format!(" ({})", whys.join("; "))
+            };
+            // Only a resource that may be replaced stands between the value and a change.
+            let changes = if sure.is_empty() && !may.is_empty() && !self.expression_changes {
+                "may change"
+            } else {
+                "changes"
             };
             (
                 "export-changed",
                 format!(
-                    "the value of the export {old} (output {}) changes{why}: CloudFormation \
+                    "the value of the export {old} (output {}) {changes}{why}: CloudFormation \
                      refuses the update while another stack imports it",
                     self.name
                 ),
@@ -123,7 +150,7 @@ impl OutputChange {
     pub(crate) fn to_value(&self) -> Value {
         json!({"name": self.name, "action": self.action.as_str(), "old_export": self.old_export,
             "new_export": self.new_export, "value_changes": self.value_changes,
-            "via_replaced": self.via_replaced})
+            "via_replaced": self.via_replaced, "via_may_replace": self.via_may_replace})
     }
 }
 
@@ -219,6 +246,7 @@ pub(crate) fn outputs(
     old: &Template,
     new: &Template,
     replaced: &BTreeSet<&str>,
+    may_replace: &BTreeSet<&str>,
 ) -> Vec<OutputChange> {
     let mut out = Vec::new();
     for (name, o) in &new.outputs {
@@ -227,7 +255,13 @@ pub(crate) fn outputs(
             .into_iter()
             .filter(|r| replaced.contains(r.as_str()))
             .collect();
-        let value_changes = before.is_some_and(|b| b.value != o.value) || !via_replaced.is_empty();
+        let via_may_replace: Vec<String> = via_replaced
+            .iter()
+            .filter(|r| may_replace.contains(r.as_str()))
+            .cloned()
+            .collect();
+        let expression_changes = before.is_some_and(|b| b.value != o.value);
+        let value_changes = expression_changes || !via_replaced.is_empty();
         let action = match before {
             None => Action::Added,
             Some(b) if b != o || value_changes => Action::Modified,
@@ -240,6 +274,8 @@ pub(crate) fn outputs(
             new_export: export_name(o),
             value_changes: before.is_some() && value_changes,
             via_replaced,
+            via_may_replace,
+            expression_changes,
         });
     }
     for (name, o) in old
@@ -254,6 +290,8 @@ pub(crate) fn outputs(
             new_export: None,
             value_changes: false,
             via_replaced: Vec::new(),
+            via_may_replace: Vec::new(),
+            expression_changes: false,
         });
     }
     out
