@@ -201,7 +201,10 @@ pub fn markdown(d: &TemplateDiff, allowed: &[String]) -> String {
             }
             let why = why.join("; ");
             let action = match r.action {
-                ResourceAction::Replaced | ResourceAction::Removed | ResourceAction::MayReplace => {
+                ResourceAction::Replaced
+                | ResourceAction::Removed
+                | ResourceAction::MayReplace
+                | ResourceAction::MayRemove => {
                     format!("**{}**", r.action.as_str())
                 }
                 a => a.as_str().to_string(),

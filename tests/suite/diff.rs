@@ -318,6 +318,105 @@ fn removal_and_replacement_each_follow_their_own_default() {
     assert_eq!(fate(bucket, nothing, "Data"), Some("retained"));
 }
 
+/// CloudFormation "re-evaluates these conditions at each stack update before updating any
+/// resources. Resources that are still associated with a true condition are updated.
+/// Resources that are now associated with a false condition are deleted." (User Guide,
+/// "Conditions template section".) A bucket moved under another condition, or under one that
+/// may now evaluate otherwise, may be deleted by the update: it was reported as modified, no
+/// risk, exit 0.
+#[test]
+fn a_bucket_whose_condition_may_now_be_false_may_be_removed() {
+    let template = |env_default: &str, conditions: &str, condition: &str| {
+        yaml(&format!(
+            "Parameters:\n  Env: {{Type: String, Default: {env_default}}}\nConditions:\n{conditions}Resources:\n  Data:\n    Type: AWS::S3::Bucket\n{condition}"
+        ))
+    };
+    let prod_and_dev = "  IsProd: !Equals [!Ref Env, prod]\n  IsDev: !Equals [!Ref Env, dev]\n  Live: {Condition: IsProd}\n";
+    let under = |c: &str| format!("    Condition: {c}\n");
+    let base = template("prod", prod_and_dev, &under("IsProd"));
+    let cases = [
+        (
+            "another condition",
+            template("prod", prod_and_dev, &under("IsDev")),
+            "its Condition changes from IsProd to IsDev",
+        ),
+        (
+            "a condition where there was none",
+            template("prod", prod_and_dev, &under("IsProd")),
+            "",
+        ),
+        (
+            "the condition's expression",
+            template(
+                "prod",
+                "  IsProd: !Equals [!Ref Env, production]\n  IsDev: !Equals [!Ref Env, dev]\n  Live: {Condition: IsProd}\n",
+                &under("IsProd"),
+            ),
+            "its Condition IsProd changes",
+        ),
+        (
+            "a condition the condition uses",
+            template(
+                "prod",
+                "  IsProd: !Equals [!Ref Env, production]\n  IsDev: !Equals [!Ref Env, dev]\n  Live: {Condition: IsProd}\n",
+                &under("Live"),
+            ),
+            "its Condition Live uses the Condition IsProd, which changes",
+        ),
+        (
+            "a parameter's default",
+            template("dev", prod_and_dev, &under("IsProd")),
+            "its Condition IsProd uses the parameter Env, whose default or type changes",
+        ),
+    ];
+    for (case, new, why) in &cases {
+        let old = if case.starts_with("a condition where") {
+            template("prod", prod_and_dev, "")
+        } else if case.starts_with("a condition the") {
+            template("prod", prod_and_dev, &under("Live"))
+        } else {
+            base.clone()
+        };
+        let d = diff(&old, new);
+        let data = d
+            .resources
+            .iter()
+            .find(|r| r.logical_id == "Data")
+            .unwrap_or_else(|| panic!("{case}: Data is not reported"));
+        assert_eq!(data.action, ResourceAction::MayRemove, "{case}");
+        let why = if why.is_empty() {
+            "it now has the Condition IsProd"
+        } else {
+            why
+        };
+        assert_eq!(
+            data.causes,
+            [format!(
+                "{why}; where it is false at the update, CloudFormation deletes it"
+            )],
+            "{case}"
+        );
+        let risks = d.risks();
+        assert_eq!(risks.len(), 1, "{case}: {risks:?}");
+        assert_eq!(risks[0].kind, "stateful-removed", "{case}");
+        assert!(risks[0].message.contains("may be removed"), "{case}");
+    }
+    // Without a condition it is created whatever the parameters: nothing to fear.
+    let d = diff(&base, &template("prod", prod_and_dev, ""));
+    assert!(d.risks().is_empty(), "{:?}", d.risks());
+    each_format(
+        "condition-changes",
+        &base,
+        &template("prod", prod_and_dev, &under("IsDev")),
+        &[],
+        |v| {
+            assert_eq!(action(v, "Data"), Some(ResourceAction::MayRemove));
+            assert_eq!(v.cli["resources"][0]["action"], "may_remove");
+            assert_eq!(v.code, 1);
+        },
+    );
+}
+
 #[test]
 fn every_risk_allowed_by_id_exits_0_and_is_shown_as_allowed() {
     let old = standard();

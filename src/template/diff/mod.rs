@@ -44,6 +44,9 @@ pub enum ResourceAction {
     Modified,
     /// Updated in place, or replaced, depending on values known only at deploy time.
     MayReplace,
+    /// Kept or deleted, depending on values known only at deploy time: its `Condition` changes,
+    /// and where the condition is false at the update, CloudFormation deletes the resource.
+    MayRemove,
     /// Replaced: a new physical resource is created and the old one deleted.
     Replaced,
 }
@@ -56,6 +59,7 @@ impl ResourceAction {
             ResourceAction::Removed => "removed",
             ResourceAction::Modified => "modified",
             ResourceAction::MayReplace => "may_replace",
+            ResourceAction::MayRemove => "may_remove",
             ResourceAction::Replaced => "replaced",
         }
     }
@@ -144,7 +148,7 @@ pub struct ResourceChange {
     pub logical_id: String,
     /// Its type (the new one, when it is still there).
     pub resource_type: String,
-    /// Added, removed, modified, may be replaced or replaced.
+    /// Added, removed, modified, may be replaced, may be removed or replaced.
     pub action: ResourceAction,
     /// The paths that changed, in the order the properties are written.
     pub properties: Vec<PropertyChange>,
@@ -171,7 +175,10 @@ impl ResourceChange {
         self.stateful.is_some()
             && matches!(
                 self.action,
-                ResourceAction::Removed | ResourceAction::Replaced | ResourceAction::MayReplace
+                ResourceAction::Removed
+                    | ResourceAction::Replaced
+                    | ResourceAction::MayReplace
+                    | ResourceAction::MayRemove
             )
     }
 }
@@ -233,6 +240,7 @@ impl TemplateDiff {
             let fate = r.fate.map(Fate::as_str).unwrap_or("deleted");
             let (kind, what, is) = match r.action {
                 ResourceAction::Removed => ("stateful-removed", "is removed", "is"),
+                ResourceAction::MayRemove => ("stateful-removed", "may be removed", "would be"),
                 ResourceAction::MayReplace => ("stateful-replaced", "may be replaced", "would be"),
                 _ => ("stateful-replaced", "is replaced", "is"),
             };
@@ -349,6 +357,7 @@ pub fn diff(old: &Template, new: &Template) -> TemplateDiff {
         };
         changes.extend(change);
     }
+    conditional_removals(old, new, &touched_params, &mut changes);
     cascade(new, &mut changes);
     place_removed(old, new, &mut changes);
     let renames = find_renames(old, new, &mut changes);
@@ -559,13 +568,129 @@ fn type_changed(c: &mut ResourceChange, old: &Resource, new: &Resource) {
 fn escalate(c: &mut ResourceChange, action: ResourceAction, why: String) {
     let rank = |a: ResourceAction| match a {
         ResourceAction::Replaced => 2,
-        ResourceAction::MayReplace => 1,
+        ResourceAction::MayReplace | ResourceAction::MayRemove => 1,
         _ => 0,
     };
     if rank(action) > rank(c.action) {
         c.action = action;
     }
     c.causes.push(why);
+}
+
+/// A resource whose `Condition` is new, another one, or one whose definition may evaluate
+/// otherwise now (its expression, a condition it uses, or a parameter whose default or type
+/// changes) may be deleted: CloudFormation "re-evaluates these conditions at each stack update
+/// before updating any resources. ... Resources that are now associated with a false condition
+/// are deleted." Whether it is depends on the parameter values given at the update, which the
+/// templates do not say; a resource already replaced stays so, as its old one is deleted
+/// either way.
+fn conditional_removals(
+    old: &Template,
+    new: &Template,
+    touched_params: &BTreeSet<&str>,
+    changes: &mut Vec<ResourceChange>,
+) {
+    let mut at: std::collections::HashMap<String, usize> = changes
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.logical_id.clone(), i))
+        .collect();
+    let mut appended = false;
+    for (id, new_r) in &new.resources {
+        let Some(old_r) = old.resources.get(id) else {
+            continue;
+        };
+        let Some(condition) = new_r.condition.as_deref() else {
+            continue;
+        };
+        let why = if old_r.condition.as_deref() != Some(condition) {
+            match old_r.condition.as_deref() {
+                None => format!("it now has the Condition {condition}"),
+                Some(before) => format!("its Condition changes from {before} to {condition}"),
+            }
+        } else if let Some(how) = condition_may_differ(condition, old, new, touched_params) {
+            format!("its Condition {condition} {how}")
+        } else {
+            continue;
+        };
+        let why = format!("{why}; where it is false at the update, CloudFormation deletes it");
+        let i = *at.entry(id.clone()).or_insert_with(|| {
+            changes.push(base(id, new_r, ResourceAction::Modified));
+            appended = true;
+            changes.len() - 1
+        });
+        let c = &mut changes[i];
+        escalate(c, ResourceAction::MayRemove, why);
+        if c.fate.is_none() {
+            c.fate = Some(Fate::on_removal(
+                new_r.deletion_policy,
+                &new_r.resource_type,
+                new_r,
+            ));
+        }
+    }
+    if appended {
+        // A change made here goes where the new template lists its resource.
+        changes.sort_by_key(|c| new.resources.get_index_of(&c.logical_id));
+    }
+}
+
+/// How condition `name` may evaluate otherwise in `new` than in `old`, if it may: its
+/// expression differs, a condition it uses may, or a parameter it uses changes its default or
+/// type. Conditions use conditions only without cycles (CloudFormation refuses a cycle); a
+/// visited set keeps a hostile template from looping anyway.
+fn condition_may_differ(
+    name: &str,
+    old: &Template,
+    new: &Template,
+    touched_params: &BTreeSet<&str>,
+) -> Option<String> {
+    let mut seen: BTreeSet<&str> = BTreeSet::new();
+    let mut todo: Vec<&str> = vec![name];
+    while let Some(c) = todo.pop() {
+        if !seen.insert(c) {
+            continue;
+        }
+        let (Some(before), Some(after)) = (old.conditions.get(c), new.conditions.get(c)) else {
+            continue;
+        };
+        if before != after {
+            return Some(if c == name {
+                "changes".into()
+            } else {
+                format!("uses the Condition {c}, which changes")
+            });
+        }
+        if let Some(p) = references(after)
+            .iter()
+            .find(|r| touched_params.contains(r.as_str()))
+        {
+            return Some(format!(
+                "uses the parameter {p}, whose default or type changes"
+            ));
+        }
+        todo.extend(used_conditions(after));
+    }
+    None
+}
+
+/// The conditions a condition's expression uses (`{"Condition": name}`).
+fn used_conditions(v: &Value) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut stack = vec![v];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::Object(m) => {
+                if let (1, Some(Value::String(c))) = (m.len(), m.get("Condition")) {
+                    out.push(c.as_str());
+                }
+                stack.extend(m.values());
+            }
+            Value::Array(a) => stack.extend(a),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// A create-only property that refers to a replaced resource gets a new value, so its resource
