@@ -401,6 +401,25 @@ fn a_bucket_whose_condition_may_now_be_false_may_be_removed() {
         assert_eq!(risks[0].kind, "stateful-removed", "{case}");
         assert!(risks[0].message.contains("may be removed"), "{case}");
     }
+    // An export that may be gone after the update blocks it while another stack imports it,
+    // as one removed does: "You can't modify or remove an output value that is referenced by
+    // another stack."
+    let exported = |condition: &str| {
+        yaml(&format!(
+            "Parameters:\n  Env: {{Type: String, Default: prod}}\nConditions:\n  IsDev: !Equals [!Ref Env, dev]\nResources:\n  Topic: {{Type: AWS::SNS::Topic}}\nOutputs:\n  TopicArn: {{{condition}Value: !Ref Topic, Export: {{Name: the-topic}}}}\n"
+        ))
+    };
+    let d = diff(&exported(""), &exported("Condition: IsDev, "));
+    let risks = d.risks();
+    assert_eq!(risks.len(), 1, "{risks:?}");
+    assert_eq!(risks[0].kind, "export-removed");
+    assert!(
+        risks[0].message.contains(
+            "the export the-topic (output TopicArn) may be removed (it now has the Condition IsDev)"
+        ),
+        "{}",
+        risks[0].message
+    );
     // Without a condition it is created whatever the parameters: nothing to fear.
     let d = diff(&base, &template("prod", prod_and_dev, ""));
     assert!(d.risks().is_empty(), "{:?}", d.risks());

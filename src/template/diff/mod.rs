@@ -371,7 +371,7 @@ pub fn diff(old: &Template, new: &Template) -> TemplateDiff {
         .filter(|c| c.action == ResourceAction::MayReplace)
         .map(|c| c.logical_id.as_str())
         .collect();
-    let outputs = outputs::outputs(old, new, &replaced, &may_replace);
+    let outputs = outputs::outputs(old, new, &replaced, &may_replace, &touched_params);
     let sections = outputs::sections(old, new);
     TemplateDiff {
         resources: changes,
@@ -639,7 +639,7 @@ fn conditional_removals(
 /// expression differs, a condition it uses may, or a parameter it uses changes its default or
 /// type. Conditions use conditions only without cycles (CloudFormation refuses a cycle); a
 /// visited set keeps a hostile template from looping anyway.
-fn condition_may_differ(
+pub(super) fn condition_may_differ(
     name: &str,
     old: &Template,
     new: &Template,

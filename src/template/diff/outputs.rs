@@ -85,13 +85,27 @@ pub struct OutputChange {
     pub via_may_replace: Vec<String>,
     /// Whether the value's expression itself differs.
     pub expression_changes: bool,
+    /// Why the output may be gone after the update, when it may: its `Condition` is new, another
+    /// one, or may evaluate otherwise, and an output with a false condition is not there.
+    pub may_vanish: Option<String>,
 }
 
 impl OutputChange {
     pub(crate) fn risk(&self) -> Option<Risk> {
         let old = self.old_export.as_ref()?;
         // "You can't modify or remove an output value that is referenced by another stack."
-        let (kind, message) = if self.new_export.as_ref() != Some(old) {
+        let (kind, message) = if let (Some(why), true) =
+            (&self.may_vanish, self.new_export.as_ref() == Some(old))
+        {
+            (
+                "export-removed",
+                format!(
+                    "the export {old} (output {}) may be removed ({why}): CloudFormation \
+                     refuses the update while another stack imports it",
+                    self.name
+                ),
+            )
+        } else if self.new_export.as_ref() != Some(old) {
             (
                 "export-removed",
                 format!(
@@ -150,7 +164,8 @@ impl OutputChange {
     pub(crate) fn to_value(&self) -> Value {
         json!({"name": self.name, "action": self.action.as_str(), "old_export": self.old_export,
             "new_export": self.new_export, "value_changes": self.value_changes,
-            "via_replaced": self.via_replaced, "via_may_replace": self.via_may_replace})
+            "via_replaced": self.via_replaced, "via_may_replace": self.via_may_replace,
+            "may_vanish": self.may_vanish})
     }
 }
 
@@ -247,6 +262,7 @@ pub(crate) fn outputs(
     new: &Template,
     replaced: &BTreeSet<&str>,
     may_replace: &BTreeSet<&str>,
+    touched_params: &BTreeSet<&str>,
 ) -> Vec<OutputChange> {
     let mut out = Vec::new();
     for (name, o) in &new.outputs {
@@ -262,9 +278,20 @@ pub(crate) fn outputs(
             .collect();
         let expression_changes = before.is_some_and(|b| b.value != o.value);
         let value_changes = expression_changes || !via_replaced.is_empty();
+        let may_vanish = before.and_then(|b| {
+            let condition = o.condition.as_deref()?;
+            match b.condition.as_deref() {
+                None => Some(format!("it now has the Condition {condition}")),
+                Some(c) if c != condition => {
+                    Some(format!("its Condition changes from {c} to {condition}"))
+                }
+                Some(_) => super::condition_may_differ(condition, old, new, touched_params)
+                    .map(|how| format!("its Condition {condition} {how}")),
+            }
+        });
         let action = match before {
             None => Action::Added,
-            Some(b) if b != o || value_changes => Action::Modified,
+            Some(b) if b != o || value_changes || may_vanish.is_some() => Action::Modified,
             Some(_) => continue,
         };
         out.push(OutputChange {
@@ -276,6 +303,7 @@ pub(crate) fn outputs(
             via_replaced,
             via_may_replace,
             expression_changes,
+            may_vanish,
         });
     }
     for (name, o) in old
@@ -292,6 +320,7 @@ pub(crate) fn outputs(
             via_replaced: Vec::new(),
             via_may_replace: Vec::new(),
             expression_changes: false,
+            may_vanish: None,
         });
     }
     out
