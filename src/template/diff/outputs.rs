@@ -285,7 +285,7 @@ pub(crate) fn outputs(
                 Some(c) if c != condition => {
                     Some(format!("its Condition changes from {c} to {condition}"))
                 }
-                Some(_) => super::condition_may_differ(condition, old, new, touched_params)
+                Some(_) => super::spread::condition_may_differ(condition, old, new, touched_params)
                     .map(|how| format!("its Condition {condition} {how}")),
             }
         });

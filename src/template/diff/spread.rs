@@ -1,0 +1,413 @@
+//! What spreads from one change to others: replacement along create-only references (a
+//! subnet of a replaced VPC is replaced), and removal along conditions (a resource whose
+//! condition may now be false may be deleted).
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+use super::paths::{references, values_at};
+use super::{Fate, ResourceAction, ResourceChange, base, escalate, table};
+use crate::template::Template;
+
+/// A resource whose `Condition` is new, another one, or one whose definition may evaluate
+/// otherwise now (its expression, a condition it uses, or a parameter whose default or type
+/// changes) may be deleted: CloudFormation "re-evaluates these conditions at each stack update
+/// before updating any resources. ... Resources that are now associated with a false condition
+/// are deleted." Whether it is depends on the parameter values given at the update, which the
+/// templates do not say; a resource already replaced stays so, as its old one is deleted
+/// either way.
+pub(super) fn conditional_removals(
+    old: &Template,
+    new: &Template,
+    touched_params: &BTreeSet<&str>,
+    changes: &mut Vec<ResourceChange>,
+) {
+    let mut at: std::collections::HashMap<String, usize> = changes
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.logical_id.clone(), i))
+        .collect();
+    let mut appended = false;
+    for (id, new_r) in &new.resources {
+        let Some(old_r) = old.resources.get(id) else {
+            continue;
+        };
+        let Some(condition) = new_r.condition.as_deref() else {
+            continue;
+        };
+        let why = if old_r.condition.as_deref() != Some(condition) {
+            match old_r.condition.as_deref() {
+                None => format!("it now has the Condition {condition}"),
+                Some(before) => format!("its Condition changes from {before} to {condition}"),
+            }
+        } else if let Some(how) = condition_may_differ(condition, old, new, touched_params) {
+            format!("its Condition {condition} {how}")
+        } else {
+            continue;
+        };
+        let why = format!("{why}; where it is false at the update, CloudFormation deletes it");
+        let i = *at.entry(id.clone()).or_insert_with(|| {
+            changes.push(base(id, new_r, ResourceAction::Modified));
+            appended = true;
+            changes.len() - 1
+        });
+        let c = &mut changes[i];
+        escalate(c, ResourceAction::MayRemove, why);
+        if c.fate.is_none() {
+            c.fate = Some(Fate::on_removal(
+                new_r.deletion_policy,
+                &new_r.resource_type,
+                new_r,
+            ));
+        }
+    }
+    if appended {
+        // A change made here goes where the new template lists its resource.
+        changes.sort_by_key(|c| new.resources.get_index_of(&c.logical_id));
+    }
+}
+
+/// How condition `name` may evaluate otherwise in `new` than in `old`, if it may: its
+/// expression differs, a condition it uses may, or a parameter it uses changes its default or
+/// type. Conditions use conditions only without cycles (CloudFormation refuses a cycle); a
+/// visited set keeps a hostile template from looping anyway.
+pub(super) fn condition_may_differ(
+    name: &str,
+    old: &Template,
+    new: &Template,
+    touched_params: &BTreeSet<&str>,
+) -> Option<String> {
+    let mut seen: BTreeSet<&str> = BTreeSet::new();
+    let mut todo: Vec<&str> = vec![name];
+    while let Some(c) = todo.pop() {
+        if !seen.insert(c) {
+            continue;
+        }
+        let (Some(before), Some(after)) = (old.conditions.get(c), new.conditions.get(c)) else {
+            continue;
+        };
+        if before != after {
+            return Some(if c == name {
+                "changes".into()
+            } else {
+                format!("uses the Condition {c}, which changes")
+            });
+        }
+        if let Some(p) = references(after)
+            .iter()
+            .find(|r| touched_params.contains(r.as_str()))
+        {
+            return Some(format!(
+                "uses the parameter {p}, whose default or type changes"
+            ));
+        }
+        todo.extend(used_conditions(after));
+    }
+    None
+}
+
+/// The conditions a condition's expression uses (`{"Condition": name}`).
+fn used_conditions(v: &Value) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut stack = vec![v];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::Object(m) => {
+                if let (1, Some(Value::String(c))) = (m.len(), m.get("Condition")) {
+                    out.push(c.as_str());
+                }
+                stack.extend(m.values());
+            }
+            Value::Array(a) => stack.extend(a),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// A create-only property that refers to a replaced resource gets a new value, so its resource
+/// is replaced too (a subnet of a replaced VPC); any other property that does changes in place.
+/// One that refers to a resource that may be replaced may be replaced too. A resource the
+/// update adds is created, whatever it refers to: it has no old one to replace.
+pub(super) fn cascade(new: &Template, changes: &mut Vec<ResourceChange>) {
+    let links = Links::of(new, changes);
+    if links.all.is_empty() {
+        return;
+    }
+    let mut appended = links.spread(new, changes, ResourceAction::Replaced);
+    appended |= links.spread(new, changes, ResourceAction::MayReplace);
+    if appended {
+        // A change made here goes where the new template lists its resource.
+        changes.sort_by_key(|c| new.resources.get_index_of(&c.logical_id));
+    }
+}
+
+/// The create-only references of a template's resources, but for those the update adds.
+struct Links<'t> {
+    /// (resource, property, target), in template order; a resource's own next to each other.
+    all: Vec<(&'t str, String, String)>,
+    /// Each resource's range of `all`.
+    own: std::collections::HashMap<&'t str, std::ops::Range<usize>>,
+    /// The resources that refer to each target.
+    referrers: std::collections::HashMap<String, Vec<&'t str>>,
+}
+
+impl<'t> Links<'t> {
+    fn of(new: &'t Template, changes: &[ResourceChange]) -> Links<'t> {
+        let added: std::collections::HashSet<&str> = changes
+            .iter()
+            .filter(|c| c.action == ResourceAction::Added)
+            .map(|c| c.logical_id.as_str())
+            .collect();
+        let mut links = Links {
+            all: Vec::new(),
+            own: std::collections::HashMap::new(),
+            referrers: std::collections::HashMap::new(),
+        };
+        for (id, r) in &new.resources {
+            if added.contains(id.as_str()) {
+                continue;
+            }
+            let first = links.all.len();
+            for (pattern, _) in table::create_only(&r.resource_type).paths() {
+                let segments: Vec<&str> = pattern.split('/').collect();
+                let Some(top) = r.properties.get(segments[0]) else {
+                    continue;
+                };
+                for v in values_at(top, &segments[1..]).into_iter().flatten() {
+                    for target in references(v) {
+                        let ids = links.referrers.entry(target.clone()).or_default();
+                        if ids.last() != Some(&id.as_str()) {
+                            ids.push(id);
+                        }
+                        links.all.push((id, segments.join("."), target));
+                    }
+                }
+            }
+            if links.all.len() > first {
+                links.own.insert(id, first..links.all.len());
+            }
+        }
+        links
+    }
+
+    /// Spreads `level` (replaced, or may be replaced) in rounds: in each, a resource at a lower
+    /// level that refers by a create-only property to one brought to `level` by the round
+    /// before is brought to it, with a cause for each such property whose target is at `level`
+    /// or above by then. A resource is looked at only when one it refers to has just been
+    /// brought up, so a chain of references costs its length, not its square. Says whether it
+    /// added changes at the end of the list.
+    fn spread(
+        &self,
+        new: &Template,
+        changes: &mut Vec<ResourceChange>,
+        level: ResourceAction,
+    ) -> bool {
+        use std::collections::{HashMap, HashSet};
+        let reached = |a: ResourceAction| {
+            a == ResourceAction::Replaced || (level == ResourceAction::MayReplace && a == level)
+        };
+        let words = if level == ResourceAction::Replaced {
+            "is replaced"
+        } else {
+            "may be replaced"
+        };
+        let mut at: HashMap<String, usize> = changes
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.logical_id.clone(), i))
+            .collect();
+        let mut up: HashSet<String> = changes
+            .iter()
+            .filter(|c| reached(c.action))
+            .map(|c| c.logical_id.clone())
+            .collect();
+        let mut last_round: Vec<String> = up.iter().cloned().collect();
+        let mut appended = false;
+        while !last_round.is_empty() {
+            let mut looked_at: HashSet<&str> = HashSet::new();
+            let mut now_up: Vec<String> = Vec::new();
+            for target in &last_round {
+                for &id in self.referrers.get(target).into_iter().flatten() {
+                    if up.contains(id) || !looked_at.insert(id) {
+                        continue;
+                    }
+                    let r = &new.resources[id];
+                    let i = *at.entry(id.to_string()).or_insert_with(|| {
+                        changes.push(base(id, r, ResourceAction::Modified));
+                        appended = true;
+                        changes.len() - 1
+                    });
+                    let c = &mut changes[i];
+                    for (_, property, target) in &self.all[self.own[id].clone()] {
+                        if !up.contains(target) {
+                            continue;
+                        }
+                        let why = format!(
+                            "{property} is create-only and refers to {target}, which {words}"
+                        );
+                        if !c.causes.contains(&why) {
+                            escalate(c, level, why);
+                        }
+                    }
+                    c.fate = Some(Fate::on_replacement(r.update_replace_policy));
+                    if reached(c.action) {
+                        now_up.push(id.to_string());
+                    }
+                }
+            }
+            up.extend(now_up.iter().cloned());
+            last_round = now_up;
+        }
+        appended
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::template::Resource;
+    use crate::template::diff::{added, compare};
+    use crate::testing::Rng;
+
+    /// The first version of `cascade`: rounds over every link until nothing changes, each
+    /// change found or placed by a pass over the list; quadratic in a chain's length. Kept to
+    /// hold the worklist to the same answers (with added resources left alone, and "may be
+    /// replaced" spread after "replaced", as both now do).
+    fn cascade_by_rounds(new: &Template, changes: &mut Vec<ResourceChange>) {
+        // The references themselves are read as `cascade` reads them: what differs is how the
+        // replacement spreads along them.
+        let links = Links::of(new, changes).all;
+        for (level, words) in [
+            (ResourceAction::Replaced, "is replaced"),
+            (ResourceAction::MayReplace, "may be replaced"),
+        ] {
+            let reached = |a: ResourceAction| {
+                a == ResourceAction::Replaced || (level == ResourceAction::MayReplace && a == level)
+            };
+            loop {
+                let up: BTreeSet<String> = changes
+                    .iter()
+                    .filter(|c| reached(c.action))
+                    .map(|c| c.logical_id.clone())
+                    .collect();
+                let mut grew = false;
+                for (id, property, target) in &links {
+                    if up.contains(*id) || !up.contains(target) {
+                        continue;
+                    }
+                    grew = true;
+                    let r = &new.resources[*id];
+                    let i = match changes.iter().position(|c| c.logical_id == *id) {
+                        Some(i) => i,
+                        None => {
+                            let mine = new.resources.get_index_of(*id);
+                            let at = changes
+                                .iter()
+                                .position(|c| new.resources.get_index_of(&c.logical_id) > mine)
+                                .unwrap_or(changes.len());
+                            changes.insert(at, base(id, r, ResourceAction::Modified));
+                            at
+                        }
+                    };
+                    let c = &mut changes[i];
+                    let why =
+                        format!("{property} is create-only and refers to {target}, which {words}");
+                    if !c.causes.contains(&why) {
+                        escalate(c, level, why);
+                    }
+                    c.fate = Some(Fate::on_replacement(r.update_replace_policy));
+                }
+                if !grew {
+                    break;
+                }
+            }
+        }
+    }
+
+    /// An API's resources, each under the API's root or another of them (`ParentId` and
+    /// `PathPart` are create-only), some with their path changed, some added or left out.
+    fn api_tree(rng: &mut Rng, paths: &[Value]) -> Template {
+        let mut t = Template::default();
+        let mut api = Resource::new("AWS::ApiGateway::RestApi");
+        api.properties.insert("Name".into(), json!("api"));
+        t.resources.insert("Api".into(), api);
+        let mut ids: Vec<String> = Vec::new();
+        for (i, path) in paths.iter().enumerate() {
+            if rng.below(8) == 0 {
+                continue;
+            }
+            let parent = if ids.is_empty() || rng.below(4) == 0 {
+                json!({"Fn::GetAtt": ["Api", "RootResourceId"]})
+            } else {
+                json!({"Ref": rng.pick(&ids)})
+            };
+            let mut r = Resource::new("AWS::ApiGateway::Resource");
+            r.properties
+                .insert("RestApiId".into(), json!({"Ref": "Api"}));
+            r.properties.insert("ParentId".into(), parent);
+            r.properties.insert("PathPart".into(), path.clone());
+            let id = format!("Res{i}");
+            t.resources.insert(id.clone(), r);
+            ids.push(id);
+        }
+        t
+    }
+
+    #[test]
+    fn replacement_spreads_as_by_rounds() {
+        let mut rng = Rng(7);
+        let (mut spread, mut may) = (0, 0);
+        for case in 0..1_000 {
+            // Some paths change (the resource is replaced); some come from a parameter whose
+            // default changes, so the new one is known only at deploy time (it may be).
+            let (mut paths, mut changed) = (Vec::new(), Vec::new());
+            for p in 0..15 {
+                let (before, after) = match rng.below(8) {
+                    0 => (json!(format!("p{p}")), json!(format!("q{p}"))),
+                    1 => (json!({"Ref": "Moving"}), json!({"Ref": "Moving"})),
+                    _ => (json!(format!("p{p}")), json!(format!("p{p}"))),
+                };
+                paths.push(before);
+                changed.push(after);
+            }
+            let (mut a, mut b) = (Rng(case), Rng(case));
+            let (mut old, mut new) = (api_tree(&mut a, &paths), api_tree(&mut b, &changed));
+            // One resource the update adds, one it removes (their children then refer to
+            // nothing in one of the two, which the diff takes as it comes).
+            for t in [&mut old, &mut new] {
+                let gone = format!("Res{}", rng.below(15));
+                t.resources.shift_remove(&gone);
+            }
+            let mut changes: Vec<ResourceChange> = Vec::new();
+            for (id, new_r) in &new.resources {
+                changes.extend(match old.resources.get(id) {
+                    None => Some(added(id, new_r)),
+                    Some(old_r) => compare(id, old_r, new_r, &BTreeSet::from(["Moving"])),
+                });
+            }
+            let mut expected = changes.clone();
+            cascade_by_rounds(&new, &mut expected);
+            cascade(&new, &mut changes);
+            let shown = |cs: &[ResourceChange]| -> Vec<String> {
+                cs.iter()
+                    .map(|c| format!("{} {:?} {:?}", c.logical_id, c.action, c.causes))
+                    .collect()
+            };
+            assert_eq!(shown(&changes), shown(&expected), "case {case}");
+            let spread_by = |words: &str| {
+                changes
+                    .iter()
+                    .filter(|c| c.causes.iter().any(|w| w.ends_with(words)))
+                    .count()
+            };
+            spread += spread_by("which is replaced");
+            may += spread_by("which may be replaced");
+        }
+        assert!(spread > 500, "{spread} replacements spread");
+        assert!(may > 200, "{may} possible replacements spread");
+    }
+}
