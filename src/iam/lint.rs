@@ -122,12 +122,13 @@ impl PolicyDocument {
     /// ```
     pub fn lint(&self) -> Vec<Finding> {
         let mut out = Vec::new();
+        let mut expanded = Expanded::default();
         for (index, s) in self.statements.iter().enumerate() {
             let at = || StatementRef {
                 index,
                 sid: s.sid.clone(),
             };
-            for (kind, message) in condition_findings(s) {
+            for (kind, message) in condition_findings(s, &mut expanded) {
                 out.push(Finding {
                     kind,
                     statement: at(),
@@ -192,7 +193,29 @@ impl PolicyDocument {
 
 /// Conditions that cannot mean what they say: a plain operator on a multivalued key, and a key
 /// none of the statement's actions carries.
-fn condition_findings(s: &Statement) -> Vec<(FindingKind, String)> {
+/// The real actions each action pattern of a policy stands for, read from the catalog once per
+/// pattern: a policy repeats its patterns from statement to statement, and expanding one
+/// (`s3:Get*`) reads a hundred catalog lines.
+#[derive(Default)]
+struct Expanded(std::collections::HashMap<String, std::rc::Rc<Vec<catalog::ActionInfo>>>);
+
+impl Expanded {
+    fn infos(&mut self, pattern: &str) -> std::rc::Rc<Vec<catalog::ActionInfo>> {
+        self.0
+            .entry(pattern.to_string())
+            .or_insert_with(|| {
+                std::rc::Rc::new(
+                    catalog::expand(pattern)
+                        .iter()
+                        .filter_map(|x| catalog::action_info(x))
+                        .collect(),
+                )
+            })
+            .clone()
+    }
+}
+
+fn condition_findings(s: &Statement, expanded: &mut Expanded) -> Vec<(FindingKind, String)> {
     let mut out = Vec::new();
     if s.conditions.is_empty() {
         // Nothing to say, and the actions' patterns need not be expanded.
@@ -200,17 +223,11 @@ fn condition_findings(s: &Statement) -> Vec<(FindingKind, String)> {
     }
     // Each action pattern with the real actions it stands for (a NotAction statement names
     // "everything else", which carries every key some action does: nothing to say there).
-    let patterns: Vec<(&String, Vec<catalog::ActionInfo>)> = s
+    let patterns: Vec<(&String, std::rc::Rc<Vec<catalog::ActionInfo>>)> = s
         .actions
         .iter()
         .filter(|a| a.as_str() != "*")
-        .map(|a| {
-            let infos = catalog::expand(a)
-                .iter()
-                .filter_map(|x| catalog::action_info(x))
-                .collect();
-            (a, infos)
-        })
+        .map(|a| (a, expanded.infos(a)))
         .collect();
     for c in &s.conditions {
         let key = c.key.as_str();
