@@ -359,7 +359,9 @@ pub fn diff(old: &Template, new: &Template) -> TemplateDiff {
         };
         changes.extend(change);
     }
-    spread::conditional_removals(old, new, &touched_params, &mut changes);
+    let mut conditions = spread::ConditionChanges::new(old, new, &touched_params);
+    spread::conditional_removals(old, new, &mut conditions, &mut changes);
+    spread::conditional_values(old, new, &mut conditions, &mut changes);
     spread::cascade(new, &mut changes);
     renames::place_removed(old, new, &mut changes);
     let renames = renames::find_renames(old, new, &mut changes);
@@ -373,7 +375,7 @@ pub fn diff(old: &Template, new: &Template) -> TemplateDiff {
         .filter(|c| c.action == ResourceAction::MayReplace)
         .map(|c| c.logical_id.as_str())
         .collect();
-    let outputs = outputs::outputs(old, new, &replaced, &may_replace, &touched_params);
+    let outputs = outputs::outputs(old, new, &replaced, &may_replace, &mut conditions);
     let sections = outputs::sections(old, new);
     TemplateDiff {
         resources: changes,

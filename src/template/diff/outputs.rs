@@ -257,12 +257,12 @@ fn export_name(o: &Output) -> Option<String> {
         })
 }
 
-pub(crate) fn outputs(
-    old: &Template,
-    new: &Template,
+pub(crate) fn outputs<'t>(
+    old: &'t Template,
+    new: &'t Template,
     replaced: &BTreeSet<&str>,
     may_replace: &BTreeSet<&str>,
-    touched_params: &BTreeSet<&str>,
+    conditions: &mut super::spread::ConditionChanges<'t>,
 ) -> Vec<OutputChange> {
     let mut out = Vec::new();
     for (name, o) in &new.outputs {
@@ -285,7 +285,8 @@ pub(crate) fn outputs(
                 Some(c) if c != condition => {
                     Some(format!("its Condition changes from {c} to {condition}"))
                 }
-                Some(_) => super::spread::condition_may_differ(condition, old, new, touched_params)
+                Some(_) => conditions
+                    .how(condition)
                     .map(|how| format!("its Condition {condition} {how}")),
             }
         });

@@ -17,18 +17,13 @@ use crate::template::Template;
 /// are deleted." Whether it is depends on the parameter values given at the update, which the
 /// templates do not say; a resource already replaced stays so, as its old one is deleted
 /// either way.
-pub(super) fn conditional_removals(
-    old: &Template,
-    new: &Template,
-    touched_params: &BTreeSet<&str>,
+pub(super) fn conditional_removals<'t>(
+    old: &'t Template,
+    new: &'t Template,
+    conditions: &mut ConditionChanges<'t>,
     changes: &mut Vec<ResourceChange>,
 ) {
-    let mut at: std::collections::HashMap<String, usize> = changes
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.logical_id.clone(), i))
-        .collect();
-    let mut appended = false;
+    let mut list = Changes::of(changes);
     for (id, new_r) in &new.resources {
         let Some(old_r) = old.resources.get(id) else {
             continue;
@@ -41,18 +36,13 @@ pub(super) fn conditional_removals(
                 None => format!("it now has the Condition {condition}"),
                 Some(before) => format!("its Condition changes from {before} to {condition}"),
             }
-        } else if let Some(how) = condition_may_differ(condition, old, new, touched_params) {
+        } else if let Some(how) = conditions.how(condition) {
             format!("its Condition {condition} {how}")
         } else {
             continue;
         };
         let why = format!("{why}; where it is false at the update, CloudFormation deletes it");
-        let i = *at.entry(id.clone()).or_insert_with(|| {
-            changes.push(base(id, new_r, ResourceAction::Modified));
-            appended = true;
-            changes.len() - 1
-        });
-        let c = &mut changes[i];
+        let c = list.of_resource(id, new_r);
         escalate(c, ResourceAction::MayRemove, why);
         if c.fate.is_none() {
             c.fate = Some(Fate::on_removal(
@@ -62,49 +52,219 @@ pub(super) fn conditional_removals(
             ));
         }
     }
-    if appended {
-        // A change made here goes where the new template lists its resource.
-        changes.sort_by_key(|c| new.resources.get_index_of(&c.logical_id));
+    list.finish(new);
+}
+
+/// A create-only property whose value is unchanged but chooses by a condition (`Fn::If`) that
+/// may evaluate otherwise now may get another value: its resource may be replaced. (A changed
+/// value is `compare`'s to judge.)
+pub(super) fn conditional_values<'t>(
+    old: &'t Template,
+    new: &'t Template,
+    conditions: &mut ConditionChanges<'t>,
+    changes: &mut Vec<ResourceChange>,
+) {
+    let mut list = Changes::of(changes);
+    for (id, new_r) in &new.resources {
+        let Some(old_r) = old.resources.get(id) else {
+            continue;
+        };
+        if old_r.resource_type != new_r.resource_type {
+            continue;
+        }
+        for (pattern, _) in table::create_only(&new_r.resource_type).paths() {
+            let segments: Vec<&str> = pattern.split('/').collect();
+            let (Some(before), Some(after)) = (
+                old_r.properties.get(segments[0]),
+                new_r.properties.get(segments[0]),
+            ) else {
+                continue;
+            };
+            let after = values_at(after, &segments[1..]);
+            if values_at(before, &segments[1..]) != after {
+                continue;
+            }
+            let chosen: Vec<&str> = after
+                .iter()
+                .flatten()
+                .flat_map(|v| if_conditions(v))
+                .collect();
+            for condition in chosen {
+                let Some(how) = conditions.how(condition) else {
+                    continue;
+                };
+                let why = format!(
+                    "{} is create-only and its value depends on the Condition {condition}, which {how}",
+                    segments.join(".")
+                );
+                let c = list.of_resource(id, new_r);
+                if !c.causes.contains(&why) {
+                    escalate(c, ResourceAction::MayReplace, why);
+                }
+                if c.fate.is_none() {
+                    c.fate = Some(Fate::on_replacement(new_r.update_replace_policy));
+                }
+            }
+        }
+    }
+    list.finish(new);
+}
+
+/// The conditions `Fn::If` chooses by, anywhere in a value.
+fn if_conditions(v: &Value) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut stack = vec![v];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::Object(m) => {
+                if let Some(Value::Array(args)) = m.get("Fn::If")
+                    && let Some(Value::String(c)) = args.first()
+                {
+                    out.push(c.as_str());
+                }
+                stack.extend(m.values());
+            }
+            Value::Array(a) => stack.extend(a),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The list of changes, and where each resource's change is in it, for passes that may add
+/// changes to resources the list does not have yet: they go at the end, and `finish` puts
+/// them where the new template lists their resources.
+struct Changes<'c> {
+    list: &'c mut Vec<ResourceChange>,
+    at: std::collections::HashMap<String, usize>,
+    appended: bool,
+}
+
+impl<'c> Changes<'c> {
+    fn of(list: &'c mut Vec<ResourceChange>) -> Self {
+        let at = list
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.logical_id.clone(), i))
+            .collect();
+        Changes {
+            list,
+            at,
+            appended: false,
+        }
+    }
+
+    /// The change of resource `id`, made (as modified) if there is none yet.
+    fn of_resource(&mut self, id: &str, r: &crate::template::Resource) -> &mut ResourceChange {
+        let list = &mut *self.list;
+        let appended = &mut self.appended;
+        let i = *self.at.entry(id.to_string()).or_insert_with(|| {
+            list.push(base(id, r, ResourceAction::Modified));
+            *appended = true;
+            list.len() - 1
+        });
+        &mut self.list[i]
+    }
+
+    fn finish(self, new: &Template) {
+        if self.appended {
+            // A change made here goes where the new template lists its resource.
+            self.list
+                .sort_by_key(|c| new.resources.get_index_of(&c.logical_id));
+        }
     }
 }
 
-/// How condition `name` may evaluate otherwise in `new` than in `old`, if it may: its
+/// Which conditions may evaluate otherwise in `new` than in `old`, and why: a condition's
 /// expression differs, a condition it uses may, or a parameter it uses changes its default or
-/// type. Conditions use conditions only without cycles (CloudFormation refuses a cycle); a
-/// visited set keeps a hostile template from looping anyway.
-pub(super) fn condition_may_differ(
-    name: &str,
-    old: &Template,
-    new: &Template,
-    touched_params: &BTreeSet<&str>,
-) -> Option<String> {
-    let mut seen: BTreeSet<&str> = BTreeSet::new();
-    let mut todo: Vec<&str> = vec![name];
-    while let Some(c) = todo.pop() {
-        if !seen.insert(c) {
-            continue;
+/// type. Each condition is judged once per diff (a chain of conditions each using the one
+/// before, with a resource under the last, would otherwise cost the chain's length for every
+/// resource); a cycle, which CloudFormation refuses, is cut rather than followed.
+pub(super) struct ConditionChanges<'t> {
+    old: &'t Template,
+    new: &'t Template,
+    touched_params: &'t BTreeSet<&'t str>,
+    judged: std::collections::HashMap<&'t str, Option<Cause<'t>>>,
+}
+
+/// What makes a condition may evaluate otherwise.
+#[derive(Clone)]
+enum Cause<'t> {
+    /// This condition's expression differs.
+    Changes(&'t str),
+    /// It uses this parameter, whose default or type changes.
+    Parameter(String),
+}
+
+impl<'t> ConditionChanges<'t> {
+    pub(super) fn new(
+        old: &'t Template,
+        new: &'t Template,
+        touched_params: &'t BTreeSet<&'t str>,
+    ) -> Self {
+        ConditionChanges {
+            old,
+            new,
+            touched_params,
+            judged: std::collections::HashMap::new(),
         }
-        let (Some(before), Some(after)) = (old.conditions.get(c), new.conditions.get(c)) else {
-            continue;
-        };
-        if before != after {
-            return Some(if c == name {
-                "changes".into()
-            } else {
-                format!("uses the Condition {c}, which changes")
-            });
-        }
-        if let Some(p) = references(after)
-            .iter()
-            .find(|r| touched_params.contains(r.as_str()))
-        {
-            return Some(format!(
-                "uses the parameter {p}, whose default or type changes"
-            ));
-        }
-        todo.extend(used_conditions(after));
     }
-    None
+
+    /// How condition `name` may evaluate otherwise, in words that follow its name, if it may:
+    /// `changes`, `uses the Condition C, which changes`, `uses the parameter P, whose default or
+    /// type changes`.
+    pub(super) fn how(&mut self, name: &'t str) -> Option<String> {
+        Some(match self.cause(name)? {
+            Cause::Changes(c) if c == name => "changes".to_string(),
+            Cause::Changes(c) => format!("uses the Condition {c}, which changes"),
+            Cause::Parameter(p) => format!("uses the parameter {p}, whose default or type changes"),
+        })
+    }
+
+    fn cause(&mut self, root: &'t str) -> Option<Cause<'t>> {
+        let mut in_progress: BTreeSet<&'t str> = BTreeSet::new();
+        // (condition, whether the conditions it uses have been judged)
+        let mut todo: Vec<(&'t str, bool)> = vec![(root, false)];
+        while let Some((c, used_judged)) = todo.pop() {
+            if self.judged.contains_key(c) {
+                continue;
+            }
+            let (Some(before), Some(after)) =
+                (self.old.conditions.get(c), self.new.conditions.get(c))
+            else {
+                self.judged.insert(c, None);
+                continue;
+            };
+            if before != after {
+                self.judged.insert(c, Some(Cause::Changes(c)));
+                continue;
+            }
+            if let Some(p) = references(after)
+                .into_iter()
+                .find(|r| self.touched_params.contains(r.as_str()))
+            {
+                self.judged.insert(c, Some(Cause::Parameter(p)));
+                continue;
+            }
+            let used = used_conditions(after);
+            if used_judged {
+                in_progress.remove(c);
+                let found = used
+                    .iter()
+                    .find_map(|u| self.judged.get(u).cloned().flatten());
+                self.judged.insert(c, found);
+            } else {
+                in_progress.insert(c);
+                todo.push((c, true));
+                for u in used {
+                    if !self.judged.contains_key(u) && !in_progress.contains(u) {
+                        todo.push((u, false));
+                    }
+                }
+            }
+        }
+        self.judged.get(root).cloned().flatten()
+    }
 }
 
 /// The conditions a condition's expression uses (`{"Condition": name}`).
@@ -135,12 +295,10 @@ pub(super) fn cascade(new: &Template, changes: &mut Vec<ResourceChange>) {
     if links.all.is_empty() {
         return;
     }
-    let mut appended = links.spread(new, changes, ResourceAction::Replaced);
-    appended |= links.spread(new, changes, ResourceAction::MayReplace);
-    if appended {
-        // A change made here goes where the new template lists its resource.
-        changes.sort_by_key(|c| new.resources.get_index_of(&c.logical_id));
-    }
+    let mut list = Changes::of(changes);
+    links.spread(new, &mut list, ResourceAction::Replaced);
+    links.spread(new, &mut list, ResourceAction::MayReplace);
+    list.finish(new);
 }
 
 /// The create-only references of a template's resources, but for those the update adds.
@@ -196,15 +354,9 @@ impl<'t> Links<'t> {
     /// level that refers by a create-only property to one brought to `level` by the round
     /// before is brought to it, with a cause for each such property whose target is at `level`
     /// or above by then. A resource is looked at only when one it refers to has just been
-    /// brought up, so a chain of references costs its length, not its square. Says whether it
-    /// added changes at the end of the list.
-    fn spread(
-        &self,
-        new: &Template,
-        changes: &mut Vec<ResourceChange>,
-        level: ResourceAction,
-    ) -> bool {
-        use std::collections::{HashMap, HashSet};
+    /// brought up, so a chain of references costs its length, not its square.
+    fn spread(&self, new: &Template, changes: &mut Changes<'_>, level: ResourceAction) {
+        use std::collections::HashSet;
         let reached = |a: ResourceAction| {
             a == ResourceAction::Replaced || (level == ResourceAction::MayReplace && a == level)
         };
@@ -213,18 +365,13 @@ impl<'t> Links<'t> {
         } else {
             "may be replaced"
         };
-        let mut at: HashMap<String, usize> = changes
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.logical_id.clone(), i))
-            .collect();
         let mut up: HashSet<String> = changes
+            .list
             .iter()
             .filter(|c| reached(c.action))
             .map(|c| c.logical_id.clone())
             .collect();
         let mut last_round: Vec<String> = up.iter().cloned().collect();
-        let mut appended = false;
         while !last_round.is_empty() {
             let mut looked_at: HashSet<&str> = HashSet::new();
             let mut now_up: Vec<String> = Vec::new();
@@ -234,12 +381,7 @@ impl<'t> Links<'t> {
                         continue;
                     }
                     let r = &new.resources[id];
-                    let i = *at.entry(id.to_string()).or_insert_with(|| {
-                        changes.push(base(id, r, ResourceAction::Modified));
-                        appended = true;
-                        changes.len() - 1
-                    });
-                    let c = &mut changes[i];
+                    let c = changes.of_resource(id, r);
                     for (_, property, target) in &self.all[self.own[id].clone()] {
                         if !up.contains(target) {
                             continue;
@@ -260,7 +402,6 @@ impl<'t> Links<'t> {
             up.extend(now_up.iter().cloned());
             last_round = now_up;
         }
-        appended
     }
 }
 
