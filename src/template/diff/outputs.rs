@@ -279,16 +279,7 @@ pub(crate) fn outputs<'t>(
         let expression_changes = before.is_some_and(|b| b.value != o.value);
         let value_changes = expression_changes || !via_replaced.is_empty();
         let may_vanish = before.and_then(|b| {
-            let condition = o.condition.as_deref()?;
-            match b.condition.as_deref() {
-                None => Some(format!("it now has the Condition {condition}")),
-                Some(c) if c != condition => {
-                    Some(format!("its Condition changes from {c} to {condition}"))
-                }
-                Some(_) => conditions
-                    .how(condition)
-                    .map(|how| format!("its Condition {condition} {how}")),
-            }
+            conditions.may_now_be_false(b.condition.as_deref(), o.condition.as_deref())
         });
         let action = match before {
             None => Action::Added,

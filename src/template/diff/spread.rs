@@ -28,17 +28,9 @@ pub(super) fn conditional_removals<'t>(
         let Some(old_r) = old.resources.get(id) else {
             continue;
         };
-        let Some(condition) = new_r.condition.as_deref() else {
-            continue;
-        };
-        let why = if old_r.condition.as_deref() != Some(condition) {
-            match old_r.condition.as_deref() {
-                None => format!("it now has the Condition {condition}"),
-                Some(before) => format!("its Condition changes from {before} to {condition}"),
-            }
-        } else if let Some(how) = conditions.how(condition) {
-            format!("its Condition {condition} {how}")
-        } else {
+        let Some(why) =
+            conditions.may_now_be_false(old_r.condition.as_deref(), new_r.condition.as_deref())
+        else {
             continue;
         };
         let why = format!("{why}; where it is false at the update, CloudFormation deletes it");
@@ -207,6 +199,26 @@ impl<'t> ConditionChanges<'t> {
             new,
             touched_params,
             judged: std::collections::HashMap::new(),
+        }
+    }
+
+    /// Why something under condition `after` (under `before` in the old template) may not be
+    /// there after the update, if it may not: its condition is new, another one, or may evaluate
+    /// otherwise. Nothing without a condition is ever left out.
+    pub(super) fn may_now_be_false(
+        &mut self,
+        before: Option<&str>,
+        after: Option<&'t str>,
+    ) -> Option<String> {
+        let condition = after?;
+        match before {
+            None => Some(format!("it now has the Condition {condition}")),
+            Some(c) if c != condition => {
+                Some(format!("its Condition changes from {c} to {condition}"))
+            }
+            Some(_) => self
+                .how(condition)
+                .map(|how| format!("its Condition {condition} {how}")),
         }
     }
 
