@@ -360,8 +360,7 @@ pub fn diff(old: &Template, new: &Template) -> TemplateDiff {
         changes.extend(change);
     }
     let mut conditions = spread::ConditionChanges::new(old, new, &touched_params);
-    spread::conditional_removals(old, new, &mut conditions, &mut changes);
-    spread::conditional_values(old, new, &mut conditions, &mut changes);
+    spread::conditional(old, new, &mut conditions, &mut changes);
     spread::cascade(new, &mut changes);
     renames::place_removed(old, new, &mut changes);
     let renames = renames::find_renames(old, new, &mut changes);

@@ -8,16 +8,23 @@ use serde_json::Value;
 
 use super::paths::{references, values_at};
 use super::{Fate, ResourceAction, ResourceChange, base, escalate, table};
-use crate::template::Template;
+use crate::template::{Resource, Template};
 
-/// A resource whose `Condition` is new, another one, or one whose definition may evaluate
-/// otherwise now (its expression, a condition it uses, or a parameter whose default or type
-/// changes) may be deleted: CloudFormation "re-evaluates these conditions at each stack update
-/// before updating any resources. ... Resources that are now associated with a false condition
-/// are deleted." Whether it is depends on the parameter values given at the update, which the
+/// What a condition that may evaluate otherwise now does to the resources kept by the update,
+/// in one pass over them:
+/// - a resource whose `Condition` is new, another one, or one whose definition may evaluate
+///   otherwise now (its expression, a condition it uses, or a parameter whose default or type
+///   changes) may be deleted: CloudFormation "re-evaluates these conditions at each stack
+///   update before updating any resources. ... Resources that are now associated with a false
+///   condition are deleted.";
+/// - a create-only property whose value is unchanged but chooses by such a condition
+///   (`Fn::If`) may get another value: its resource may be replaced. (A changed value is
+///   `compare`'s to judge.)
+///
+/// Whether either happens depends on the parameter values given at the update, which the
 /// templates do not say; a resource already replaced stays so, as its old one is deleted
 /// either way.
-pub(super) fn conditional_removals<'t>(
+pub(super) fn conditional<'t>(
     old: &'t Template,
     new: &'t Template,
     conditions: &mut ConditionChanges<'t>,
@@ -28,78 +35,66 @@ pub(super) fn conditional_removals<'t>(
         let Some(old_r) = old.resources.get(id) else {
             continue;
         };
-        let Some(why) =
+        if let Some(why) =
             conditions.may_now_be_false(old_r.condition.as_deref(), new_r.condition.as_deref())
-        else {
-            continue;
-        };
-        let why = format!("{why}; where it is false at the update, CloudFormation deletes it");
-        let c = list.of_resource(id, new_r);
-        escalate(c, ResourceAction::MayRemove, why);
-        if c.fate.is_none() {
-            c.fate = Some(Fate::on_removal(
-                new_r.deletion_policy,
-                &new_r.resource_type,
-                new_r,
-            ));
+        {
+            let why = format!("{why}; where it is false at the update, CloudFormation deletes it");
+            let c = list.of_resource(id, new_r);
+            escalate(c, ResourceAction::MayRemove, why);
+            if c.fate.is_none() {
+                c.fate = Some(Fate::on_removal(
+                    new_r.deletion_policy,
+                    &new_r.resource_type,
+                    new_r,
+                ));
+            }
+        }
+        for why in chosen_values(conditions, old_r, new_r) {
+            let c = list.of_resource(id, new_r);
+            if !c.causes.contains(&why) {
+                escalate(c, ResourceAction::MayReplace, why);
+            }
+            if c.fate.is_none() {
+                c.fate = Some(Fate::on_replacement(new_r.update_replace_policy));
+            }
         }
     }
     list.finish(new);
 }
 
-/// A create-only property whose value is unchanged but chooses by a condition (`Fn::If`) that
-/// may evaluate otherwise now may get another value: its resource may be replaced. (A changed
-/// value is `compare`'s to judge.)
-pub(super) fn conditional_values<'t>(
-    old: &'t Template,
-    new: &'t Template,
+/// Why each create-only property of a resource, written the same in both templates, may get
+/// another value: it chooses by a condition that may evaluate otherwise now.
+fn chosen_values<'t>(
     conditions: &mut ConditionChanges<'t>,
-    changes: &mut Vec<ResourceChange>,
-) {
-    let mut list = Changes::of(changes);
-    for (id, new_r) in &new.resources {
-        let Some(old_r) = old.resources.get(id) else {
+    old_r: &Resource,
+    new_r: &'t Resource,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    if old_r.resource_type != new_r.resource_type {
+        return out;
+    }
+    for (pattern, _) in table::create_only(&new_r.resource_type).paths() {
+        let segments: Vec<&str> = pattern.split('/').collect();
+        let (Some(before), Some(after)) = (
+            old_r.properties.get(segments[0]),
+            new_r.properties.get(segments[0]),
+        ) else {
             continue;
         };
-        if old_r.resource_type != new_r.resource_type {
+        let after = values_at(after, &segments[1..]);
+        if values_at(before, &segments[1..]) != after {
             continue;
         }
-        for (pattern, _) in table::create_only(&new_r.resource_type).paths() {
-            let segments: Vec<&str> = pattern.split('/').collect();
-            let (Some(before), Some(after)) = (
-                old_r.properties.get(segments[0]),
-                new_r.properties.get(segments[0]),
-            ) else {
-                continue;
-            };
-            let after = values_at(after, &segments[1..]);
-            if values_at(before, &segments[1..]) != after {
-                continue;
-            }
-            let chosen: Vec<&str> = after
-                .iter()
-                .flatten()
-                .flat_map(|v| if_conditions(v))
-                .collect();
-            for condition in chosen {
-                let Some(how) = conditions.how(condition) else {
-                    continue;
-                };
-                let why = format!(
+        for condition in after.iter().flatten().flat_map(|v| if_conditions(v)) {
+            if let Some(how) = conditions.how(condition) {
+                out.push(format!(
                     "{} is create-only and its value depends on the Condition {condition}, which {how}",
                     segments.join(".")
-                );
-                let c = list.of_resource(id, new_r);
-                if !c.causes.contains(&why) {
-                    escalate(c, ResourceAction::MayReplace, why);
-                }
-                if c.fate.is_none() {
-                    c.fate = Some(Fate::on_replacement(new_r.update_replace_policy));
-                }
+                ));
             }
         }
     }
-    list.finish(new);
+    out
 }
 
 /// The conditions `Fn::If` chooses by, anywhere in a value.
